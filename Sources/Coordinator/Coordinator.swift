@@ -1,0 +1,1 @@
+// The Coordinator module. See docs/ARCHITECTURE.md.

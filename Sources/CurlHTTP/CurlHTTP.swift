@@ -1,0 +1,1 @@
+// The CurlHTTP module. See docs/ARCHITECTURE.md.

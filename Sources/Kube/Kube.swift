@@ -1,0 +1,1 @@
+// The Kube module. See docs/ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+// The RelayServer module. See docs/ARCHITECTURE.md.

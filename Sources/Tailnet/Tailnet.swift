@@ -1,0 +1,1 @@
+// The Tailnet module. See docs/ARCHITECTURE.md.

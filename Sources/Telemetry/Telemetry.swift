@@ -1,0 +1,1 @@
+// The Telemetry module. See docs/ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+// The YAMLParsing module. See docs/ARCHITECTURE.md.
