@@ -1,0 +1,1 @@
+// RelayCore: pure protocol logic.

@@ -1,0 +1,3 @@
+import Testing
+@testable import RelayCore
+@Test func moduleLoads() { #expect(Bool(true)) }
