@@ -1,1 +1,0 @@
-// The RelayServer module. See docs/ARCHITECTURE.md.
