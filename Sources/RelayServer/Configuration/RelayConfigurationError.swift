@@ -20,6 +20,7 @@ public enum RelayConfigurationError: Error, Equatable, CustomStringConvertible {
     case badEndpoint(String)
     case badLogFormat(String)
     case badLogLevel(String)
+    case privateKeyChanged
 
     /// The exit status `relay-server` uses for this error (sysexits: 64 usage, 78 configuration).
     public var exitCode: Int32 {
@@ -76,6 +77,9 @@ public enum RelayConfigurationError: Error, Equatable, CustomStringConvertible {
                 + "(e.g. 203.0.113.7:40000 or [2001:db8::7]:40000)"
         case .badLogFormat(let value):
             return "log format '\(value)' is not text or json"
+        case .privateKeyChanged:
+            return "the private key file now holds another key; sessions are sealed with the old one, so a new "
+                + "relay key needs a restart"
         case .badLogLevel(let value):
             return "log level '\(value)' is not one of trace, debug, info, notice, warning, error, critical"
         }

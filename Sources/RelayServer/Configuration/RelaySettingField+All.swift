@@ -30,7 +30,7 @@ extension RelaySettingField {
             help: "file with the relay's X25519 private key, one base64 line (required)"),
         .string(
             "certificateFile", "certificate-file", "RELAY_CERTIFICATE_FILE", \.certificateFile,
-            help: "PEM file with the relay's certificate (role relay, for the private key) (required)"),
+            reloadable: true, help: "PEM file with the relay's certificate (role relay, for the private key) (required) (reloadable)"),
         .list(
             "caKeys", "ca-key", "RELAY_CA_KEYS", \.caKeys, reloadable: true,
             help: "trusted tailnet CA public keys, base64, comma-separated or repeated (reloadable)"),
@@ -46,28 +46,28 @@ extension RelaySettingField {
                 + "or every non-loopback interface address for a wildcard listen address)"),
         .int(
             "maxSessions", "max-sessions", "RELAY_MAX_SESSIONS", \.maxSessions, range: 1...16_000_000,
-            help: "global session cap (default 100000)"),
+            reloadable: true, help: "global session cap (default 100000) (reloadable)"),
         .int(
             "maxSessionsPerNode", "max-sessions-per-node", "RELAY_MAX_SESSIONS_PER_NODE", \.maxSessionsPerNode,
-            range: 1...16_000_000, help: "sessions one node key may be part of (default 256)"),
+            range: 1...16_000_000, reloadable: true, help: "sessions one node key may be part of (default 256) (reloadable)"),
         .int(
             "idleTimeoutSeconds", "idle-timeout", "RELAY_IDLE_TIMEOUT", \.idleTimeoutSeconds,
-            range: 1...604_800, help: "seconds a bound session may stay idle before it is removed (default 1800)"),
+            range: 1...604_800, reloadable: true, help: "seconds a bound session may stay idle before it is removed (default 1800) (reloadable)"),
         .int(
             "bindTimeoutSeconds", "bind-timeout", "RELAY_BIND_TIMEOUT", \.bindTimeoutSeconds, range: 1...3600,
-            help: "seconds an allocated session has to get both sides bound (default 30)"),
+            reloadable: true, help: "seconds an allocated session has to get both sides bound (default 30) (reloadable)"),
         .double(
             "allocationsPerSecond", "allocation-rate", "RELAY_ALLOCATION_RATE", \.allocationsPerSecond,
-            help: "Allocate requests per second per source IP (default 20)"),
+            reloadable: true, help: "Allocate requests per second per source IP (default 20) (reloadable)"),
         .int(
             "allocationBurst", "allocation-burst", "RELAY_ALLOCATION_BURST", \.allocationBurst, range: 1...100_000,
-            help: "burst of Allocate requests per source IP (default 40)"),
+            reloadable: true, help: "burst of Allocate requests per source IP (default 40) (reloadable)"),
         .double(
             "bindsPerSecond", "bind-rate", "RELAY_BIND_RATE", \.bindsPerSecond,
-            help: "Bind/Answer messages per second per source IP (default 50)"),
+            reloadable: true, help: "Bind/Answer messages per second per source IP (default 50) (reloadable)"),
         .int(
             "bindBurst", "bind-burst", "RELAY_BIND_BURST", \.bindBurst, range: 1...100_000,
-            help: "burst of Bind/Answer messages per source IP (default 100)"),
+            reloadable: true, help: "burst of Bind/Answer messages per source IP (default 100) (reloadable)"),
         .string(
             "logFormat", "log-format", "RELAY_LOG_FORMAT", \.logFormat, help: "text or json (default text)"),
         .string(

@@ -14,6 +14,7 @@ public struct RelaySettingField: Sendable {
 
     let parse: @Sendable (inout RelaySettings, String) throws(RelayConfigurationError) -> Void
     let merge: @Sendable (inout RelaySettings, RelaySettings) -> Void
+    let equal: @Sendable (RelaySettings, RelaySettings) -> Bool
 
     /// Sets this field on `settings` from a text value (a flag argument or environment value). Lists are
     /// comma-separated.
@@ -25,6 +26,11 @@ public struct RelaySettingField: Sendable {
         }
     }
 
+    /// Whether two settings layers agree on this field.
+    public func isEqual(_ lhs: RelaySettings, _ rhs: RelaySettings) -> Bool {
+        equal(lhs, rhs)
+    }
+
     func fill(_ settings: inout RelaySettings, from lower: RelaySettings) {
         merge(&settings, lower)
     }
@@ -32,7 +38,7 @@ public struct RelaySettingField: Sendable {
 
 extension RelaySettingField {
     static func int(
-        _ key: String, _ flag: String, _ env: String, _ path: WritableKeyPath<RelaySettings, Int?> & Sendable,
+        _ key: String, _ flag: String, _ env: String, _ path: any WritableKeyPath<RelaySettings, Int?> & Sendable,
         range: ClosedRange<Int>, reloadable: Bool = false, help: String
     ) -> RelaySettingField {
         RelaySettingField(
@@ -45,15 +51,16 @@ extension RelaySettingField {
             },
             merge: { settings, lower in
                 if settings[keyPath: path] == nil { settings[keyPath: path] = lower[keyPath: path] }
-            })
+            },
+            equal: { lhs, rhs in lhs[keyPath: path] == rhs[keyPath: path] })
     }
 
     static func double(
-        _ key: String, _ flag: String, _ env: String, _ path: WritableKeyPath<RelaySettings, Double?> & Sendable,
-        help: String
+        _ key: String, _ flag: String, _ env: String, _ path: any WritableKeyPath<RelaySettings, Double?> & Sendable,
+        reloadable: Bool = false, help: String
     ) -> RelaySettingField {
         RelaySettingField(
-            key: key, flag: flag, environmentVariable: env, help: help, reloadable: false,
+            key: key, flag: flag, environmentVariable: env, help: help, reloadable: reloadable,
             parse: { settings, text throws(RelayConfigurationError) in
                 guard let value = Double(text.trimmed), value > 0, value.isFinite else {
                     throw .badValue(setting: flag, value: text, expected: "a positive number")
@@ -62,11 +69,12 @@ extension RelaySettingField {
             },
             merge: { settings, lower in
                 if settings[keyPath: path] == nil { settings[keyPath: path] = lower[keyPath: path] }
-            })
+            },
+            equal: { lhs, rhs in lhs[keyPath: path] == rhs[keyPath: path] })
     }
 
     static func bool(
-        _ key: String, _ flag: String, _ env: String, _ path: WritableKeyPath<RelaySettings, Bool?> & Sendable,
+        _ key: String, _ flag: String, _ env: String, _ path: any WritableKeyPath<RelaySettings, Bool?> & Sendable,
         help: String
     ) -> RelaySettingField {
         RelaySettingField(
@@ -80,11 +88,12 @@ extension RelaySettingField {
             },
             merge: { settings, lower in
                 if settings[keyPath: path] == nil { settings[keyPath: path] = lower[keyPath: path] }
-            })
+            },
+            equal: { lhs, rhs in lhs[keyPath: path] == rhs[keyPath: path] })
     }
 
     static func string(
-        _ key: String, _ flag: String, _ env: String, _ path: WritableKeyPath<RelaySettings, String?> & Sendable,
+        _ key: String, _ flag: String, _ env: String, _ path: any WritableKeyPath<RelaySettings, String?> & Sendable,
         reloadable: Bool = false, help: String
     ) -> RelaySettingField {
         RelaySettingField(
@@ -96,11 +105,12 @@ extension RelaySettingField {
             },
             merge: { settings, lower in
                 if settings[keyPath: path] == nil { settings[keyPath: path] = lower[keyPath: path] }
-            })
+            },
+            equal: { lhs, rhs in lhs[keyPath: path] == rhs[keyPath: path] })
     }
 
     static func list(
-        _ key: String, _ flag: String, _ env: String, _ path: WritableKeyPath<RelaySettings, [String]?> & Sendable,
+        _ key: String, _ flag: String, _ env: String, _ path: any WritableKeyPath<RelaySettings, [String]?> & Sendable,
         reloadable: Bool = false, help: String
     ) -> RelaySettingField {
         RelaySettingField(
@@ -111,11 +121,12 @@ extension RelaySettingField {
             },
             merge: { settings, lower in
                 if settings[keyPath: path] == nil { settings[keyPath: path] = lower[keyPath: path] }
-            })
+            },
+            equal: { lhs, rhs in lhs[keyPath: path] == rhs[keyPath: path] })
     }
 
     static func serials(
-        _ key: String, _ flag: String, _ env: String, _ path: WritableKeyPath<RelaySettings, [UInt64]?> & Sendable,
+        _ key: String, _ flag: String, _ env: String, _ path: any WritableKeyPath<RelaySettings, [UInt64]?> & Sendable,
         help: String
     ) -> RelaySettingField {
         RelaySettingField(
@@ -132,7 +143,8 @@ extension RelaySettingField {
             },
             merge: { settings, lower in
                 if settings[keyPath: path] == nil { settings[keyPath: path] = lower[keyPath: path] }
-            })
+            },
+            equal: { lhs, rhs in lhs[keyPath: path] == rhs[keyPath: path] })
     }
 }
 

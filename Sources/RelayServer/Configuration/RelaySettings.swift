@@ -1,6 +1,6 @@
 /// One layer of relay settings (flags, environment or config file). Every field is optional: `nil` means "this
 /// layer does not say". Layers are merged with ``overriding(_:)`` (flags over environment over file) and resolved
-/// into a ``RelayConfiguration``.
+/// into a ``RelayServerConfiguration``.
 ///
 /// The JSON config file uses exactly these property names as keys.
 public struct RelaySettings: Sendable, Equatable, Codable {

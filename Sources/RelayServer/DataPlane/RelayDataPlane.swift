@@ -26,7 +26,7 @@ public final class RelayDataPlane: Sendable {
 
     /// Opens all sockets on the loops of `group` (one socket per loop and listen address).
     public static func bind(
-        configuration: RelayConfiguration, engine: RelayEngine, metrics: RelayMetrics,
+        configuration: RelayServerConfiguration, engine: RelayEngine, metrics: RelayMetrics,
         group: MultiThreadedEventLoopGroup, logger: Logger
     ) async throws(RelaySocketError) -> RelayDataPlane {
         var port = configuration.port
@@ -72,7 +72,7 @@ public final class RelayDataPlane: Sendable {
 
     private static func openSocket(
         address: String, port: Int, loop: any EventLoop, egress: NIOLoopBound<LoopEgress>,
-        configuration: RelayConfiguration, engine: RelayEngine, metrics: RelayMetrics, logger: Logger
+        configuration: RelayServerConfiguration, engine: RelayEngine, metrics: RelayMetrics, logger: Logger
     ) async throws -> any Channel {
         let isIPv4 = ListenAddress.family(of: address) == .ipv4
         let transport: Transport = isIPv4 ? .udp4 : .udp6

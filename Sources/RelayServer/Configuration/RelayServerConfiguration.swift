@@ -3,7 +3,7 @@ import RelayCore
 import Telemetry
 
 /// The relay's validated configuration: keys and certificate loaded and checked, addresses parsed, defaults filled.
-public struct RelayConfiguration: Sendable {
+public struct RelayServerConfiguration: Sendable {
     public var listenAddresses: [String]
     public var port: Int
     public var sockets: Int
