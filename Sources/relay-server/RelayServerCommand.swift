@@ -135,6 +135,6 @@ struct RelayServerCommand: AsyncParsableCommand {
     static func fail(_ message: String, code: Int32) -> Never {
         var line = "relay-server: error: \(message)\n"
         line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
-        exit(code)
+        Glibc.exit(code)
     }
 }

@@ -50,11 +50,18 @@ import Testing
                 return
             }
             #expect(full.endpoints.count == 16)
-            // A Bind from someone who never allocated: no reply at all.
+            // A Bind from someone who is not in the session: at most an Error, never larger than the Bind.
             let bind = intruder.controlDatagram(
                 .bind(BindMessage(vni: response.vni, generation: 1, remoteKey: peer)), vni: response.vni)
             try await intruder.socket.send(bind, to: relay.address)
-            #expect(await intruder.socket.receive(timeout: .milliseconds(500)) == nil)
+            if let answer = await intruder.socket.receive(timeout: .milliseconds(500)) {
+                #expect(answer.bytes.count <= bind.count)
+                guard case .error(let error) = try intruder.open(answer.bytes) else {
+                    Issue.record("a non-member's Bind got something other than an Error")
+                    return
+                }
+                #expect(error.code == .notSessionMember)
+            }
         }
     }
 

@@ -25,7 +25,7 @@ import Testing
                 if expired.sum("relay_sessions_expired_total") >= 2 { break }
             }
             #expect(expired.value("relay_sessions_expired_total", #"state="open""#) == 1)
-            #expect(expired.value("relay_sessions_expired_total", #"state="connecting""#) == 1)
+            #expect(expired.value("relay_sessions_expired_total", #"state="binding""#) == 1)
             #expect(expired.sum("relay_sessions") == 0)
             try await a.sendData(vni: vni, payload: [2])
             #expect(await b.socket.receive(timeout: .milliseconds(300)) == nil)
@@ -62,7 +62,7 @@ import Testing
             let metrics = try await relay.scrape()
             #expect(metrics.value("relay_errors_sent_total", #"code="capacity_per_node""#) == 1)
             #expect(metrics.value("relay_errors_sent_total", #"code="capacity_global""#) == 1)
-            #expect(metrics.value("relay_sessions", #"state="connecting""#) == 2)
+            #expect(metrics.value("relay_sessions", #"state="binding""#) == 2)
         }
     }
 

@@ -25,3 +25,19 @@ extension RelayEngine {
         }
     }
 }
+
+/// `/debug/sessions`: every session with both sides (certificate name, short key, bound address, counters).
+public struct SessionsDocument: Codable, Sendable {
+    public var count: Int
+    public var open: Int
+    public var sessions: [SessionSnapshot]
+}
+
+extension RelayEngine {
+    /// The `/debug/sessions` document.
+    func sessionSnapshot(now: Timestamp) -> SessionsDocument {
+        let sessions = withTable { $0.snapshot(now: now) }
+        return SessionsDocument(
+            count: sessions.count, open: sessions.filter { $0.state == "open" }.count, sessions: sessions)
+    }
+}

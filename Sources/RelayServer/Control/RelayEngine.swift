@@ -4,8 +4,9 @@ import RelayCore
 
 /// What the data plane does with a control datagram.
 enum ControlOutcome {
-    /// Send these bytes back to the datagram's source.
-    case reply([UInt8])
+    /// Send these bytes back to the datagram's source; `refused` is set when they are an Error (the request is
+    /// counted as dropped for that reason).
+    case reply([UInt8], refused: DropReason?)
     /// Accepted, nothing to send (a valid Answer).
     case handled
     case drop(DropReason)
@@ -24,6 +25,8 @@ public final class RelayEngine: Sendable {
 
     private let table: NIOLockedValueBox<SessionTable>
     private let context: NIOLockedValueBox<Context>
+    /// Table counters already exported as metrics.
+    private let exported = NIOLockedValueBox<(created: UInt64, idle: UInt64, unbound: UInt64)>((0, 0, 0))
     let metrics: RelayMetrics
     private let logger: Logger
 
@@ -71,7 +74,10 @@ public final class RelayEngine: Sendable {
             $0.handleControl(datagram, header: header, sender: sender, from: source, now: now)
         }
         record(result, vni: header.vni, source: source)
-        if let reply = result.reply { return .reply(reply.bytes) }
+        if let reply = result.reply {
+            if case .refused(let reason, _, _) = result.event { return .reply(reply.bytes, refused: reason) }
+            return .reply(reply.bytes, refused: nil)
+        }
         if case .dropped(let reason) = result.event { return .drop(reason) }
         if case .refused(let reason, _, _) = result.event { return .drop(reason) }
         return .handled
@@ -83,7 +89,6 @@ public final class RelayEngine: Sendable {
         case .allocated(let vni, let sender, let peer, let created):
             metrics.recordHandshake(step: .allocate, result: "ok")
             if created {
-                metrics.sessionsCreated.increment()
                 logger.info(
                     "session allocated",
                     metadata: ["vni": "\(vni)", "node": "\(sender)", "peer": "\(peer)", "source": "\(source)"])
@@ -115,17 +120,28 @@ public final class RelayEngine: Sendable {
     func sweep(now: Timestamp) -> Int {
         let removed = table.withLockedValue { $0.expire(now: now) }
         for (vni, reason) in removed {
-            metrics.sessionsExpired[reason == .idle ? "open" : "connecting"]?.increment()
             logger.info("session expired", metadata: ["vni": "\(vni)", "reason": "\(reason.rawValue)"])
         }
         refreshGauges()
         return removed.count
     }
 
-    /// Sets the session gauges from the table.
+    /// Sets the session gauges and the session lifecycle counters from the table's own counters.
     func refreshGauges() {
-        let (total, open) = table.withLockedValue { ($0.sessionCount, $0.openSessionCount) }
-        metrics.recordSessions(connecting: total - open, open: open)
+        let (total, open, counters) = table.withLockedValue { ($0.sessionCount, $0.openSessionCount, $0.counters) }
+        metrics.recordSessions(binding: total - open, open: open)
+        let deltas = exported.withLockedValue { exported in
+            defer {
+                exported = (counters.sessionsCreated, counters.sessionsExpiredIdle, counters.sessionsExpiredUnbound)
+            }
+            return (
+                counters.sessionsCreated &- exported.created, counters.sessionsExpiredIdle &- exported.idle,
+                counters.sessionsExpiredUnbound &- exported.unbound
+            )
+        }
+        if deltas.0 > 0 { metrics.sessionsCreated.increment(by: Int64(deltas.0)) }
+        if deltas.1 > 0 { metrics.sessionsExpired["open"]?.increment(by: Int64(deltas.1)) }
+        if deltas.2 > 0 { metrics.sessionsExpired["binding"]?.increment(by: Int64(deltas.2)) }
     }
 
     /// The sweep period for the current limits.

@@ -77,7 +77,8 @@ final class RelayDatagramHandler: ChannelInboundHandler {
                         datagram: bytes, header: datagram.header, sender: sender, source: source, now: now)
                 }
                 switch outcome {
-                case .reply(let reply):
+                case .reply(let reply, let refused):
+                    if let refused { counters.dropped(refused) }
                     let buffer = context.channel.allocator.buffer(bytes: reply)
                     context.write(
                         wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: buffer)),

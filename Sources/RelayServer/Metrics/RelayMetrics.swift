@@ -62,13 +62,13 @@ public final class RelayMetrics: Sendable {
         oversizeDrops = Counter(
             label: "relay_dropped_packets_total", dimensions: [("reason", "oversize")], factory: factory)
         var states: [String: Gauge] = [:]
-        for state in ["connecting", "open"] {
+        for state in ["binding", "open"] {
             states[state] = Gauge(label: "relay_sessions", dimensions: [("state", state)], factory: factory)
         }
         sessionsByState = states
         sessionsCreated = Counter(label: "relay_sessions_created_total", factory: factory)
         var expired: [String: Counter] = [:]
-        for state in ["connecting", "open"] {
+        for state in ["binding", "open"] {
             expired[state] = Counter(
                 label: "relay_sessions_expired_total", dimensions: [("state", state)], factory: factory)
         }
@@ -108,8 +108,8 @@ public final class RelayMetrics: Sendable {
     }
 
     /// Sets the session gauges.
-    public func recordSessions(connecting: Int, open: Int) {
-        sessionsByState["connecting"]?.record(connecting)
+    public func recordSessions(binding: Int, open: Int) {
+        sessionsByState["binding"]?.record(binding)
         sessionsByState["open"]?.record(open)
     }
 
