@@ -10,7 +10,6 @@ struct RelayCtl: AsyncParsableCommand {
             CACommand.self,
             CertCommand.self,
             ProbeCommand.self,
-            SessionsCommand.self,
         ]
     )
 }
