@@ -116,8 +116,9 @@ let package = Package(
         .target(
             name: "Coordinator",
             dependencies: [
-                "RelayCore", "Tailnet", "Telemetry",
+                "RelayCore", "Tailnet", "Telemetry", "CSodium",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -127,7 +128,9 @@ let package = Package(
         .executableTarget(
             name: "tailnet-coordinator",
             dependencies: [
-                "Coordinator",
+                "Coordinator", "Tailnet", "RelayCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -145,5 +148,11 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CoordinatorTests",
+            dependencies: ["Coordinator", "Tailnet", "RelayCore", "CurlHTTP"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "TailnetTests", dependencies: ["Tailnet", "RelayCore"], swiftSettings: swiftSettings),
     ]
 )
