@@ -119,6 +119,7 @@ let package = Package(
                 "RelayCore", "Tailnet", "Telemetry", "CSodium",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -128,7 +129,7 @@ let package = Package(
         .executableTarget(
             name: "tailnet-coordinator",
             dependencies: [
-                "Coordinator", "Tailnet", "RelayCore",
+                "Coordinator", "Tailnet", "RelayCore", "Telemetry",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Coordinator
 import Hummingbird
 import Logging
+import Telemetry
 
 /// `tailnet-coordinator serve`: runs the HTTP(S) API.
 struct ServeCommand: AsyncParsableCommand {
@@ -31,17 +32,26 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
+    @Option(help: "Log format: text or json.")
+    var logFormat = "text"
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
         guard nodeCertValidity >= 60, relayCertValidity >= 60 else {
             throw ValidationError("certificate lifetimes must be at least 60 seconds")
         }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+        guard Logger.Level(parsing: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+        guard LogFormat(parsing: logFormat) != nil else { throw ValidationError("--log-format must be text or json") }
     }
 
     func run() async throws {
-        var logger = Logger(label: "tailnet-coordinator")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let level = Logger.Level(parsing: logLevel) ?? .info
+        TelemetryLogging.bootstrap(format: LogFormat(parsing: logFormat) ?? .text, level: level)
+        var configuredLogger = Logger(label: "tailnet-coordinator")
+        configuredLogger.logLevel = level
+        let logger = configuredLogger
+        let metrics = CoordinatorMetrics()
+        metrics.telemetry.bootstrapGlobal()
         let policy = CoordinatorPolicy(nodeCertificateLifetime: nodeCertValidity, relayCertificateLifetime: relayCertValidity)
         let store = try storage.directory.openStore(policy: policy)
         defer { try? store.close() }
@@ -51,7 +61,7 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = CoordinatorServer.Configuration(
             host: host, port: port, tlsCertificatePath: tlsCert, tlsKeyPath: tlsKey)
         let app = try await CoordinatorServer.makeApplication(
-            configuration: configuration, store: store, logger: logger
+            configuration: configuration, store: store, logger: logger, metrics: metrics
         ) { port in
             logger.info("listening", metadata: ["address": "\(configuration.usesTLS ? "https" : "http")://\(host):\(port)"])
         }

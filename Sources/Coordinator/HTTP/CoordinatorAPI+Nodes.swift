@@ -9,8 +9,15 @@ import Tailnet
 extension CoordinatorAPI {
     func addNodeRoutes(_ router: Router<BasicRequestContext>) {
         router.post("v1/register") { request, _ in
-            let body = try await RequestDecoding.decode(RegisterRequest.self, from: request)
-            let credentials = try await store.register(body)
+            let credentials: CoordinatorStore.NodeCredentials
+            do {
+                let body = try await RequestDecoding.decode(RegisterRequest.self, from: request)
+                credentials = try await store.register(body)
+            } catch {
+                metrics.registrationFailures.increment()
+                throw error
+            }
+            metrics.registrations.increment()
             published(credentials.version)
             return JSONResponse.make(try await registerResponse(credentials), status: .created)
         }
@@ -56,6 +63,7 @@ extension CoordinatorAPI {
         if hub.version <= known {
             let moved = await hub.waitForVersion(after: known, timeout: .seconds(timeout!))
             if !moved {
+                metrics.netmapNotModified.increment()
                 return Response(status: .notModified, headers: [.init("X-Netmap-Version")!: "\(hub.version)"])
             }
         }
@@ -63,6 +71,7 @@ extension CoordinatorAPI {
         guard let bytes = try snapshot.render(for: nodeID) else {
             throw CoordinatorError.unauthorized("this node was removed; register it again with a pre-auth key")
         }
+        metrics.netmapChanged.increment()
         return JSONResponse.raw(bytes)
     }
 

@@ -1,6 +1,8 @@
+import CoreMetrics
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
 import Tailnet
 
 /// The coordinator's HTTP API: routes, authentication and the netmap long poll. See docs/coordinator-openapi.yaml.
@@ -13,19 +15,28 @@ public struct CoordinatorAPI: Sendable {
     let store: CoordinatorStore
     let hub: NetmapHub
     let cache: NetmapCache
+    let metrics: CoordinatorMetrics
 
-    /// Creates the API over `store`, waking long polls through `hub`.
-    public init(store: CoordinatorStore, hub: NetmapHub) {
+    /// Creates the API over `store`, waking long polls through `hub` and counting into `metrics`.
+    public init(store: CoordinatorStore, hub: NetmapHub, metrics: CoordinatorMetrics = CoordinatorMetrics()) {
         self.store = store
         self.hub = hub
         self.cache = NetmapCache(store: store)
+        self.metrics = metrics
     }
 
     /// A router with every route installed.
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        router.add(middleware: CoordinatorErrorMiddleware())
+        router.add(middleware: CoordinatorErrorMiddleware(errors: metrics.requestErrors))
         router.get("healthz") { _, _ in JSONResponse.make(["status": "ok"]) }
+        router.get("metrics") { _, _ in
+            metrics.netmapWaiters.record(hub.waiterCount)
+            metrics.netmapVersion.record(hub.version)
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.telemetry.render())))
+        }
         addNodeRoutes(router)
         addAdminRoutes(router)
         addRelayRoutes(router)
@@ -43,8 +54,8 @@ public struct CoordinatorAPI: Sendable {
         let principal = try await store.authenticate(String(header.dropFirst(7)))
         guard allowed.contains(principal.kindName) else {
             throw CoordinatorError.forbidden(
-                "a \(principal.kindName) token may not call this endpoint; it needs a "
-                    + allowed.sorted().joined(separator: " or ") + " token")
+                "a \(principal.kindName) token may not call this endpoint; it needs one of these tokens: "
+                    + allowed.sorted().joined(separator: ", "))
         }
         return principal
     }
@@ -60,6 +71,7 @@ public struct CoordinatorAPI: Sendable {
 /// Turns any error that is not already an HTTP error into a JSON 500, so every error body has the same shape.
 struct CoordinatorErrorMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
+    let errors: Counter
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -67,6 +79,7 @@ struct CoordinatorErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as CoordinatorError {
+            errors.increment()
             throw error
         } catch let error as HTTPError {
             let code = error.status == .notFound ? "not_found" : "http_\(error.status.code)"

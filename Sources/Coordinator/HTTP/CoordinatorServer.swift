@@ -50,16 +50,18 @@ public enum CoordinatorServer {
         }
     }
 
-    /// Builds the application. `onRunning` receives the bound port once the server listens.
+    /// Builds the application. `onRunning` receives the bound port once the server listens; `/metrics` renders
+    /// `metrics`' registry.
     ///
     /// - Throws: ``CoordinatorError`` for a bad configuration or unreadable TLS files.
     public static func makeApplication(
         configuration: Configuration, store: CoordinatorStore, logger: Logger,
+        metrics: CoordinatorMetrics = CoordinatorMetrics(),
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
         try configuration.validate()
         let hub = NetmapHub(version: try await store.netmapVersion())
-        let api = CoordinatorAPI(store: store, hub: hub)
+        let api = CoordinatorAPI(store: store, hub: hub, metrics: metrics)
         let watcher = VersionWatcher(store: store, hub: hub, interval: configuration.versionPollInterval)
         let server: HTTPServerBuilder
         if let certificatePath = configuration.tlsCertificatePath, let keyPath = configuration.tlsKeyPath {
