@@ -71,6 +71,7 @@ let package = Package(
                 "RelayCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -117,8 +118,10 @@ let package = Package(
         .target(
             name: "Coordinator",
             dependencies: [
-                "RelayCore", "Tailnet", "Telemetry",
+                "RelayCore", "Tailnet", "Telemetry", "CSodium",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -128,11 +131,20 @@ let package = Package(
         .executableTarget(
             name: "tailnet-coordinator",
             dependencies: [
-                "Coordinator",
+                "Coordinator", "Tailnet", "RelayCore", "Telemetry",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
+
+        .testTarget(
+            name: "CoordinatorTests",
+            dependencies: ["Coordinator", "Tailnet", "RelayCore", "CurlHTTP"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "TailnetTests", dependencies: ["Tailnet", "RelayCore"], swiftSettings: swiftSettings),
 
         // MARK: Admin CLI
         .executableTarget(
@@ -140,6 +152,16 @@ let package = Package(
             dependencies: [
                 "RelayCore", "RelayClient", "Tailnet", "CurlHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
+            name: "relay-bench",
+            dependencies: [
+                "RelayCore", "RelayClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -163,6 +185,15 @@ let package = Package(
                 "Telemetry",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RelayClientTests",
+            dependencies: [
+                "RelayClient", "RelayCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
