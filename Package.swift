@@ -117,8 +117,10 @@ let package = Package(
         .target(
             name: "Coordinator",
             dependencies: [
-                "RelayCore", "Tailnet", "Telemetry",
+                "RelayCore", "Tailnet", "Telemetry", "CSodium",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -128,11 +130,20 @@ let package = Package(
         .executableTarget(
             name: "tailnet-coordinator",
             dependencies: [
-                "Coordinator",
+                "Coordinator", "Tailnet", "RelayCore", "Telemetry",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
+
+        .testTarget(
+            name: "CoordinatorTests",
+            dependencies: ["Coordinator", "Tailnet", "RelayCore", "CurlHTTP"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "TailnetTests", dependencies: ["Tailnet", "RelayCore"], swiftSettings: swiftSettings),
 
         // MARK: Admin CLI
         .executableTarget(
