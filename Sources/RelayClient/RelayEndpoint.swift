@@ -1,0 +1,43 @@
+import NIOCore
+import RelayCore
+
+/// A relay as a client addresses it: its UDP endpoint and its X25519 public key (control messages are sealed to it).
+public struct RelayEndpoint: Sendable, CustomStringConvertible {
+    public var address: SocketAddress
+    public var publicKey: PublicKey
+
+    public init(address: SocketAddress, publicKey: PublicKey) {
+        self.address = address
+        self.publicKey = publicKey
+    }
+
+    /// Parses "host:port" (IPv4 or "[v6]:port"; numeric addresses only: no name resolution on this path).
+    public init(endpoint text: String, publicKey: PublicKey) throws(RelayClientError) {
+        guard let parsed = EndpointAddress(text) else {
+            throw .invalidInput(
+                "relay endpoint \"\(text)\" is not a numeric address with a port, e.g. 127.0.0.1:41641 or [::1]:41641")
+        }
+        self.init(address: parsed.socketAddress, publicKey: publicKey)
+    }
+
+    public var description: String { "\(EndpointAddress(address)?.description ?? "\(address)") (\(publicKey.shortDescription))" }
+}
+
+extension EndpointAddress {
+    /// The NIO socket address (IPv4 for v4-mapped addresses).
+    public var socketAddress: SocketAddress {
+        if let sin = sockaddrIn {
+            return SocketAddress(sin, host: "")
+        }
+        return SocketAddress(sockaddrIn6, host: "")
+    }
+
+    /// From a NIO socket address; nil for Unix domain addresses.
+    public init?(_ address: SocketAddress) {
+        switch address {
+        case .v4(let v4): self.init(v4.address)
+        case .v6(let v6): self.init(v6.address)
+        case .unixDomainSocket: return nil
+        }
+    }
+}

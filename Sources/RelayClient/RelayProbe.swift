@@ -1,0 +1,119 @@
+import NIOCore
+import RelayCore
+
+/// An end-to-end check of one relay: two identities allocate the same session, bind, and exchange sealed pings.
+public struct RelayProbe: Sendable {
+    public var relay: RelayEndpoint
+    public var sides: [RelayIdentity]
+    public var configuration: RelayClientConfiguration
+    public var count: Int
+
+    /// `sides` must hold exactly two identities (A pings B).
+    public init(relay: RelayEndpoint, sides: [RelayIdentity], configuration: RelayClientConfiguration, count: Int) {
+        self.relay = relay
+        self.sides = sides
+        self.configuration = configuration
+        self.count = count
+    }
+
+    /// What happened. `failure` is nil when every step worked and at least one ping was answered.
+    public struct Report: Sendable, Encodable {
+        public var relay: String
+        public var vni: UInt32?
+        public var bindTimeoutMilliseconds: Int64?
+        public var idleTimeoutSeconds: Int64?
+        public var localAddresses: [String] = []
+        public var pingsSent = 0
+        /// Round-trip times of answered pings, in milliseconds.
+        public var rttMilliseconds: [Double] = []
+        public var failedStep: String?
+        public var failure: String?
+        /// The relay's error code name when the relay refused, e.g. "wrongTailnet".
+        public var relayError: String?
+
+        public var minimum: Double? { rttMilliseconds.min() }
+        public var maximum: Double? { rttMilliseconds.max() }
+        public var average: Double? {
+            rttMilliseconds.isEmpty ? nil : rttMilliseconds.reduce(0, +) / Double(rttMilliseconds.count)
+        }
+    }
+
+    /// Runs the probe; `progress` receives one human-readable line per step. Never throws: failures are in the
+    /// report, with the step that failed.
+    public func run(progress: (String) -> Void = { _ in }) async -> Report {
+        var report = Report(relay: relay.description)
+        precondition(sides.count == 2, "RelayProbe needs exactly two identities")
+        var clients: [RelayClient] = []
+        var step = "open sockets"
+        do {
+            for side in sides {
+                clients.append(try await RelayClient.connect(identity: side, relay: relay, configuration: configuration))
+            }
+            report.localAddresses = clients.map { EndpointAddress($0.localAddress)?.description ?? "?" }
+            let (a, b) = (clients[0], clients[1])
+
+            step = "Allocate (side A)"
+            let allocationA = try await a.allocate(peer: b.identity.publicKey)
+            step = "Allocate (side B)"
+            let allocationB = try await b.allocate(peer: a.identity.publicKey)
+            guard allocationA.vni == allocationB.vni else {
+                throw RelayClientError.protocolViolation(
+                    "the two sides were given different VNIs (\(allocationA.vni) and \(allocationB.vni)) for one pair")
+            }
+            report.vni = allocationA.vni
+            report.bindTimeoutMilliseconds = Int64(allocationA.bindTimeout.components.seconds * 1000)
+                + allocationA.bindTimeout.components.attoseconds / 1_000_000_000_000_000
+            report.idleTimeoutSeconds = allocationA.idleTimeout.components.seconds
+            progress(
+                "allocated VNI \(allocationA.vni) on relay \(relay) (bind timeout \(allocationA.bindTimeout), "
+                    + "idle timeout \(allocationA.idleTimeout))")
+
+            step = "Bind (side A)"
+            let sessionA = try await a.bind(allocationA)
+            step = "Bind (side B)"
+            _ = try await b.bind(allocationB)
+            progress("bound A from \(report.localAddresses[0]) and B from \(report.localAddresses[1])")
+
+            step = "Ping"
+            var lastError: RelayClientError? = nil
+            for _ in 0..<count {
+                report.pingsSent += 1
+                do {
+                    let rtt = try await sessionA.ping()
+                    let (seconds, attoseconds) = rtt.components
+                    report.rttMilliseconds.append(Double(seconds) * 1000 + Double(attoseconds) / 1e15)
+                } catch {
+                    lastError = error
+                    if case .closed = error { break }
+                }
+            }
+            let answered = report.rttMilliseconds.count
+            if answered == 0, let lastError { throw lastError }
+            progress(pingLine(report))
+        } catch let error as RelayClientError {
+            report.failedStep = step
+            report.failure = "\(step): \(error)"
+            report.relayError = error.relayErrorCode?.name
+        } catch {
+            report.failedStep = step
+            report.failure = "\(step): \(error)"
+        }
+        for client in clients { await client.close() }
+        return report
+    }
+
+    private func pingLine(_ report: Report) -> String {
+        let answered = report.rttMilliseconds.count
+        guard let minimum = report.minimum, let average = report.average, let maximum = report.maximum else {
+            return "\(answered)/\(report.pingsSent) pings answered"
+        }
+        return "\(answered)/\(report.pingsSent) pings answered end to end through the relay: rtt min/avg/max = "
+            + "\(format(minimum))/\(format(average))/\(format(maximum)) ms"
+    }
+
+    private func format(_ value: Double) -> String {
+        let thousandths = Int((value * 1000).rounded())
+        let fraction = String(thousandths % 1000)
+        return "\(thousandths / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+    }
+}

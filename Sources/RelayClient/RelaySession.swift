@@ -1,0 +1,74 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import RelayCore
+
+/// A bound relay session: send and receive WireGuard-protocol payloads to the peer through the relay, and measure
+/// the round trip with end-to-end sealed Ping/Pong (the relay forwards them without being able to read them).
+public final class RelaySession: Sendable {
+    /// What the relay allocated.
+    public let allocation: Allocation
+    /// Payloads from the peer (Geneve header removed), in arrival order; finishes when the client closes.
+    public let received: AsyncStream<[UInt8]>
+    let receivedContinuation: AsyncStream<[UInt8]>.Continuation
+    let peerKey: SharedKey
+    unowned let client: RelayClient
+    private let generation = NIOLockedValueBox<UInt32>(0)
+
+    /// The session id.
+    public var vni: UInt32 { allocation.vni }
+
+    init(client: RelayClient, allocation: Allocation, peerKey: SharedKey) {
+        self.client = client
+        self.allocation = allocation
+        self.peerKey = peerKey
+        (received, receivedContinuation) = AsyncStream.makeStream(
+            of: [UInt8].self, bufferingPolicy: .bufferingNewest(client.configuration.receiveBufferLimit))
+    }
+
+    func nextGeneration() -> UInt32 {
+        generation.withLockedValue { value in
+            value = value == UInt32.max ? 1 : value + 1
+            return value
+        }
+    }
+
+    func finish() { receivedContinuation.finish() }
+
+    /// Sends `payload` (e.g. a WireGuard packet) to the peer on this session.
+    public func send(_ payload: [UInt8]) async throws(RelayClientError) {
+        try await client.send(GeneveHeader(isControl: false, protocolType: .wireGuard, vni: vni).bytes + payload)
+    }
+
+    /// Sends an end-to-end Ping and returns the round-trip time of the first Pong. Retries with a new transaction id
+    /// up to the client's `attempts`, each waiting the client's `timeout`.
+    public func ping(paddingLength: Int = 0) async throws(RelayClientError) -> Duration {
+        let attempts = client.configuration.attempts
+        for _ in 1...attempts {
+            let transaction = TransactionID.random()
+            let message = ControlMessage.ping(PingMessage(transactionID: transaction, paddingLength: paddingLength))
+            let datagram = message.sealedDatagram(
+                header: GeneveHeader(isControl: false, protocolType: .control, vni: vni),
+                sender: client.identity.publicKey, key: peerKey)
+            let sent = ContinuousClock.now
+            switch await client.request(.pong(transaction), datagram) {
+            case .reply(.pong(_, let at)):
+                return at - sent
+            case .reply:
+                throw .protocolViolation("a reply to Ping that is not a Pong")
+            case .timedOut:
+                continue
+            case .closed:
+                throw .closed
+            case .sendFailed(let error):
+                throw error
+            }
+        }
+        throw .peerUnreachable(vni: vni, attempts: attempts, timeout: client.configuration.timeout)
+    }
+
+    /// Binds again from the client's current address with a new generation (e.g. after the relay restarted its
+    /// bind state, or to refresh the binding).
+    public func rebind() async throws(RelayClientError) {
+        try await client.bind(self, generation: nextGeneration())
+    }
+}

@@ -1,0 +1,13 @@
+/// A token-bucket rate: `perSecond` sustained, bursts of up to `burst` requests.
+public struct RateLimit: Hashable, Sendable, Codable, CustomStringConvertible {
+    public var perSecond: Double
+    public var burst: Double
+
+    public init(perSecond: Double, burst: Double) {
+        precondition(perSecond >= 0 && burst >= 1, "a rate limit needs perSecond ≥ 0 and burst ≥ 1")
+        self.perSecond = perSecond
+        self.burst = burst
+    }
+
+    public var description: String { "\(perSecond)/s (burst \(Int(burst)))" }
+}

@@ -1,1 +1,0 @@
-// RelayCore: pure protocol logic.

@@ -1,0 +1,28 @@
+/// Monotonic counters of a session table (exported as metrics by the server).
+public struct RelayCounters: Sendable, Hashable {
+    /// Drops indexed by `DropReason.rawValue`.
+    var drops: [UInt64] = Array(repeating: 0, count: DropReason.allCases.count)
+    public internal(set) var forwardedPackets: UInt64 = 0
+    public internal(set) var forwardedBytes: UInt64 = 0
+    public internal(set) var sessionsCreated: UInt64 = 0
+    public internal(set) var sessionsExpiredIdle: UInt64 = 0
+    public internal(set) var sessionsExpiredUnbound: UInt64 = 0
+    public internal(set) var allocations: UInt64 = 0
+    public internal(set) var challenges: UInt64 = 0
+    public internal(set) var binds: UInt64 = 0
+    public internal(set) var rebinds: UInt64 = 0
+    public internal(set) var errorsSent: UInt64 = 0
+    /// Replies shortened (endpoints or error text dropped) to stay no larger than the request.
+    public internal(set) var repliesTruncated: UInt64 = 0
+
+    /// Datagrams dropped for `reason`.
+    public func drops(_ reason: DropReason) -> UInt64 { drops[Int(reason.rawValue)] }
+
+    /// All drops.
+    public var totalDrops: UInt64 { drops.reduce(0, &+) }
+
+    @inline(__always)
+    mutating func count(_ reason: DropReason) {
+        drops[Int(reason.rawValue)] &+= 1
+    }
+}

@@ -1,0 +1,233 @@
+extension SessionTable {
+    /// Handles a control datagram (Geneve O = 1, already classified; `sender` from the envelope).
+    public mutating func handleControl(
+        _ datagram: UnsafeRawBufferPointer, header: GeneveHeader, sender: PublicKey, from source: EndpointAddress,
+        now: Timestamp
+    ) -> ControlResult {
+        let result: ControlResult
+        if header.vni == 0 {
+            result = handleAllocation(datagram, sender: sender, source: source, now: now)
+        } else {
+            result = handleBinding(datagram, header: header, sender: sender, source: source, now: now)
+        }
+        switch result.event {
+        case .dropped(let reason), .refused(let reason, _, _): counters.count(reason)
+        default: break
+        }
+        if var reply = result.reply {
+            // No amplification: a reply is never larger than the datagram it answers.
+            guard reply.bytes.count <= datagram.count else {
+                counters.count(.malformedMessage)
+                return ControlResult(reply: nil, event: result.event)
+            }
+            reply.destination = source
+            if case .refused = result.event { counters.errorsSent &+= 1 }
+            return ControlResult(reply: reply, event: result.event)
+        }
+        return result
+    }
+
+    // MARK: Allocate
+
+    private mutating func handleAllocation(
+        _ datagram: UnsafeRawBufferPointer, sender: PublicKey, source: EndpointAddress, now: Timestamp
+    ) -> ControlResult {
+        let limit = allocateLimiter.consume(source: source, now: now)
+        if case .limited(let notify) = limit, !notify { return .dropped(.rateLimited) }
+        guard let key = configuration.relayKey.sharedKey(with: sender) else { return .dropped(.undecryptable) }
+        let message: ControlMessage
+        do {
+            message = try DatagramParser.openControl(datagram, key: key)
+        } catch {
+            return .dropped(error)
+        }
+        guard case .allocate(let request) = message else { return .dropped(.unexpectedMessage) }
+        let header = GeneveHeader(isControl: true, protocolType: .control, vni: 0)
+        func refuse(_ reason: DropReason, _ code: RelayErrorCode, _ detail: String) -> ControlResult {
+            errorReply(
+                reason, code, detail: detail, generation: request.generation, header: header, key: key,
+                limit: datagram.count, source: source)
+        }
+        if case .limited = limit {
+            return refuse(.rateLimited, .rateLimited, "allocation rate limit exceeded for \(source)")
+        }
+        guard request.peerKey != sender else { return .dropped(.malformedMessage) }
+        let certificate: TailnetCertificate
+        do {
+            certificate = try verifier.verify(
+                encoded: request.certificate, role: .node, sealedBy: sender, now: now)
+        } catch {
+            return refuse(.certificateRejected, error.relayErrorCode, error.description)
+        }
+
+        let pair = KeyPair(sender, request.peerKey)
+        var created = false
+        var vni: UInt32
+        if let existing = vniByPair[pair], let session = sessions[existing],
+            session.expiry(now: now, limits: configuration.limits) == nil
+        {
+            vni = existing
+        } else {
+            if let stale = vniByPair[pair] {
+                removeSession(vni: stale)
+                counters.sessionsExpiredUnbound &+= 1
+            }
+            guard sessions.count < configuration.limits.maxSessions, let fresh = takeVNI() else {
+                return refuse(.capacityGlobal, .capacityGlobal, "relay holds \(sessions.count) sessions (its maximum)")
+            }
+            vni = fresh
+            created = true
+        }
+        let index = created ? nil : sessions.index(forKey: vni)
+        var session = index.map { sessions.values[$0] } ?? RelaySession(vni: vni, pair: pair, now: now)
+        let side = session.sideIndex(of: sender)!
+        if !session[side: side].isAllocated {
+            let count = allocatedPerNode[sender] ?? 0
+            guard count < configuration.limits.maxSessionsPerNode else {
+                if created { nextVNI = vni }  // hand the unused VNI out next time
+                return refuse(
+                    .capacityPerNode, .capacityPerNode,
+                    "key \(sender.shortDescription) has \(count) sessions on this relay (the per-node maximum)")
+            }
+            allocatedPerNode[sender] = count + 1
+        }
+        session[side: side].sharedKey = key
+        session[side: side].subjectName = certificate.subjectName
+        session[side: side].subjectID = certificate.subjectID
+        if let index {
+            sessions.values[index] = session
+        } else {
+            sessions[vni] = session
+            vniByPair[pair] = vni
+            counters.sessionsCreated &+= 1
+        }
+        counters.allocations &+= 1
+
+        let limits = configuration.limits
+        var response = AllocateResponseMessage(
+            generation: request.generation, vni: vni,
+            bindTimeoutMilliseconds: UInt32(clamping: limits.bindTimeout.nanosecondsClamped / 1_000_000),
+            idleTimeoutSeconds: UInt32(clamping: limits.idleTimeout.wholeSeconds),
+            endpoints: Array(configuration.advertisedEndpoints.prefix(AllocateResponseMessage.maximumEndpoints)))
+        // Drop trailing endpoints until the reply fits in the request's size.
+        let fixed = ControlMessage.allocateResponse(
+            AllocateResponseMessage(
+                generation: 0, vni: 0, bindTimeoutMilliseconds: 0, idleTimeoutSeconds: 0, endpoints: [])
+        ).sealedDatagramSize
+        let room = max(0, (datagram.count - fixed) / EndpointAddress.encodedSize)
+        if response.endpoints.count > room {
+            response.endpoints.removeLast(response.endpoints.count - room)
+            counters.repliesTruncated &+= 1
+        }
+        let reply = ControlMessage.allocateResponse(response).sealedDatagram(
+            header: header, sender: relayPublicKey, key: key)
+        return ControlResult(
+            reply: OutboundDatagram(bytes: reply, destination: source),
+            event: .allocated(vni: vni, sender: sender, peer: request.peerKey, created: created))
+    }
+
+    // MARK: Bind and Answer
+
+    private mutating func handleBinding(
+        _ datagram: UnsafeRawBufferPointer, header: GeneveHeader, sender: PublicKey, source: EndpointAddress,
+        now: Timestamp
+    ) -> ControlResult {
+        let limit = bindLimiter.consume(source: source, now: now)
+        if case .limited(let notify) = limit, !notify { return .dropped(.rateLimited) }
+        let vni = header.vni
+        let index = sessions.index(forKey: vni)
+        let side = index.flatMap { sessions.values[$0].sideIndex(of: sender) }
+        let cachedKey = index.flatMap { i in side.flatMap { sessions.values[i][side: $0].sharedKey } }
+        guard let key = cachedKey ?? configuration.relayKey.sharedKey(with: sender) else {
+            return .dropped(.undecryptable)
+        }
+        let message: ControlMessage
+        do {
+            message = try DatagramParser.openControl(datagram, key: key)
+        } catch {
+            return .dropped(error)
+        }
+        let body: BindMessage
+        let isAnswer: Bool
+        switch message {
+        case .bind(let b): (body, isAnswer) = (b, false)
+        case .answer(let b): (body, isAnswer) = (b, true)
+        default: return .dropped(.unexpectedMessage)
+        }
+        func refuse(_ reason: DropReason, _ code: RelayErrorCode, _ detail: String) -> ControlResult {
+            errorReply(
+                reason, code, detail: detail, generation: body.generation, header: header, key: key,
+                limit: datagram.count, source: source)
+        }
+        if case .limited = limit {
+            return refuse(.rateLimited, .rateLimited, "bind rate limit exceeded for \(source)")
+        }
+        guard let index, sessions.values[index].expiry(now: now, limits: configuration.limits) == nil else {
+            return refuse(.unknownSession, .unknownSession, "no session with VNI \(vni)")
+        }
+        guard let side else {
+            return refuse(.notSessionMember, .notSessionMember, "key \(sender.shortDescription) is not in VNI \(vni)")
+        }
+        guard cachedKey != nil else {
+            return refuse(
+                .notAllocated, .notSessionMember,
+                "key \(sender.shortDescription) has not allocated VNI \(vni); send Allocate first")
+        }
+        guard body.vni == vni else { return .dropped(.vniMismatch) }
+        guard body.remoteKey == sessions.values[index][side: 1 - side].key else { return .dropped(.wrongRemoteKey) }
+        guard body.generation != 0 else { return .dropped(.zeroGeneration) }
+
+        if !isAnswer {
+            sessions.values[index][side: side].pendingGeneration = body.generation
+            let cookie = cookies.cookie(
+                vni: vni, generation: body.generation, remoteKey: body.remoteKey, senderKey: sender, source: source,
+                now: now)
+            var challenge = body
+            challenge.cookie = cookie
+            counters.challenges &+= 1
+            let reply = ControlMessage.challenge(challenge).sealedDatagram(
+                header: header, sender: relayPublicKey, key: key)
+            return ControlResult(
+                reply: OutboundDatagram(bytes: reply, destination: source),
+                event: .challenged(vni: vni, sender: sender))
+        }
+
+        guard body.generation == sessions.values[index][side: side].pendingGeneration else {
+            return .dropped(.generationMismatch)
+        }
+        guard
+            cookies.isValid(
+                body.cookie, vni: vni, generation: body.generation, remoteKey: body.remoteKey, senderKey: sender,
+                source: source, now: now)
+        else { return .dropped(.badCookie) }
+        let previous = sessions.values[index][side: side].bound
+        sessions.values[index][side: side].bound = source
+        sessions.values[index][side: side].boundGeneration = body.generation
+        sessions.values[index][side: side].pendingGeneration = 0
+        sessions.values[index].lastActivity = now
+        let open = sessions.values[index].isOpen
+        if open && sessions.values[index].openedAt == nil { sessions.values[index].openedAt = now }
+        let moved = previous != nil && previous != source
+        counters.binds &+= 1
+        if moved { counters.rebinds &+= 1 }
+        return ControlResult(
+            reply: nil, event: .bound(vni: vni, sender: sender, address: source, moved: moved, sessionOpen: open))
+    }
+
+    // MARK: Errors
+
+    /// A sealed Error reply, its text truncated so the datagram is no larger than `limit` bytes.
+    private mutating func errorReply(
+        _ reason: DropReason, _ code: RelayErrorCode, detail: String, generation: UInt32, header: GeneveHeader,
+        key: SharedKey, limit: Int, source: EndpointAddress
+    ) -> ControlResult {
+        let fixed = GeneveHeader.size + SealedEnvelope.overhead + 2 + RelayErrorMessage.fixedSize
+        let room = min(RelayErrorMessage.maximumMessageLength, max(0, limit - fixed))
+        let text = RelayErrorMessage.truncated(detail, toUTF8Count: room)
+        if text.utf8.count < detail.utf8.count { counters.repliesTruncated &+= 1 }
+        let message = ControlMessage.error(RelayErrorMessage(rawCode: code.rawValue, generation: generation, message: text))
+        let bytes = message.sealedDatagram(header: header, sender: relayPublicKey, key: key)
+        return ControlResult(
+            reply: OutboundDatagram(bytes: bytes, destination: source), event: .refused(reason, code, detail: detail))
+    }
+}

@@ -1,0 +1,79 @@
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A `LogHandler` that writes one JSON object per line:
+/// `{"ts":"2026-01-01T00:00:00.000Z","level":"info","label":"relay","msg":"…","source":"…",…metadata}`.
+///
+/// Metadata keys become top-level fields (nested dictionaries and arrays are kept as JSON).
+public struct JSONLogHandler: LogHandler {
+    public var logLevel: Logger.Level
+    public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
+
+    private let label: String
+    private let output: LogOutput
+
+    public init(label: String, level: Logger.Level = .info, output: LogOutput = .standardError) {
+        self.label = label
+        self.logLevel = level
+        self.output = output
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var merged = metadata
+        if let provided = metadataProvider?.get() {
+            merged.merge(provided) { _, new in new }
+        }
+        if let extra = event.metadata {
+            merged.merge(extra) { _, new in new }
+        }
+        var line = "{\"ts\":"
+        JSONText.appendString(Self.timestamp(), to: &line)
+        line += ",\"level\":"
+        JSONText.appendString(event.level.rawValue, to: &line)
+        line += ",\"label\":"
+        JSONText.appendString(label, to: &line)
+        line += ",\"msg\":"
+        JSONText.appendString(event.message.description, to: &line)
+        line += ",\"source\":"
+        JSONText.appendString(event.source, to: &line)
+        for key in merged.keys.sorted() where !Self.reservedKeys.contains(key) {
+            line += ","
+            JSONText.appendString(key, to: &line)
+            line += ":"
+            JSONText.append(merged[key]!, to: &line)
+        }
+        line += "}\n"
+        output.write(line)
+    }
+
+    private static let reservedKeys: Set<String> = ["ts", "level", "label", "msg", "source"]
+
+    /// UTC time with milliseconds, RFC 3339.
+    static func timestamp() -> String {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        var seconds = spec.tv_sec
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        let millis = Int32(spec.tv_nsec / 1_000_000)
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(millis, 3))Z"
+    }
+}

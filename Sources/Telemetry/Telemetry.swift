@@ -1,1 +1,0 @@
-// The Telemetry module. See docs/ARCHITECTURE.md.

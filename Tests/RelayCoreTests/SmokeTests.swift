@@ -1,3 +1,0 @@
-import Testing
-@testable import RelayCore
-@Test func moduleLoads() { #expect(Bool(true)) }
