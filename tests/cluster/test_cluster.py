@@ -352,6 +352,33 @@ class LocalClusterTest(unittest.TestCase):
         self.assertGreaterEqual(took, 2.5, "a process ignoring SIGTERM must get its grace period")
         self.assertLess(took, 15, "after the grace period the process must be killed")
 
+    def test_08b_init_containers_restart_policy_and_exit_codes(self):
+        self.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "once", "namespace": self.ns},
+                    "spec": {"restartPolicy": "Never",
+                             "initContainers": [{"name": "prepare", "image": "busybox", "command": [
+                                 "/bin/sh", "-c", "echo prepared > /work/state"],
+                                 "volumeMounts": [{"name": "w", "mountPath": "/work"}]}],
+                             "containers": [{"name": "main", "image": "busybox", "command": [
+                                 "/bin/sh", "-c", "cat /work/state; exit 3"],
+                                 "volumeMounts": [{"name": "w", "mountPath": "/work"}]}],
+                             "volumes": [{"name": "w", "emptyDir": {}}]}})
+        self.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "crasher", "namespace": self.ns},
+                    "spec": {"containers": [{"name": "c", "image": "busybox",
+                                             "command": ["/bin/sh", "-c", "exit 1"]}]}})
+        once = wait_until("pod 'once' Failed", 60, lambda: (lambda p: p if p["status"].get("phase") == "Failed"
+                                                             else None)(self.pod("once")))
+        init = once["status"]["initContainerStatuses"][0]["state"]["terminated"]
+        main = once["status"]["containerStatuses"][0]["state"]["terminated"]
+        self.assertEqual((init["exitCode"], main["exitCode"]), (0, 3))
+        with open(os.path.join(self.pod_dir(once), "main.log")) as f:
+            self.assertEqual(f.read(), "prepared\n", "main must run after init, on the same emptyDir")
+        crasher = wait_until("crasher restarted twice", 60, lambda: (lambda p: p if p["status"].get(
+            "containerStatuses", [{}])[0].get("restartCount", 0) >= 2 else None)(self.pod("crasher")))
+        st = crasher["status"]["containerStatuses"][0]
+        self.assertEqual(st["lastState"]["terminated"]["exitCode"], 1)
+        self.assertFalse(st["ready"])
+        self.kubectl("delete", "pod", "-n", self.ns, "once", "crasher", "--wait=true", "--timeout=60s")
+
     def test_09_apiserver_restart(self):
         pid = self.pod_pid(self.pod("web-0"))
         subprocess.run([CLUSTER, "restart-apiserver", "3"], env=self.env, check=True, timeout=120)
