@@ -199,5 +199,6 @@ let package = Package(
         ),
         .testTarget(
             name: "CurlHTTPTests", dependencies: ["CurlHTTP"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "YAMLParsingTests", dependencies: ["YAMLParsing"], swiftSettings: swiftSettings),
     ]
 )
