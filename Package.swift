@@ -200,5 +200,6 @@ let package = Package(
         .testTarget(
             name: "CurlHTTPTests", dependencies: ["CurlHTTP"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "YAMLParsingTests", dependencies: ["YAMLParsing"], swiftSettings: swiftSettings),
+        .testTarget(name: "KubeTests", dependencies: ["Kube", "CurlHTTP"], swiftSettings: swiftSettings),
     ]
 )
