@@ -53,7 +53,7 @@ class ImageMap:
         if isinstance(entry, dict):
             directory, entrypoint = entry.get("dir"), entry.get("entrypoint")
         elif isinstance(entry, str):
-            if os.path.isdir(entry):
+            if entry.endswith("/") or os.path.isdir(entry):
                 directory = entry
             else:
                 entrypoint = [entry]
@@ -137,6 +137,9 @@ class PodRuntime:
         self.finalized = False
         self.tokens = {}
         os.makedirs(self.dir, exist_ok=True)
+
+    def spec_host_network(self):
+        return bool(self.pod["spec"].get("hostNetwork"))
 
     # --- paths -----------------------------------------------------------------------------------------
 
@@ -482,7 +485,7 @@ class PodRuntime:
                  self._condition("ContainersReady", ready, "" if ready else "ContainersNotReady"),
                  self._condition("PodScheduled", True)]
         st = {"phase": phase, "conditions": conds, "hostIP": self.shim.node_ip, "podIP": self.ip,
-              "podIPs": [{"ip": self.ip}], "startTime": self.start_time, "qosClass": "BestEffort",
+              "podIPs": [{"ip": self.ip}], "startTime": self.start_time,
               "containerStatuses": [self._container_status(c) for c in self.containers]}
         if self.init_containers:
             st["initContainerStatuses"] = [self._container_status(c) for c in self.init_containers]

@@ -19,6 +19,7 @@ import urllib.request
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 CLUSTER = os.path.join(ROOT, "hack", "cluster")
+DEBUG_BIN = os.path.join(ROOT, ".build", "debug")
 
 
 def process_running(pid):
@@ -50,6 +51,30 @@ def wait_until(what, timeout, fn, interval=0.5):
     raise AssertionError(f"timed out after {timeout}s waiting for {what} (last: {last!r})")
 
 
+# echo HOST PORT NAME: answers each UDP datagram and each TCP line with "NAME:<data>" (TCP also serves as
+# the readiness check).
+ECHO_SERVER = """#!/usr/bin/env python3
+import socket, sys, threading
+host, port, name = sys.argv[1], int(sys.argv[2]), sys.argv[3].encode()
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind((host, port))
+t = socket.socket(); t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); t.bind((host, port)); t.listen(8)
+def tcp():
+    while True:
+        c, _ = t.accept()
+        with c:
+            c.settimeout(5)
+            try:
+                c.sendall(name + b":" + c.recv(1024))
+            except OSError:
+                pass
+threading.Thread(target=tcp, daemon=True).start()
+print("echo on", host, port, flush=True)
+while True:
+    data, addr = u.recvfrom(2048)
+    u.sendto(name + b":" + data, addr)
+"""
+
+
 class LocalClusterTest(unittest.TestCase):
     state = None
     env = None
@@ -71,9 +96,12 @@ class LocalClusterTest(unittest.TestCase):
         with open(os.path.join(bindir, "serve"), "w") as f:
             f.write('#!/bin/sh\necho "serve $*"\nexec python3 -m http.server "$@"\n')
         os.chmod(os.path.join(bindir, "serve"), 0o755)
+        with open(os.path.join(bindir, "echo"), "w") as f:
+            f.write(ECHO_SERVER)
+        os.chmod(os.path.join(bindir, "echo"), 0o755)
         cls.image_map = os.path.join(cls.tmp, "image-map.json")
         with open(cls.image_map, "w") as f:
-            json.dump({"example.test/tools:*": bindir + "/"}, f)
+            json.dump({"example.test/tools:*": bindir + "/", "ghcr.io/peerrelay/*": DEBUG_BIN + "/"}, f)
         cls.ns = "shimtest"
         cls.pids_seen = set()
 
@@ -89,7 +117,7 @@ class LocalClusterTest(unittest.TestCase):
         r = subprocess.run(["kubectl", *args], env=self.env, input=stdin, capture_output=True, text=True,
                            timeout=timeout)
         if check and r.returncode != 0:
-            raise subprocess.CalledProcessError(r.returncode, ["kubectl", *args], r.stdout, r.stderr)
+            raise AssertionError(f"kubectl {' '.join(args)} failed ({r.returncode}): {r.stderr.strip()}")
         return r.stdout
 
     def get(self, *args):
@@ -252,7 +280,137 @@ class LocalClusterTest(unittest.TestCase):
         self.assertTrue(ip.startswith("127.0.2."), ip)
         self.assertEqual(urllib.request.urlopen(f"http://{ip}:{port}/MODE", timeout=5).read(), b"demo")
 
-    def test_07_deletion_stops_the_process(self):
+    def test_07_per_pod_load_balancers_forward_udp_and_tcp(self):
+        port = free_port()
+        self.apply({
+            "apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "echo", "namespace": self.ns},
+            "spec": {"serviceName": "echo", "replicas": 2, "selector": {"matchLabels": {"app": "echo"}},
+                     "template": {"metadata": {"labels": {"app": "echo"}}, "spec": {"containers": [{
+                         "name": "echo", "image": "example.test/tools:1",
+                         "command": ["echo", "$(POD_IP)", str(port), "$(POD_NAME)"],
+                         "env": [{"name": "POD_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}},
+                                 {"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}}],
+                         "ports": [{"name": "relay", "containerPort": port, "protocol": "UDP"}],
+                         "readinessProbe": {"tcpSocket": {"port": port}, "periodSeconds": 1}}]}}}})
+        # Kubernetes 1.20 rejects LoadBalancers mixing protocols: one UDP Service per pod, plus one TCP Service
+        for i in range(2):
+            self.apply({"apiVersion": "v1", "kind": "Service", "metadata": {"name": f"echo-{i}", "namespace": self.ns},
+                        "spec": {"type": "LoadBalancer",
+                                 "selector": {"statefulset.kubernetes.io/pod-name": f"echo-{i}"},
+                                 "ports": [{"port": port, "targetPort": "relay", "protocol": "UDP"}]}})
+        self.apply({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "echo-tcp-1", "namespace": self.ns},
+                    "spec": {"type": "LoadBalancer", "selector": {"statefulset.kubernetes.io/pod-name": "echo-1"},
+                             "ports": [{"port": port, "protocol": "TCP"}]}})
+        for i in range(2):
+            self.pod_pid(wait_until(f"echo-{i} Ready", 90, lambda i=i: self.pod_ready(f"echo-{i}")))
+        for i in range(2):
+            ip = wait_until("load-balancer ingress", 30, lambda i=i: (self.get(
+                "service", "-n", self.ns, f"echo-{i}")["status"].get("loadBalancer", {}).get("ingress") or [{}])[0]
+                .get("ip"))
+            self.assertTrue(ip.startswith("127.0.2."), ip)
+
+            def udp_roundtrip(ip=ip):
+                with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+                    u.settimeout(1)
+                    u.sendto(b"ping", (ip, port))
+                    try:
+                        return u.recvfrom(2048)
+                    except (socket.timeout, ConnectionRefusedError):
+                        return None
+            data, src = wait_until(f"UDP answer via {ip}:{port}", 30, udp_roundtrip)
+            self.assertEqual(data, f"echo-{i}:ping".encode())
+            self.assertEqual(src, (ip, port), "the answer must come from the load-balancer address")
+        tcp_ip = wait_until("TCP load-balancer ingress", 30, lambda: (self.get(
+            "service", "-n", self.ns, "echo-tcp-1")["status"].get("loadBalancer", {}).get("ingress") or [{}])[0]
+            .get("ip"))
+
+        def tcp_roundtrip():
+            with socket.create_connection((tcp_ip, port), timeout=5) as t:
+                t.sendall(b"hello")
+                return t.recv(1024)
+        self.assertEqual(wait_until(f"TCP answer via {tcp_ip}:{port}", 30, tcp_roundtrip), b"echo-1:hello")
+
+    def test_07a_real_relay_server_pod_behind_load_balancer(self):
+        relayctl = os.path.join(DEBUG_BIN, "relayctl")
+        if not all(os.access(os.path.join(DEBUG_BIN, b), os.X_OK) for b in ("relay-server", "relayctl")):
+            self.skipTest(f"no debug build of relay-server/relayctl in {DEBUG_BIN} (run swift build first)")
+        keys = os.path.join(self.tmp, "keys")
+
+        def ctl(*args):
+            subprocess.run([relayctl, *args], check=True, capture_output=True, timeout=60)
+        ctl("ca", "init", "--tailnet", "cluster-test", "--out", os.path.join(keys, "ca"))
+        ctl("cert", "issue", "--ca", os.path.join(keys, "ca"), "--role", "relay", "--name", "relay-0",
+            "--out", os.path.join(keys, "relay"))
+        for side in ("a", "b"):
+            ctl("cert", "issue", "--ca", os.path.join(keys, "ca"), "--role", "node", "--name", f"node-{side}",
+                "--out", os.path.join(keys, side))
+        self.kubectl("create", "secret", "generic", "relay-keys", "-n", self.ns,
+                     f"--from-file=relay.key={keys}/relay.key", f"--from-file=relay.crt={keys}/relay.crt",
+                     f"--from-file=ca.pub={keys}/ca/ca.pub")
+        port, admin, lb_ip = free_port(), free_port(), "127.0.2.200"
+        self.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "relay-0", "namespace": self.ns,
+                                                                  "labels": {"app": "relay"}},
+                    "spec": {"containers": [{
+                        "name": "relay", "image": "ghcr.io/peerrelay/peerrelay:test", "command": ["relay-server"],
+                        "args": ["--listen=$(POD_IP)", f"--port={port}", "--admin-address=$(POD_IP)",
+                                 f"--admin-port={admin}", "--sockets=1",
+                                 "--private-key-file=/etc/peerrelay/relay.key",
+                                 "--certificate-file=/etc/peerrelay/relay.crt",
+                                 "--ca-key-file=/etc/peerrelay/ca.pub", f"--advertise={lb_ip}:{port}"],
+                        "env": [{"name": "POD_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}}],
+                        "ports": [{"name": "relay", "containerPort": port, "protocol": "UDP"},
+                                  {"name": "admin", "containerPort": admin}],
+                        "readinessProbe": {"httpGet": {"path": "/readyz", "port": "admin"}, "periodSeconds": 1},
+                        "volumeMounts": [{"name": "keys", "mountPath": "/etc/peerrelay", "readOnly": True}]}],
+                        "volumes": [{"name": "keys", "secret": {"secretName": "relay-keys", "defaultMode": 0o400}}]}})
+        self.apply({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "relay-0", "namespace": self.ns},
+                    "spec": {"type": "LoadBalancer", "loadBalancerIP": lb_ip, "selector": {"app": "relay"},
+                             "ports": [{"port": port, "targetPort": "relay", "protocol": "UDP"}]}})
+        pod = wait_until("relay-0 Ready (its /readyz)", 90, lambda: self.pod_ready("relay-0"))
+        self.pod_pid(pod)
+        wait_until("load-balancer ingress", 30, lambda: (self.get("service", "-n", self.ns, "relay-0")["status"]
+                                                         .get("loadBalancer", {}).get("ingress") or [{}])[0]
+                   .get("ip") == lb_ip)
+
+        def probe():
+            r = subprocess.run([relayctl, "probe", "--relay", f"{lb_ip}:{port}", "--relay-cert",
+                                f"{keys}/relay.crt", "--ca", f"{keys}/ca", "--identity", f"{keys}/a",
+                                "--identity", f"{keys}/b", "--count", "3"], capture_output=True, text=True,
+                               timeout=60)
+            return r if r.returncode == 0 else None
+        result = wait_until(f"relayctl probe through {lb_ip}:{port}", 30, probe, interval=1)
+        print("\n  " + result.stdout.strip().replace("\n", "\n  "))
+        with open(os.path.join(self.state, "logs", "node-shim.log")) as f:
+            self.assertIn(f"lb {lb_ip}:{port}/UDP -> {pod['status']['podIP']}:{port} (proxy)", f.read(),
+                          "the probe must have gone through the shim's load-balancer forwarding")
+
+    def test_07c_node_ports_and_host_ports_reach_pods(self):
+        node_port = self.get("service", "-n", self.ns, "echo-0")["spec"]["ports"][0]["nodePort"]
+        port, host_port = free_port(), free_port()
+        self.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "hp", "namespace": self.ns},
+                    "spec": {"containers": [{
+                        "name": "echo", "image": "example.test/tools:1",
+                        "command": ["echo", "$(POD_IP)", str(port), "hp"],
+                        "env": [{"name": "POD_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}}],
+                        "ports": [{"containerPort": port, "hostPort": host_port, "protocol": "UDP"}],
+                        "readinessProbe": {"tcpSocket": {"port": port}, "periodSeconds": 1}}]}})
+        self.pod_pid(wait_until("hp Ready", 60, lambda: self.pod_ready("hp")))
+
+        def udp(addr):
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+                u.settimeout(1)
+                u.sendto(b"ping", addr)
+                try:
+                    return u.recvfrom(2048)[0]
+                except (socket.timeout, ConnectionRefusedError):
+                    return None
+        for node_ip in ("127.0.0.1", "127.0.3.9"):  # InternalIP and the configured ExternalIP
+            self.assertEqual(wait_until(f"nodePort {node_ip}:{node_port}", 30,
+                                        lambda a=(node_ip, node_port): udp(a)), b"echo-0:ping")
+            self.assertEqual(wait_until(f"hostPort {node_ip}:{host_port}", 30,
+                                        lambda a=(node_ip, host_port): udp(a)), b"hp:ping")
+
+    def test_07d_deletion_stops_the_process(self):
         pid = self.pod_pid(self.pod("web-1"))
         pod_dir = self.pod_dir(self.pod("web-1"))
         self.kubectl("scale", "statefulset", "-n", self.ns, "web", "--replicas=1")
@@ -274,6 +432,33 @@ class LocalClusterTest(unittest.TestCase):
         self.assertFalse(process_running(pid))
         self.assertGreaterEqual(took, 2.5, "a process ignoring SIGTERM must get its grace period")
         self.assertLess(took, 15, "after the grace period the process must be killed")
+
+    def test_08b_init_containers_restart_policy_and_exit_codes(self):
+        self.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "once", "namespace": self.ns},
+                    "spec": {"restartPolicy": "Never",
+                             "initContainers": [{"name": "prepare", "image": "busybox", "command": [
+                                 "/bin/sh", "-c", "echo prepared > /work/state"],
+                                 "volumeMounts": [{"name": "w", "mountPath": "/work"}]}],
+                             "containers": [{"name": "main", "image": "busybox", "command": [
+                                 "/bin/sh", "-c", "cat /work/state; exit 3"],
+                                 "volumeMounts": [{"name": "w", "mountPath": "/work"}]}],
+                             "volumes": [{"name": "w", "emptyDir": {}}]}})
+        self.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "crasher", "namespace": self.ns},
+                    "spec": {"containers": [{"name": "c", "image": "busybox",
+                                             "command": ["/bin/sh", "-c", "exit 1"]}]}})
+        once = wait_until("pod 'once' Failed", 60, lambda: (lambda p: p if p["status"].get("phase") == "Failed"
+                                                             else None)(self.pod("once")))
+        init = once["status"]["initContainerStatuses"][0]["state"]["terminated"]
+        main = once["status"]["containerStatuses"][0]["state"]["terminated"]
+        self.assertEqual((init["exitCode"], main["exitCode"]), (0, 3))
+        with open(os.path.join(self.pod_dir(once), "main.log")) as f:
+            self.assertEqual(f.read(), "prepared\n", "main must run after init, on the same emptyDir")
+        crasher = wait_until("crasher restarted twice", 60, lambda: (lambda p: p if p["status"].get(
+            "containerStatuses", [{}])[0].get("restartCount", 0) >= 2 else None)(self.pod("crasher")))
+        st = crasher["status"]["containerStatuses"][0]
+        self.assertEqual(st["lastState"]["terminated"]["exitCode"], 1)
+        self.assertFalse(st["ready"])
+        self.kubectl("delete", "pod", "-n", self.ns, "once", "crasher", "--wait=true", "--timeout=60s")
 
     def test_09_apiserver_restart(self):
         pid = self.pod_pid(self.pod("web-0"))
