@@ -198,7 +198,7 @@ class Shim:
         for uid, rt in list(self.pods.items()):
             try:
                 if rt.terminating_deadline is not None:
-                    if rt._tick_terminating(now):
+                    if rt.tick_terminating(now):
                         if not rt.finalized:
                             rt.report()
                             self._finalize(rt.pod)
@@ -295,7 +295,13 @@ class Shim:
         finally:
             self.log(f"stopping {len(self.pods)} pod(s)")
             for rt in self.pods.values():
-                rt.stop_now(self.shutdown_grace)
+                rt.begin_termination(self.shutdown_grace)
+            deadline = time.monotonic() + min(self.shutdown_grace, 60) + 5
+            while self.pods and time.monotonic() < deadline:
+                for uid, rt in list(self.pods.items()):
+                    if rt.tick_terminating(time.monotonic()):
+                        del self.pods[uid]
+                time.sleep(0.1)
             try:
                 os.unlink(ready_file)
             except OSError:
