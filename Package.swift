@@ -149,7 +149,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CoordinatorTests",
-            dependencies: ["Coordinator", "Tailnet", "RelayCore", "CurlHTTP"],
+            dependencies: [
+                "Coordinator", "Tailnet", "RelayCore", "CurlHTTP",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TailnetTests", dependencies: ["Tailnet", "RelayCore"], swiftSettings: swiftSettings),

@@ -7,7 +7,7 @@ import Tailnet
 struct TailnetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tailnet", abstract: "Connect relayctl to a tailnet coordinator and show the tailnet.",
-        subcommands: [Init.self, Status.self])
+        subcommands: [Init.self, Status.self, SyncRevocationsCommand.self])
 
     struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

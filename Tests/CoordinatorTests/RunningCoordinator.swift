@@ -1,6 +1,7 @@
 import Coordinator
 import CurlHTTP
 import Logging
+import ServiceLifecycle
 import Tailnet
 import Testing
 
@@ -16,9 +17,11 @@ func withRunningCoordinator<T: Sendable>(
     let app = try await CoordinatorServer.makeApplication(
         configuration: configuration, store: store ?? tailnet.store, logger: logger
     ) { port in continuation.yield(port) }
+    let services = ServiceGroup(
+        configuration: ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [], logger: logger))
     return try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask {
-            try await app.runService(gracefulShutdownSignals: [])
+            try await services.run()
             return nil
         }
         defer { group.cancelAll() }
@@ -29,7 +32,8 @@ func withRunningCoordinator<T: Sendable>(
         let tls = TLSConfiguration(certificateAuthority: configuration.tlsCertificatePath.map { .file($0) })
         let admin = try CoordinatorClient(baseURL: baseURL, token: tailnet.adminToken, tls: tls)
         let result = try await body(baseURL, admin)
-        group.cancelAll()
+        await services.triggerGracefulShutdown()
+        try await group.waitForAll()
         return result
     }
 }
