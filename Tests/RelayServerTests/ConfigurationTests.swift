@@ -103,4 +103,14 @@ import Testing
         let wildcard = AdvertisedEndpoints.resolve(configured: [], listenAddresses: ["0.0.0.0"], port: 4000)
         #expect(wildcard.allSatisfy { $0.isIPv4 && $0.port == 4000 && !$0.description.hasPrefix("127.") })
     }
+
+    @Test func docsListEverySetting() throws {
+        let root = "\(#filePath)".split(separator: "/Tests/").first.map(String.init) ?? "."
+        let docs = try KeyFile.readText(at: root + "/docs/relay-server.md")
+        for field in RelaySettingField.all {
+            #expect(docs.contains("`--\(field.flag)`"), "docs/relay-server.md lacks --\(field.flag)")
+            #expect(docs.contains("`\(field.environmentVariable)`"), "docs lack \(field.environmentVariable)")
+            #expect(docs.contains("`\(field.key)`"), "docs lack the config key \(field.key)")
+        }
+    }
 }

@@ -120,4 +120,31 @@ import Testing
             #expect(metrics.value("relay_dropped_packets_total", #"reason="unbound_source""#) >= 1)
         }
     }
+
+    @Test func forwardsBetweenAnIPv4AndAnIPv6Client() async throws {
+        let tailnet = try TestTailnet()
+        defer { tailnet.remove() }
+        var settings = TestRelay.settings(tailnet)
+        settings.listenAddresses = ["127.0.0.1", "::1"]
+        try await TestRelay.with(tailnet, settings: settings) { relay in
+            let addresses = relay.server.dataPlane.boundAddresses
+            #expect(addresses.count == 2)
+            let v6 = try #require(addresses.first { if case .v6 = $0 { true } else { false } })
+            let a = try await TestClient(
+                node: tailnet.node("four"), relay: relay.address, relayPublicKey: relay.relayPublicKey)
+            let b = try await TestClient(
+                node: tailnet.node("six"), relay: v6, relayPublicKey: relay.relayPublicKey, host: "::1")
+            defer { Task { await a.close(); await b.close() } }
+            let vni = try await Self.establish(a, b)
+            let payload = Array("across families".utf8)
+            #expect(try await Self.deliver(payload, vni: vni, from: a, to: b) == TestClient.dataDatagram(vni: vni, payload: payload))
+            let back = try await Self.deliver(payload, vni: vni, from: b, to: a)
+            #expect(back == TestClient.dataDatagram(vni: vni, payload: payload))
+            let metrics = try await relay.scrape()
+            #expect(metrics.value("relay_forwarded_packets_total", #"in="udp4",out="udp6""#) >= 1)
+            #expect(metrics.value("relay_forwarded_packets_total", #"in="udp6",out="udp4""#) >= 1)
+            let config = try await HTTPGet.get(port: relay.adminPort, path: "/debug/config")
+            #expect(config.body.contains("[::1]:\(relay.server.port)"))
+        }
+    }
 }

@@ -482,7 +482,7 @@ class PodRuntime:
                  self._condition("ContainersReady", ready, "" if ready else "ContainersNotReady"),
                  self._condition("PodScheduled", True)]
         st = {"phase": phase, "conditions": conds, "hostIP": self.shim.node_ip, "podIP": self.ip,
-              "podIPs": [{"ip": self.ip}], "startTime": self.start_time, "qosClass": "BestEffort",
+              "podIPs": [{"ip": self.ip}], "startTime": self.start_time,
               "containerStatuses": [self._container_status(c) for c in self.containers]}
         if self.init_containers:
             st["initContainerStatuses"] = [self._container_status(c) for c in self.init_containers]

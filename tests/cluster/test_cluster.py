@@ -50,6 +50,30 @@ def wait_until(what, timeout, fn, interval=0.5):
     raise AssertionError(f"timed out after {timeout}s waiting for {what} (last: {last!r})")
 
 
+# echo HOST PORT NAME: answers each UDP datagram and each TCP line with "NAME:<data>" (TCP also serves as
+# the readiness check).
+ECHO_SERVER = """#!/usr/bin/env python3
+import socket, sys, threading
+host, port, name = sys.argv[1], int(sys.argv[2]), sys.argv[3].encode()
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind((host, port))
+t = socket.socket(); t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); t.bind((host, port)); t.listen(8)
+def tcp():
+    while True:
+        c, _ = t.accept()
+        with c:
+            c.settimeout(5)
+            try:
+                c.sendall(name + b":" + c.recv(1024))
+            except OSError:
+                pass
+threading.Thread(target=tcp, daemon=True).start()
+print("echo on", host, port, flush=True)
+while True:
+    data, addr = u.recvfrom(2048)
+    u.sendto(name + b":" + data, addr)
+"""
+
+
 class LocalClusterTest(unittest.TestCase):
     state = None
     env = None
@@ -71,6 +95,9 @@ class LocalClusterTest(unittest.TestCase):
         with open(os.path.join(bindir, "serve"), "w") as f:
             f.write('#!/bin/sh\necho "serve $*"\nexec python3 -m http.server "$@"\n')
         os.chmod(os.path.join(bindir, "serve"), 0o755)
+        with open(os.path.join(bindir, "echo"), "w") as f:
+            f.write(ECHO_SERVER)
+        os.chmod(os.path.join(bindir, "echo"), 0o755)
         cls.image_map = os.path.join(cls.tmp, "image-map.json")
         with open(cls.image_map, "w") as f:
             json.dump({"example.test/tools:*": bindir + "/"}, f)
@@ -89,7 +116,7 @@ class LocalClusterTest(unittest.TestCase):
         r = subprocess.run(["kubectl", *args], env=self.env, input=stdin, capture_output=True, text=True,
                            timeout=timeout)
         if check and r.returncode != 0:
-            raise subprocess.CalledProcessError(r.returncode, ["kubectl", *args], r.stdout, r.stderr)
+            raise AssertionError(f"kubectl {' '.join(args)} failed ({r.returncode}): {r.stderr.strip()}")
         return r.stdout
 
     def get(self, *args):
@@ -252,7 +279,57 @@ class LocalClusterTest(unittest.TestCase):
         self.assertTrue(ip.startswith("127.0.2."), ip)
         self.assertEqual(urllib.request.urlopen(f"http://{ip}:{port}/MODE", timeout=5).read(), b"demo")
 
-    def test_07_deletion_stops_the_process(self):
+    def test_07_per_pod_load_balancers_forward_udp_and_tcp(self):
+        port = free_port()
+        self.apply({
+            "apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "echo", "namespace": self.ns},
+            "spec": {"serviceName": "echo", "replicas": 2, "selector": {"matchLabels": {"app": "echo"}},
+                     "template": {"metadata": {"labels": {"app": "echo"}}, "spec": {"containers": [{
+                         "name": "echo", "image": "example.test/tools:1",
+                         "command": ["echo", "$(POD_IP)", str(port), "$(POD_NAME)"],
+                         "env": [{"name": "POD_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}},
+                                 {"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}}],
+                         "ports": [{"name": "relay", "containerPort": port, "protocol": "UDP"}],
+                         "readinessProbe": {"tcpSocket": {"port": port}, "periodSeconds": 1}}]}}}})
+        # Kubernetes 1.20 rejects LoadBalancers mixing protocols: one UDP Service per pod, plus one TCP Service
+        for i in range(2):
+            self.apply({"apiVersion": "v1", "kind": "Service", "metadata": {"name": f"echo-{i}", "namespace": self.ns},
+                        "spec": {"type": "LoadBalancer",
+                                 "selector": {"statefulset.kubernetes.io/pod-name": f"echo-{i}"},
+                                 "ports": [{"port": port, "targetPort": "relay", "protocol": "UDP"}]}})
+        self.apply({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "echo-tcp-1", "namespace": self.ns},
+                    "spec": {"type": "LoadBalancer", "selector": {"statefulset.kubernetes.io/pod-name": "echo-1"},
+                             "ports": [{"port": port, "protocol": "TCP"}]}})
+        for i in range(2):
+            self.pod_pid(wait_until(f"echo-{i} Ready", 90, lambda i=i: self.pod_ready(f"echo-{i}")))
+        for i in range(2):
+            ip = wait_until("load-balancer ingress", 30, lambda i=i: (self.get(
+                "service", "-n", self.ns, f"echo-{i}")["status"].get("loadBalancer", {}).get("ingress") or [{}])[0]
+                .get("ip"))
+            self.assertTrue(ip.startswith("127.0.2."), ip)
+
+            def udp_roundtrip(ip=ip):
+                with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+                    u.settimeout(1)
+                    u.sendto(b"ping", (ip, port))
+                    try:
+                        return u.recvfrom(2048)
+                    except (socket.timeout, ConnectionRefusedError):
+                        return None
+            data, src = wait_until(f"UDP answer via {ip}:{port}", 30, udp_roundtrip)
+            self.assertEqual(data, f"echo-{i}:ping".encode())
+            self.assertEqual(src, (ip, port), "the answer must come from the load-balancer address")
+        tcp_ip = wait_until("TCP load-balancer ingress", 30, lambda: (self.get(
+            "service", "-n", self.ns, "echo-tcp-1")["status"].get("loadBalancer", {}).get("ingress") or [{}])[0]
+            .get("ip"))
+
+        def tcp_roundtrip():
+            with socket.create_connection((tcp_ip, port), timeout=5) as t:
+                t.sendall(b"hello")
+                return t.recv(1024)
+        self.assertEqual(wait_until(f"TCP answer via {tcp_ip}:{port}", 30, tcp_roundtrip), b"echo-1:hello")
+
+    def test_07b_deletion_stops_the_process(self):
         pid = self.pod_pid(self.pod("web-1"))
         pod_dir = self.pod_dir(self.pod("web-1"))
         self.kubectl("scale", "statefulset", "-n", self.ns, "web", "--replicas=1")
@@ -274,6 +351,33 @@ class LocalClusterTest(unittest.TestCase):
         self.assertFalse(process_running(pid))
         self.assertGreaterEqual(took, 2.5, "a process ignoring SIGTERM must get its grace period")
         self.assertLess(took, 15, "after the grace period the process must be killed")
+
+    def test_08b_init_containers_restart_policy_and_exit_codes(self):
+        self.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "once", "namespace": self.ns},
+                    "spec": {"restartPolicy": "Never",
+                             "initContainers": [{"name": "prepare", "image": "busybox", "command": [
+                                 "/bin/sh", "-c", "echo prepared > /work/state"],
+                                 "volumeMounts": [{"name": "w", "mountPath": "/work"}]}],
+                             "containers": [{"name": "main", "image": "busybox", "command": [
+                                 "/bin/sh", "-c", "cat /work/state; exit 3"],
+                                 "volumeMounts": [{"name": "w", "mountPath": "/work"}]}],
+                             "volumes": [{"name": "w", "emptyDir": {}}]}})
+        self.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "crasher", "namespace": self.ns},
+                    "spec": {"containers": [{"name": "c", "image": "busybox",
+                                             "command": ["/bin/sh", "-c", "exit 1"]}]}})
+        once = wait_until("pod 'once' Failed", 60, lambda: (lambda p: p if p["status"].get("phase") == "Failed"
+                                                             else None)(self.pod("once")))
+        init = once["status"]["initContainerStatuses"][0]["state"]["terminated"]
+        main = once["status"]["containerStatuses"][0]["state"]["terminated"]
+        self.assertEqual((init["exitCode"], main["exitCode"]), (0, 3))
+        with open(os.path.join(self.pod_dir(once), "main.log")) as f:
+            self.assertEqual(f.read(), "prepared\n", "main must run after init, on the same emptyDir")
+        crasher = wait_until("crasher restarted twice", 60, lambda: (lambda p: p if p["status"].get(
+            "containerStatuses", [{}])[0].get("restartCount", 0) >= 2 else None)(self.pod("crasher")))
+        st = crasher["status"]["containerStatuses"][0]
+        self.assertEqual(st["lastState"]["terminated"]["exitCode"], 1)
+        self.assertFalse(st["ready"])
+        self.kubectl("delete", "pod", "-n", self.ns, "once", "crasher", "--wait=true", "--timeout=60s")
 
     def test_09_apiserver_restart(self):
         pid = self.pod_pid(self.pod("web-0"))

@@ -49,7 +49,7 @@ extension RelaySettingField {
             reloadable: true, help: "global session cap (default 100000) (reloadable)"),
         .int(
             "maxSessionsPerNode", "max-sessions-per-node", "RELAY_MAX_SESSIONS_PER_NODE", \.maxSessionsPerNode,
-            range: 1...16_000_000, reloadable: true, help: "sessions one node key may be part of (default 256) (reloadable)"),
+            range: 1...16_000_000, reloadable: true, help: "sessions one node key may have allocated at once (default 256) (reloadable)"),
         .int(
             "idleTimeoutSeconds", "idle-timeout", "RELAY_IDLE_TIMEOUT", \.idleTimeoutSeconds,
             range: 1...604_800, reloadable: true, help: "seconds a bound session may stay idle before it is removed (default 1800) (reloadable)"),
