@@ -30,6 +30,9 @@ public struct CoordinatorClient: Sendable {
         guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
             throw CoordinatorClientError.invalidURL(baseURL)
         }
+        if let token, token.isEmpty || !token.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) {
+            throw CoordinatorClientError.invalidToken
+        }
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
@@ -42,9 +45,11 @@ public struct CoordinatorClient: Sendable {
                     userAgent: "peerrelay-tailnet"))
     }
 
-    /// The same coordinator with another token (shares the libcurl client).
+    /// The same coordinator with another token (shares the libcurl client). A malformed token is replaced by a
+    /// placeholder the coordinator refuses with 401, so the call fails with a clear answer instead of a broken request.
     public func with(token: String?) -> CoordinatorClient {
-        CoordinatorClient(baseURL: baseURL, token: token, http: http)
+        let usable = token.map { $0.utf8.allSatisfy { (0x21...0x7E).contains($0) } && !$0.isEmpty ? $0 : "malformed" }
+        return CoordinatorClient(baseURL: baseURL, token: usable, http: http)
     }
 
     private init(baseURL: String, token: String?, http: HTTPClient) {

@@ -10,6 +10,8 @@ public enum CoordinatorClientError: Error, CustomStringConvertible, Sendable {
     case badResponse(status: Int, detail: String)
     /// The base URL is unusable.
     case invalidURL(String)
+    /// The token holds characters no coordinator token has (spaces, line breaks, non-ASCII).
+    case invalidToken
 
     /// The HTTP status for `api` and `badResponse` errors.
     public var status: Int? {
@@ -32,6 +34,9 @@ public enum CoordinatorClientError: Error, CustomStringConvertible, Sendable {
         case .transport(let error): return "cannot reach the coordinator: \(error)"
         case .badResponse(let status, let detail):
             return "unexpected coordinator response (HTTP \(status)): \(detail); check that the URL points at a tailnet-coordinator"
+        case .invalidToken:
+            return "the token is malformed (it contains spaces, line breaks or non-ASCII characters); "
+                + "tokens look like pradm_…, prpub_… or prnode_… — check the token file"
         case .invalidURL(let url):
             return "invalid coordinator URL '\(url)'; use http://127.0.0.1:PORT (loopback) or https://HOST:PORT"
         }

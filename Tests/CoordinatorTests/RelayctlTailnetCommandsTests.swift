@@ -19,8 +19,8 @@ import Testing
                 ["tailnet", "init", "--coordinator", baseURL, "--admin-token-file", "\(dir)/admin.token"] + config)
             #expect(initialized.status == 0, "\(initialized.output)")
             #expect(initialized.output.contains(TestTailnet.tailnetID))
-            let saved = try String(contentsOfFile: "\(dir)/relayctl.json", encoding: .utf8)
-            #expect(saved.contains(baseURL))
+            let saved = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/relayctl.json")))
+            #expect((saved as? [String: Any])?["coordinator"] as? String == baseURL)
             let mode = try FileManager.default.attributesOfItem(atPath: "\(dir)/relayctl.json")[.posixPermissions]
             #expect((mode as? NSNumber)?.intValue == 0o600)
 
@@ -55,7 +55,11 @@ import Testing
             #expect(revoked.status == 0)
             let badToken = try await ChildProcess.run(
                 relayctl, ["nodes", "list", "--coordinator", baseURL, "--admin-token-file", "\(dir)/relayctl.json"])
-            #expect(badToken.status == 1 && badToken.output.contains("401"))
+            #expect(badToken.status == 2 && badToken.output.contains("token is malformed"), "\(badToken.output)")
+            try KeyFile.writeText("pradm_" + String(repeating: "0", count: 64), to: "\(dir)/wrong.token")
+            let wrongToken = try await ChildProcess.run(
+                relayctl, ["nodes", "list", "--coordinator", baseURL, "--admin-token-file", "\(dir)/wrong.token"])
+            #expect(wrongToken.status == 1 && wrongToken.output.contains("401"), "\(wrongToken.output)")
             let unconfigured = try await ChildProcess.run(
                 relayctl, ["nodes", "list", "--config", "\(dir)/missing.json"])
             #expect(unconfigured.status == 2 && unconfigured.output.contains("tailnet init"))
