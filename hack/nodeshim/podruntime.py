@@ -53,7 +53,7 @@ class ImageMap:
         if isinstance(entry, dict):
             directory, entrypoint = entry.get("dir"), entry.get("entrypoint")
         elif isinstance(entry, str):
-            if os.path.isdir(entry):
+            if entry.endswith("/") or os.path.isdir(entry):
                 directory = entry
             else:
                 entrypoint = [entry]
