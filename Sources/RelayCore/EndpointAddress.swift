@@ -175,7 +175,8 @@ extension EndpointAddress: Codable {
         let text = try container.decode(String.self)
         guard let value = EndpointAddress(text) else {
             throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "not an address:port such as 192.0.2.1:7000 or [2001:db8::1]:7000: \(text)")
+                in: container,
+                debugDescription: "not an address:port such as 192.0.2.1:7000 or [2001:db8::1]:7000: \(text)")
         }
         self = value
     }

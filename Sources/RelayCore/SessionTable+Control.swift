@@ -225,7 +225,8 @@ extension SessionTable {
         let room = min(RelayErrorMessage.maximumMessageLength, max(0, limit - fixed))
         let text = RelayErrorMessage.truncated(detail, toUTF8Count: room)
         if text.utf8.count < detail.utf8.count { counters.repliesTruncated &+= 1 }
-        let message = ControlMessage.error(RelayErrorMessage(rawCode: code.rawValue, generation: generation, message: text))
+        let message = ControlMessage.error(
+            RelayErrorMessage(rawCode: code.rawValue, generation: generation, message: text))
         let bytes = message.sealedDatagram(header: header, sender: relayPublicKey, key: key)
         return ControlResult(
             reply: OutboundDatagram(bytes: bytes, destination: source), event: .refused(reason, code, detail: detail))

@@ -1,1 +1,163 @@
-// The RelayServer module. See docs/ARCHITECTURE.md.
+import Atomics
+import Logging
+import NIOCore
+import NIOPosix
+import RelayCore
+import ServiceLifecycle
+import Telemetry
+
+/// A running relay: UDP sockets, shared session engine, admin HTTP server, expiry sweeper and config watcher, all
+/// services of one `ServiceGroup` with graceful shutdown.
+///
+/// ``start(configuration:options:)`` binds everything (so start-up errors surface before anything runs); ``run()``
+/// serves until SIGTERM/SIGINT (when ``Options/handleSignals`` is set) or ``shutdown()``.
+public final class RelayServer: Sendable {
+    /// How to run the relay beyond its configuration.
+    public struct Options: Sendable {
+        public var metrics: TelemetryMetrics
+        public var logger: Logger
+        /// Install SIGTERM/SIGINT handlers (the executable does; in-process tests do not).
+        public var handleSignals: Bool
+        /// The config file to watch, with the flag and environment layers that take precedence over it.
+        public var configFile: ConfigFileSource?
+
+        public init(
+            metrics: TelemetryMetrics, logger: Logger, handleSignals: Bool = false,
+            configFile: ConfigFileSource? = nil
+        ) {
+            self.metrics = metrics
+            self.logger = logger
+            self.handleSignals = handleSignals
+            self.configFile = configFile
+        }
+    }
+
+    /// The config file and the higher-precedence layers, for reloads.
+    public struct ConfigFileSource: Sendable {
+        public var path: String
+        public var flags: RelaySettings
+        public var environment: RelaySettings
+        public var coreCount: Int
+
+        public init(path: String, flags: RelaySettings, environment: RelaySettings, coreCount: Int) {
+            self.path = path
+            self.flags = flags
+            self.environment = environment
+            self.coreCount = coreCount
+        }
+    }
+
+    public let configuration: RelayServerConfiguration
+    public let engine: RelayEngine
+    public let dataPlane: RelayDataPlane
+    public let admin: AdminServer
+    private let group: MultiThreadedEventLoopGroup
+    private let serviceGroup: ServiceGroup
+    private let stopping: ManagedAtomic<Bool>
+    private let logger: Logger
+
+    /// CPU cores of this machine: the default number of sockets per listen address.
+    public static var coreCount: Int { System.coreCount }
+
+    /// The UDP port of the relay.
+    public var port: Int { dataPlane.port }
+
+    private init(
+        configuration: RelayServerConfiguration, engine: RelayEngine, dataPlane: RelayDataPlane, admin: AdminServer,
+        group: MultiThreadedEventLoopGroup, serviceGroup: ServiceGroup, stopping: ManagedAtomic<Bool>, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.engine = engine
+        self.dataPlane = dataPlane
+        self.admin = admin
+        self.group = group
+        self.serviceGroup = serviceGroup
+        self.stopping = stopping
+        self.logger = logger
+    }
+
+    /// Opens the sockets and the admin port and prepares every service.
+    public static func start(configuration: RelayServerConfiguration, options: Options) async throws -> RelayServer {
+        let logger = options.logger
+        let metrics = RelayMetrics(factory: options.metrics.factory)
+        let engine = RelayEngine(configuration: configuration, metrics: metrics, logger: logger)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.sockets)
+        let stopping = ManagedAtomic(false)
+        var watcher: ConfigWatcher?
+        let dataPlane: RelayDataPlane
+        do {
+            if let source = options.configFile {
+                watcher = try ConfigWatcher(
+                    path: source.path, initialBytes: try ConfigFileReader.read(source.path), flags: source.flags,
+                    environment: source.environment, coreCount: source.coreCount,
+                    interval: configuration.reloadInterval, metrics: metrics, logger: logger
+                ) { [engine] reloaded throws(RelayConfigurationError) in
+                    try engine.reload(reloaded)
+                }
+            }
+            dataPlane = try await RelayDataPlane.bind(
+                configuration: configuration, engine: engine, metrics: metrics, group: group, logger: logger)
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        engine.socketsBound(listenAddresses: configuration.listenAddresses, port: dataPlane.port)
+        let admin: AdminServer
+        do {
+            let readinessWatcher = watcher
+            admin = try await AdminServer.bind(
+                host: configuration.adminAddress, port: configuration.adminPort,
+                routes: [
+                    .json("/debug/sessions") { _ in engine.sessionSnapshot(now: .now()) },
+                    .json("/debug/config") { _ in engine.configSnapshot() },
+                ],
+                metrics: options.metrics,
+                readiness: {
+                    if stopping.load(ordering: .relaxed) { return .notReady("shutting down") }
+                    if let problem = readinessWatcher?.problem { return .notReady("config file invalid: \(problem)") }
+                    return .ready
+                },
+                beforeScrape: { engine.refreshGauges() },
+                group: group, logger: logger)
+        } catch {
+            await dataPlane.close()
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: DataPlaneService(dataPlane: dataPlane) { stopping.store(true, ordering: .relaxed) }),
+            .init(service: admin),
+            .init(
+                service: ExpirySweeper(engine: engine, logger: logger)),
+        ]
+        if let watcher { services.append(.init(service: watcher)) }
+        var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
+        if options.handleSignals {
+            groupConfiguration.gracefulShutdownSignals = [.sigterm, .sigint]
+        }
+        let serviceGroup = ServiceGroup(configuration: groupConfiguration)
+        return RelayServer(
+            configuration: configuration, engine: engine, dataPlane: dataPlane, admin: admin, group: group,
+            serviceGroup: serviceGroup, stopping: stopping, logger: logger)
+    }
+
+    /// Serves until graceful shutdown, then releases the event loops.
+    public func run() async throws {
+        defer { stopping.store(true, ordering: .relaxed) }
+        do {
+            try await serviceGroup.run()
+        } catch {
+            await dataPlane.close()
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        try? await group.shutdownGracefully()
+        logger.info("relay stopped")
+    }
+
+    /// Starts a graceful shutdown: `/readyz` turns not ready, sockets close, ``run()`` returns.
+    public func shutdown() async {
+        stopping.store(true, ordering: .relaxed)
+        await serviceGroup.triggerGracefulShutdown()
+    }
+}

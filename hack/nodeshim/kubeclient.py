@@ -36,7 +36,8 @@ def load_kubeconfig(path):
     kubeconfigs with several clusters/users or exec/client-cert auth are rejected with a clear message.
     """
     try:
-        text = open(path, encoding="utf-8").read()
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
     except OSError as e:
         raise SystemExit(f"node-shim: cannot read kubeconfig {path}: {e}")
     fields = {}
@@ -59,7 +60,8 @@ def load_kubeconfig(path):
     if "certificate-authority-data" in fields:
         ca = base64.b64decode(fields["certificate-authority-data"]).decode()
     elif "certificate-authority" in fields:
-        ca = open(os.path.join(os.path.dirname(path), fields["certificate-authority"])).read()
+        with open(os.path.join(os.path.dirname(path), fields["certificate-authority"]), encoding="utf-8") as f:
+            ca = f.read()
     insecure = fields.get("insecure-skip-tls-verify", "false").lower() == "true"
     return fields["server"], ca, fields["token"], insecure
 

@@ -53,7 +53,7 @@ class ImageMap:
         if isinstance(entry, dict):
             directory, entrypoint = entry.get("dir"), entry.get("entrypoint")
         elif isinstance(entry, str):
-            if os.path.isdir(entry):
+            if entry.endswith("/") or os.path.isdir(entry):
                 directory = entry
             else:
                 entrypoint = [entry]
@@ -350,7 +350,7 @@ class PodRuntime:
     def tick(self, now):
         """Advances the pod one step: volumes, init containers, containers, probes, termination."""
         if self.terminating_deadline is not None:
-            return self._tick_terminating(now)
+            return self.tick_terminating(now)
         for c in self.init_containers + self.containers:
             if c.proc is not None and self._reap(c, now):
                 waiting_restart = self._maybe_restart(c, now)
@@ -405,7 +405,7 @@ class PodRuntime:
         self.killed = False
         self.signal_all(signal.SIGTERM)
 
-    def _tick_terminating(self, now):
+    def tick_terminating(self, now):
         for c in self.init_containers + self.containers:
             if c.proc is not None:
                 self._reap(c, now)
@@ -420,13 +420,6 @@ class PodRuntime:
 
     def all_stopped(self):
         return all(c.proc is None for c in self.init_containers + self.containers)
-
-    def stop_now(self, grace):
-        """Blocking stop used at shim shutdown: SIGTERM, wait up to grace, SIGKILL."""
-        self.begin_termination(grace)
-        deadline = time.monotonic() + min(grace, MAX_GRACE_SECONDS) + 5
-        while not self._tick_terminating(time.monotonic()) and time.monotonic() < deadline:
-            time.sleep(0.1)
 
     def cleanup(self):
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -489,7 +482,7 @@ class PodRuntime:
                  self._condition("ContainersReady", ready, "" if ready else "ContainersNotReady"),
                  self._condition("PodScheduled", True)]
         st = {"phase": phase, "conditions": conds, "hostIP": self.shim.node_ip, "podIP": self.ip,
-              "podIPs": [{"ip": self.ip}], "startTime": self.start_time, "qosClass": "BestEffort",
+              "podIPs": [{"ip": self.ip}], "startTime": self.start_time,
               "containerStatuses": [self._container_status(c) for c in self.containers]}
         if self.init_containers:
             st["initContainerStatuses"] = [self._container_status(c) for c in self.init_containers]

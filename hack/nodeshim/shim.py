@@ -10,6 +10,7 @@ import time
 import urllib.parse
 
 from kubeclient import KubeClient, KubeError, load_kubeconfig
+from lbproxy import LBProxy
 from podruntime import ImageMap, PodRuntime, rfc3339
 
 LEASE_SECONDS = 40
@@ -42,6 +43,7 @@ class Shim:
         self.pod_net = ipaddress.ip_network(args.pod_cidr)
         self.lb_net = ipaddress.ip_network(args.lb_cidr)
         self.shutdown_grace = args.shutdown_grace
+        self.lb_proxy = None if args.no_lb_proxy else LBProxy(self.log)
         self.pods = {}  # uid -> PodRuntime
         self.stopping = False
         self.ready_conditions_since = rfc3339()
@@ -198,7 +200,7 @@ class Shim:
         for uid, rt in list(self.pods.items()):
             try:
                 if rt.terminating_deadline is not None:
-                    if rt._tick_terminating(now):
+                    if rt.tick_terminating(now):
                         if not rt.finalized:
                             rt.report()
                             self._finalize(rt.pod)
@@ -214,9 +216,44 @@ class Shim:
 
     # --- LoadBalancer services ----------------------------------------------------------------------------
 
+    def _backend(self, service, port):
+        """(podIP, targetPort) of the first Ready pod of this node that the Service selects, or None."""
+        selector = service["spec"].get("selector")
+        if not selector:
+            return None
+        ns = service["metadata"]["namespace"]
+        for rt in sorted(self.pods.values(), key=lambda r: r.name):
+            labels = rt.pod["metadata"].get("labels") or {}
+            if rt.ns != ns or rt.terminating_deadline is not None or rt.last_status is None \
+                    or not rt._ready(rt.last_status) or any(labels.get(k) != v for k, v in selector.items()):
+                continue
+            target = port.get("targetPort", port["port"])
+            if isinstance(target, str) and not target.isdigit():
+                named = [p["containerPort"] for c in rt.pod["spec"]["containers"] for p in c.get("ports") or []
+                         if p.get("name") == target]
+                if not named:
+                    continue
+                target = named[0]
+            return rt.ip, int(target)
+        return None
+
+    def _proxy(self, service, ip, keys):
+        if self.lb_proxy is None:
+            return
+        for port in service["spec"].get("ports") or []:
+            proto = port.get("protocol", "TCP")
+            if proto not in ("TCP", "UDP"):
+                continue
+            key = (service["metadata"]["uid"], ip, port["port"], proto)
+            keys.add(key)
+            result = self.lb_proxy.ensure(key, proto, (ip, port["port"]), self._backend(service, port))
+            if result not in ("proxy", "direct", "waiting"):
+                self.log(f"service {service['metadata']['namespace']}/{service['metadata']['name']}: {result}")
+
     def sync_services(self):
         services = self.client.get("/api/v1/services")["items"]
         used = set()
+        keys = set()
         for s in services:
             for ing in ((s.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []:
                 if ing.get("ip"):
@@ -225,7 +262,10 @@ class Shim:
             if s["spec"].get("type") != "LoadBalancer":
                 continue
             ingress = ((s.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
-            if any(i.get("ip") for i in ingress):
+            existing = next((i["ip"] for i in ingress if i.get("ip")), None)
+            if existing:
+                if ipaddress.ip_address(existing) in self.lb_net:
+                    self._proxy(s, existing, keys)
                 continue
             wanted = s["spec"].get("loadBalancerIP")
             if wanted:
@@ -242,13 +282,16 @@ class Shim:
                 ip = next((str(h) for h in self.lb_net.hosts() if str(h) not in used), None)
                 if ip is None:
                     self.log(f"load-balancer range {self.lb_net} exhausted")
-                    return
+                    continue
             used.add(ip)
             m = s["metadata"]
             self.client.request("PATCH", f"/api/v1/namespaces/{m['namespace']}/services/{m['name']}/status",
                                 {"status": {"loadBalancer": {"ingress": [{"ip": ip}]}}},
                                 content_type="application/merge-patch+json")
             self.log(f"service {m['namespace']}/{m['name']}: load-balancer ingress {ip}")
+            self._proxy(s, ip, keys)
+        if self.lb_proxy is not None:
+            self.lb_proxy.retain(keys)
 
     # --- main loop ---------------------------------------------------------------------------------------
 
@@ -295,7 +338,15 @@ class Shim:
         finally:
             self.log(f"stopping {len(self.pods)} pod(s)")
             for rt in self.pods.values():
-                rt.stop_now(self.shutdown_grace)
+                rt.begin_termination(self.shutdown_grace)
+            deadline = time.monotonic() + min(self.shutdown_grace, 60) + 5
+            while self.pods and time.monotonic() < deadline:
+                for uid, rt in list(self.pods.items()):
+                    if rt.tick_terminating(time.monotonic()):
+                        del self.pods[uid]
+                time.sleep(0.1)
+            if self.lb_proxy is not None:
+                self.lb_proxy.close()
             try:
                 os.unlink(ready_file)
             except OSError:
@@ -320,6 +371,8 @@ def main(argv=None):
     p.add_argument("--work-dir", required=True, help="per-pod directories go under <work-dir>/pods")
     p.add_argument("--pod-cidr", default="127.0.1.0/24", help="pod IPs (loopback range)")
     p.add_argument("--lb-cidr", default="127.0.2.0/24", help="LoadBalancer ingress IPs (loopback range)")
+    p.add_argument("--no-lb-proxy", action="store_true",
+                   help="never forward LoadBalancer addresses to pod IPs (pods must bind 0.0.0.0)")
     p.add_argument("--cpu", default="8")
     p.add_argument("--memory", default="16Gi")
     p.add_argument("--max-pods", type=int, default=110)

@@ -1,1 +1,0 @@
-// The Coordinator module. See docs/ARCHITECTURE.md.

@@ -1,0 +1,90 @@
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// Assembles the coordinator's HTTP(S) application and the services that run beside it.
+public enum CoordinatorServer {
+    /// Where and how to listen.
+    public struct Configuration: Sendable {
+        /// Address to bind (loopback unless TLS is configured).
+        public var host: String
+        /// TCP port (0 picks a free one).
+        public var port: Int
+        /// PEM certificate chain for HTTPS.
+        public var tlsCertificatePath: String?
+        /// PEM private key for HTTPS.
+        public var tlsKeyPath: String?
+        /// How often the version watcher looks for changes made by other processes.
+        public var versionPollInterval: Duration
+
+        /// Creates a configuration.
+        public init(
+            host: String = "127.0.0.1", port: Int = 8480, tlsCertificatePath: String? = nil,
+            tlsKeyPath: String? = nil, versionPollInterval: Duration = .seconds(1)
+        ) {
+            self.host = host
+            self.port = port
+            self.tlsCertificatePath = tlsCertificatePath
+            self.tlsKeyPath = tlsKeyPath
+            self.versionPollInterval = versionPollInterval
+        }
+
+        /// Whether HTTPS is configured.
+        public var usesTLS: Bool { tlsCertificatePath != nil }
+
+        /// Checks that TLS is configured completely and that plain HTTP is only used on loopback.
+        public func validate() throws {
+            if (tlsCertificatePath == nil) != (tlsKeyPath == nil) {
+                throw CoordinatorError.invalid(
+                    "HTTPS needs both --tls-cert and --tls-key", fields: ["tls": "give both files or neither"])
+            }
+            let loopback = host == "localhost" || host == "::1" || host.hasPrefix("127.")
+            if !usesTLS && !loopback {
+                throw CoordinatorError.invalid(
+                    "plain HTTP is only allowed on loopback; pass --tls-cert and --tls-key to listen on \(host)",
+                    fields: ["host": "must be a loopback address without TLS"])
+            }
+        }
+    }
+
+    /// Builds the application. `onRunning` receives the bound port once the server listens; `/metrics` renders
+    /// `metrics`' registry.
+    ///
+    /// - Throws: ``CoordinatorError`` for a bad configuration or unreadable TLS files.
+    public static func makeApplication(
+        configuration: Configuration, store: CoordinatorStore, logger: Logger,
+        metrics: CoordinatorMetrics = CoordinatorMetrics(),
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws -> some ApplicationProtocol {
+        try configuration.validate()
+        let hub = NetmapHub(version: try await store.netmapVersion())
+        let api = CoordinatorAPI(store: store, hub: hub, metrics: metrics)
+        let watcher = VersionWatcher(store: store, hub: hub, interval: configuration.versionPollInterval)
+        let server: HTTPServerBuilder
+        if let certificatePath = configuration.tlsCertificatePath, let keyPath = configuration.tlsKeyPath {
+            do {
+                let certificates = try NIOSSLCertificate.fromPEMFile(certificatePath)
+                let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
+                let tls = TLSConfiguration.makeServerConfiguration(
+                    certificateChain: certificates.map { .certificate($0) }, privateKey: .privateKey(key))
+                server = try .tls(.http1(), tlsConfiguration: tls)
+            } catch {
+                throw CoordinatorError.invalid(
+                    "cannot load the TLS certificate or key: \(error)",
+                    fields: ["tls": "--tls-cert must be a PEM certificate chain and --tls-key its PEM private key"])
+            }
+        } else {
+            server = .http1()
+        }
+        return Application(
+            router: api.makeRouter(), server: server,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port),
+                                 serverName: "tailnet-coordinator"),
+            services: [watcher],
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+}

@@ -1,0 +1,156 @@
+import Logging
+import RelayCore
+import Telemetry
+
+/// The relay's validated configuration: keys and certificate loaded and checked, addresses parsed, defaults filled.
+public struct RelayServerConfiguration: Sendable {
+    public var listenAddresses: [String]
+    public var port: Int
+    public var sockets: Int
+    public var readBatch: Int
+    public var socketBufferBytes: Int
+    public var maxDatagramBytes: Int
+    public var adminAddress: String
+    public var adminPort: Int
+    public var privateKey: PrivateKey
+    public var certificate: TailnetCertificate
+    public var certificateFile: String
+    /// Reloadable.
+    public var trust: RelayTrust
+    /// Reloadable. Empty: derive from the bound sockets.
+    public var advertisedEndpoints: [EndpointAddress]
+    public var limits: RelayLimitSettings
+    public var logFormat: LogFormat
+    public var logLevel: Logger.Level
+    public var reloadInterval: Duration
+
+    /// The tailnet this relay serves (from its certificate).
+    public var tailnetID: String { certificate.tailnetID }
+
+    public static let defaultPort = 40000
+    public static let defaultAdminPort = 9090
+
+    /// Resolves merged settings (see ``RelaySettings/overriding(_:)``) into a configuration, loading the key,
+    /// certificate and CA key files. `coreCount` is the default socket count.
+    public init(settings: RelaySettings, coreCount: Int, now: Timestamp = .now()) throws(RelayConfigurationError) {
+        listenAddresses = settings.listenAddresses ?? ["0.0.0.0", "::"]
+        guard !listenAddresses.isEmpty else { throw .badListenAddress("(empty list)") }
+        for address in listenAddresses where ListenAddress.family(of: address) == nil {
+            throw .badListenAddress(address)
+        }
+        port = settings.port ?? Self.defaultPort
+        sockets = settings.sockets ?? max(1, coreCount)
+        readBatch = settings.readBatch ?? 32
+        socketBufferBytes = settings.socketBufferBytes ?? (4 << 20)
+        maxDatagramBytes = settings.maxDatagramBytes ?? 2048
+        adminAddress = settings.adminAddress ?? "0.0.0.0"
+        adminPort = settings.adminPort ?? Self.defaultAdminPort
+        guard let format = LogFormat(parsing: settings.logFormat ?? "text") else {
+            throw .badLogFormat(settings.logFormat ?? "")
+        }
+        logFormat = format
+        guard let level = Logger.Level(parsing: settings.logLevel ?? "info") else {
+            throw .badLogLevel(settings.logLevel ?? "")
+        }
+        logLevel = level
+        reloadInterval = .milliseconds(settings.reloadIntervalMilliseconds ?? 1000)
+        limits = Self.limits(from: settings)
+
+        guard let keyPath = settings.privateKeyFile else { throw .missingSetting(field: "privateKeyFile") }
+        guard let certificatePath = settings.certificateFile else { throw .missingSetting(field: "certificateFile") }
+        do {
+            privateKey = try KeyFile.readPrivateKey(at: keyPath)
+        } catch {
+            throw .keyFile(error)
+        }
+        certificateFile = certificatePath
+        certificate = try Self.loadCertificate(at: certificatePath)
+        trust = try Self.trust(from: settings)
+        advertisedEndpoints = try Self.endpoints(from: settings)
+        try Self.check(certificate, path: certificatePath, privateKey: privateKey, trust: trust, now: now)
+    }
+
+    /// Merges the three layers (flags over environment over file) and resolves them.
+    public init(
+        flags: RelaySettings, environment: RelaySettings, file: RelaySettings?, coreCount: Int,
+        now: Timestamp = .now()
+    ) throws(RelayConfigurationError) {
+        let merged = flags.overriding(environment).overriding(file ?? RelaySettings())
+        try self.init(settings: merged, coreCount: coreCount, now: now)
+    }
+
+    static func limits(from settings: RelaySettings) -> RelayLimitSettings {
+        var limits = RelayLimitSettings()
+        if let value = settings.maxSessions { limits.maxSessions = value }
+        if let value = settings.maxSessionsPerNode { limits.maxSessionsPerNode = value }
+        if let value = settings.idleTimeoutSeconds { limits.idleTimeout = .seconds(value) }
+        if let value = settings.bindTimeoutSeconds { limits.bindTimeout = .seconds(value) }
+        if let value = settings.allocationsPerSecond { limits.allocationsPerSecond = value }
+        if let value = settings.allocationBurst { limits.allocationBurst = value }
+        if let value = settings.bindsPerSecond { limits.bindsPerSecond = value }
+        if let value = settings.bindBurst { limits.bindBurst = value }
+        return limits
+    }
+
+    static func loadCertificate(at path: String) throws(RelayConfigurationError) -> TailnetCertificate {
+        let text: String
+        do {
+            text = try KeyFile.readText(at: path)
+        } catch {
+            throw .keyFile(error)
+        }
+        do {
+            return try TailnetCertificate(pem: text)
+        } catch {
+            throw .malformedCertificate(path: path, reason: "\(error)")
+        }
+    }
+
+    /// The trust settings (CA keys and revoked serials) of `settings`.
+    static func trust(from settings: RelaySettings) throws(RelayConfigurationError) -> RelayTrust {
+        var keys: [CAPublicKey] = []
+        for text in settings.caKeys ?? [] {
+            guard let key = CAPublicKey(base64: text) else { throw .badCAKey(text) }
+            keys.append(key)
+        }
+        for path in settings.caKeyFiles ?? [] {
+            do {
+                keys.append(try KeyFile.readCAPublicKey(at: path))
+            } catch {
+                throw .keyFile(error)
+            }
+        }
+        guard !keys.isEmpty else { throw .noTrustedCAs }
+        return RelayTrust(caKeys: keys, revokedSerials: Set(settings.revokedSerials ?? []))
+    }
+
+    static func endpoints(from settings: RelaySettings) throws(RelayConfigurationError) -> [EndpointAddress] {
+        var endpoints: [EndpointAddress] = []
+        for text in settings.advertisedEndpoints ?? [] {
+            guard let endpoint = EndpointAddress(text) else { throw .badEndpoint(text) }
+            endpoints.append(endpoint)
+        }
+        return endpoints
+    }
+
+    /// The relay's own certificate must be one clients accept: role relay, for this key, signed by a trusted CA,
+    /// currently valid.
+    static func check(
+        _ certificate: TailnetCertificate, path: String, privateKey: PrivateKey, trust: RelayTrust, now: Timestamp
+    ) throws(RelayConfigurationError) {
+        guard certificate.role == .relay else {
+            throw .certificateNotRelay(path: path, role: "\(certificate.role)")
+        }
+        guard certificate.subjectKey == privateKey.publicKey else {
+            throw .certificateKeyMismatch(
+                path: path, certificateKey: certificate.subjectKey.shortDescription,
+                privateKeyPublic: privateKey.publicKey.shortDescription)
+        }
+        do {
+            try trust.verifier(tailnetID: certificate.tailnetID)
+                .verify(certificate, role: .relay, sealedBy: privateKey.publicKey, now: now)
+        } catch {
+            throw .certificateNotTrusted(path: path, reason: error.description)
+        }
+    }
+}

@@ -1,0 +1,94 @@
+extension RelaySettingField {
+    /// Every relay setting, in the order `--help` and docs/relay-server.md list them.
+    public static let all: [RelaySettingField] = [
+        .list(
+            "listenAddresses", "listen", "RELAY_LISTEN", \.listenAddresses,
+            help: "UDP listen addresses, comma-separated or repeated (default 0.0.0.0,:: — IPv4 and IPv6)"),
+        .int(
+            "port", "port", "RELAY_PORT", \.port, range: 0...65535,
+            help: "UDP port of the relay (default 40000; 0 picks a free port, for tests)"),
+        .int(
+            "sockets", "sockets", "RELAY_SOCKETS", \.sockets, range: 1...64,
+            help: "SO_REUSEPORT sockets (and event loops) per listen address (default: number of cores)"),
+        .int(
+            "readBatch", "read-batch", "RELAY_READ_BATCH", \.readBatch, range: 1...256,
+            help: "datagrams per vector read (recvmmsg) (default 32)"),
+        .int(
+            "socketBufferBytes", "socket-buffer-bytes", "RELAY_SOCKET_BUFFER_BYTES", \.socketBufferBytes,
+            range: 65536...(256 << 20), help: "SO_RCVBUF/SO_SNDBUF per socket (default 4194304)"),
+        .int(
+            "maxDatagramBytes", "max-datagram-bytes", "RELAY_MAX_DATAGRAM_BYTES", \.maxDatagramBytes,
+            range: 576...65507, help: "largest datagram the relay forwards; larger ones are dropped (default 2048)"),
+        .string(
+            "adminAddress", "admin-address", "RELAY_ADMIN_ADDRESS", \.adminAddress,
+            help: "address of the admin HTTP server (/metrics, /healthz, /readyz, /debug/sessions) (default 0.0.0.0)"),
+        .int(
+            "adminPort", "admin-port", "RELAY_ADMIN_PORT", \.adminPort, range: 0...65535,
+            help: "port of the admin HTTP server (default 9090; 0 picks a free port)"),
+        .string(
+            "privateKeyFile", "private-key-file", "RELAY_PRIVATE_KEY_FILE", \.privateKeyFile,
+            help: "file with the relay's X25519 private key, one base64 line (required)"),
+        .string(
+            "certificateFile", "certificate-file", "RELAY_CERTIFICATE_FILE", \.certificateFile,
+            reloadable: true, help: "PEM file with the relay's certificate (role relay, for the private key) (required) (reloadable)"),
+        .list(
+            "caKeys", "ca-key", "RELAY_CA_KEYS", \.caKeys, reloadable: true,
+            help: "trusted tailnet CA public keys, base64, comma-separated or repeated (reloadable)"),
+        .list(
+            "caKeyFiles", "ca-key-file", "RELAY_CA_KEY_FILES", \.caKeyFiles, reloadable: true,
+            help: "files holding one trusted CA public key each (reloadable)"),
+        .serials(
+            "revokedSerials", "revoked-serial", "RELAY_REVOKED_SERIALS", \.revokedSerials,
+            help: "revoked node certificate serials, comma-separated or repeated (reloadable)"),
+        .list(
+            "advertisedEndpoints", "advertise", "RELAY_ADVERTISE", \.advertisedEndpoints, reloadable: true,
+            help: "endpoints sent to clients, host:port or [v6]:port (reloadable; default: the listen addresses, "
+                + "or every non-loopback interface address for a wildcard listen address)"),
+        .int(
+            "maxSessions", "max-sessions", "RELAY_MAX_SESSIONS", \.maxSessions, range: 1...16_000_000,
+            reloadable: true, help: "global session cap (default 100000) (reloadable)"),
+        .int(
+            "maxSessionsPerNode", "max-sessions-per-node", "RELAY_MAX_SESSIONS_PER_NODE", \.maxSessionsPerNode,
+            range: 1...16_000_000, reloadable: true, help: "sessions one node key may have allocated at once (default 256) (reloadable)"),
+        .int(
+            "idleTimeoutSeconds", "idle-timeout", "RELAY_IDLE_TIMEOUT", \.idleTimeoutSeconds,
+            range: 1...604_800, reloadable: true, help: "seconds a bound session may stay idle before it is removed (default 1800) (reloadable)"),
+        .int(
+            "bindTimeoutSeconds", "bind-timeout", "RELAY_BIND_TIMEOUT", \.bindTimeoutSeconds, range: 1...3600,
+            reloadable: true, help: "seconds an allocated session has to get both sides bound (default 30) (reloadable)"),
+        .double(
+            "allocationsPerSecond", "allocation-rate", "RELAY_ALLOCATION_RATE", \.allocationsPerSecond,
+            reloadable: true, help: "Allocate requests per second per source IP (default 20) (reloadable)"),
+        .int(
+            "allocationBurst", "allocation-burst", "RELAY_ALLOCATION_BURST", \.allocationBurst, range: 1...100_000,
+            reloadable: true, help: "burst of Allocate requests per source IP (default 40) (reloadable)"),
+        .double(
+            "bindsPerSecond", "bind-rate", "RELAY_BIND_RATE", \.bindsPerSecond,
+            reloadable: true, help: "Bind/Answer messages per second per source IP (default 50) (reloadable)"),
+        .int(
+            "bindBurst", "bind-burst", "RELAY_BIND_BURST", \.bindBurst, range: 1...100_000,
+            reloadable: true, help: "burst of Bind/Answer messages per source IP (default 100) (reloadable)"),
+        .string(
+            "logFormat", "log-format", "RELAY_LOG_FORMAT", \.logFormat, help: "text or json (default text)"),
+        .string(
+            "logLevel", "log-level", "RELAY_LOG_LEVEL", \.logLevel,
+            help: "trace, debug, info, notice, warning, error or critical (default info)"),
+        .int(
+            "reloadIntervalMilliseconds", "reload-interval-ms", "RELAY_RELOAD_INTERVAL_MS",
+            \.reloadIntervalMilliseconds, range: 100...600_000,
+            help: "how often the config file is checked for changes (default 1000)"),
+    ]
+
+    /// The environment variable naming the config file.
+    public static let configFileVariable = "RELAY_CONFIG"
+
+    /// The field for a config-file key.
+    public static func field(key: String) -> RelaySettingField? {
+        all.first { $0.key == key }
+    }
+
+    /// The field for a flag (without dashes).
+    public static func field(flag: String) -> RelaySettingField? {
+        all.first { $0.flag == flag }
+    }
+}

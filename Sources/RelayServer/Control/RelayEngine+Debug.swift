@@ -1,0 +1,43 @@
+import RelayCore
+
+extension RelayEngine {
+    /// The `/debug/config` document.
+    func configSnapshot(now: Timestamp = .now()) -> ConfigDocument {
+        withContext { context in
+            let configuration = context.configuration
+            let limits = configuration.limits
+            return ConfigDocument(
+                tailnet: configuration.tailnetID, relayKey: configuration.privateKey.publicKey.base64,
+                certificateName: configuration.certificate.subjectName,
+                certificateSerial: configuration.certificate.serial,
+                certificateNotAfter: configuration.certificate.notAfter,
+                listenAddresses: context.listenAddresses, port: context.port,
+                advertisedEndpoints: context.advertised.map(\.description),
+                caKeyIDs: configuration.trust.caKeys.map { "\($0.keyID)" },
+                revokedSerials: configuration.trust.revokedSerials.sorted(),
+                limits: ConfigDocument.Limits(
+                    maxSessions: limits.maxSessions, maxSessionsPerNode: limits.maxSessionsPerNode,
+                    idleTimeoutSeconds: limits.idleTimeout.components.seconds,
+                    bindTimeoutSeconds: limits.bindTimeout.components.seconds,
+                    allocationsPerSecond: limits.allocationsPerSecond, allocationBurst: limits.allocationBurst,
+                    bindsPerSecond: limits.bindsPerSecond, bindBurst: limits.bindBurst),
+                uptimeSeconds: (now - context.startedAt).components.seconds)
+        }
+    }
+}
+
+/// `/debug/sessions`: every session with both sides (certificate name, short key, bound address, counters).
+public struct SessionsDocument: Codable, Sendable {
+    public var count: Int
+    public var open: Int
+    public var sessions: [SessionSnapshot]
+}
+
+extension RelayEngine {
+    /// The `/debug/sessions` document.
+    func sessionSnapshot(now: Timestamp) -> SessionsDocument {
+        let sessions = withTable { $0.snapshot(now: now) }
+        return SessionsDocument(
+            count: sessions.count, open: sessions.filter { $0.state == "open" }.count, sessions: sessions)
+    }
+}

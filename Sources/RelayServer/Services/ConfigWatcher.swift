@@ -1,0 +1,115 @@
+import Logging
+import NIOConcurrencyHelpers
+import RelayCore
+import ServiceLifecycle
+
+/// Re-reads the config file every `interval` and applies changes to the reloadable settings (advertised endpoints,
+/// CA keys, revoked serials, limits, the relay certificate) without touching sessions. Other changes are logged as needing a restart. A file that
+/// no longer validates keeps the running configuration, is logged and counted, and makes `/readyz` fail until fixed.
+final class ConfigWatcher: Service, Sendable {
+    private let path: String
+    private let flags: RelaySettings
+    private let environment: RelaySettings
+    private let coreCount: Int
+    private let apply: @Sendable (RelayServerConfiguration) throws(RelayConfigurationError) -> Void
+    private let metrics: RelayMetrics
+    private let logger: Logger
+    private let state: NIOLockedValueBox<State>
+    let interval: Duration
+
+    struct State {
+        var lastBytes: [UInt8]
+        var lastSettings: RelaySettings
+        var problem: String?
+    }
+
+    init(
+        path: String, initialBytes: [UInt8], flags: RelaySettings, environment: RelaySettings, coreCount: Int,
+        interval: Duration, metrics: RelayMetrics, logger: Logger,
+        apply: @escaping @Sendable (RelayServerConfiguration) throws(RelayConfigurationError) -> Void
+    ) throws(RelayConfigurationError) {
+        self.path = path
+        self.flags = flags
+        self.environment = environment
+        self.coreCount = coreCount
+        self.interval = interval
+        self.metrics = metrics
+        self.logger = logger
+        self.apply = apply
+        let file = try RelaySettings(configJSON: initialBytes, path: path)
+        state = NIOLockedValueBox(
+            State(lastBytes: initialBytes, lastSettings: flags.overriding(environment).overriding(file)))
+    }
+
+    /// Why the current config file is not in effect, or nil when it is.
+    var problem: String? { state.withLockedValue { $0.problem } }
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await Task.sleep(for: self.interval)
+                } catch {
+                    return
+                }
+                self.check()
+            }
+        }
+    }
+
+    /// Reads the file once and applies it when its content changed. Returns true when a new configuration was applied.
+    @discardableResult
+    func check() -> Bool {
+        let bytes: [UInt8]
+        do {
+            bytes = try ConfigFileReader.read(path)
+        } catch {
+            fail(error)
+            return false
+        }
+        let unchanged = state.withLockedValue { $0.lastBytes == bytes && $0.problem == nil }
+        if unchanged { return false }
+        do {
+            let file = try RelaySettings(configJSON: bytes, path: path)
+            let merged = flags.overriding(environment).overriding(file)
+            let configuration = try RelayServerConfiguration(settings: merged, coreCount: coreCount)
+            try apply(configuration)
+            let previous = state.withLockedValue { state in
+                let previous = state.lastSettings
+                state = State(lastBytes: bytes, lastSettings: merged, problem: nil)
+                return previous
+            }
+            metrics.configReloads["ok"]?.increment()
+            let needRestart = RelaySettingField.all.filter { !$0.reloadable && !$0.isEqual(previous, merged) }
+            logger.info(
+                "config file reloaded",
+                metadata: [
+                    "path": "\(path)",
+                    "advertised": .array(configuration.advertisedEndpoints.map { .string("\($0)") }),
+                    "caKeys": "\(configuration.trust.caKeys.count)",
+                ])
+            if !needRestart.isEmpty {
+                logger.warning(
+                    "config file changes settings that only take effect after a restart",
+                    metadata: ["settings": .array(needRestart.map { .string($0.key) })])
+            }
+            return true
+        } catch {
+            state.withLockedValue { $0.lastBytes = bytes }
+            fail(error)
+            return false
+        }
+    }
+
+    private func fail(_ error: RelayConfigurationError) {
+        let message = error.description
+        let isNew = state.withLockedValue { state in
+            defer { state.problem = message }
+            return state.problem != message
+        }
+        metrics.configReloads["error"]?.increment()
+        if isNew {
+            logger.error("config file not applied; keeping the running configuration", metadata: ["error": "\(message)"])
+        }
+    }
+}

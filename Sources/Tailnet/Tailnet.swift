@@ -1,1 +1,0 @@
-// The Tailnet module. See docs/ARCHITECTURE.md.

@@ -1,0 +1,88 @@
+import RelayCore
+import Testing
+
+@testable import RelayServer
+
+@Suite struct ConfigReloadTests {
+    static func configJSON(tailnet: TestTailnet, advertise: [String], extra: String = "") -> String {
+        let endpoints = advertise.map { "\"\($0)\"" }.joined(separator: ", ")
+        return """
+            {
+              "advertisedEndpoints": [\(endpoints)],
+              "caKeys": ["\(tailnet.caPublicKey.base64)"],
+              "reloadIntervalMilliseconds": 100\(extra)
+            }
+            """
+    }
+
+    /// Polls /debug/config until it lists `endpoint` (bounded).
+    static func waitForAdvertised(_ endpoint: String, relay: TestRelay) async throws -> Bool {
+        for _ in 0..<50 {
+            let config = try await HTTPGet.get(port: relay.adminPort, path: "/debug/config")
+            if config.body.contains(endpoint) { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
+    @Test func reloadChangesAdvertisedEndpointsWithoutDroppingSessions() async throws {
+        let tailnet = try TestTailnet()
+        defer { tailnet.remove() }
+        let path = try tailnet.write(Self.configJSON(tailnet: tailnet, advertise: ["192.0.2.1:40000"]), named: "relay.json")
+        var flags = TestRelay.settings(tailnet)
+        flags.caKeys = nil  // from the file
+        try await TestRelay.with(tailnet, settings: flags, configFile: path) { relay in
+            let clients = try await relay.clients("alice", "bob")
+            let (a, b) = (clients[0], clients[1])
+            defer { Task { await a.close(); await b.close() } }
+            let first = try await a.allocateOK(peer: b.publicKey)
+            #expect(first.endpoints.map(\.description) == ["192.0.2.1:40000"])
+            let vni = try await ForwardingTests.establish(a, b)
+            #expect(try await ForwardingTests.deliver([1], vni: vni, from: a, to: b) != nil)
+
+            _ = try tailnet.write(
+                Self.configJSON(tailnet: tailnet, advertise: ["[2001:db8::7]:40001", "192.0.2.2:40002"]),
+                named: "relay.json")
+            #expect(try await Self.waitForAdvertised("192.0.2.2:40002", relay: relay))
+            let again = try await a.allocate(peer: b.publicKey, padding: 100)
+            guard case .allocated(let second) = again else {
+                Issue.record("no AllocateResponse after reload: \(String(describing: again))")
+                return
+            }
+            #expect(second.vni == vni, "the session survived the reload")
+            #expect(second.endpoints.map(\.description) == ["[2001:db8::7]:40001", "192.0.2.2:40002"])
+            let payload = Array("still flowing".utf8)
+            #expect(try await ForwardingTests.deliver(payload, vni: vni, from: b, to: a) == TestClient.dataDatagram(vni: vni, payload: payload))
+            let metrics = try await relay.scrape()
+            #expect(metrics.value("relay_config_reloads_total", #"result="ok""#) >= 1)
+            #expect(metrics.value("relay_sessions", #"state="open""#) == 1)
+        }
+    }
+
+    @Test func invalidReloadKeepsTheRunningConfigAndFailsReadiness() async throws {
+        let tailnet = try TestTailnet()
+        defer { tailnet.remove() }
+        let path = try tailnet.write(Self.configJSON(tailnet: tailnet, advertise: ["192.0.2.1:40000"]), named: "relay.json")
+        var flags = TestRelay.settings(tailnet)
+        flags.caKeys = nil
+        try await TestRelay.with(tailnet, settings: flags, configFile: path) { relay in
+            #expect(try await HTTPGet.get(port: relay.adminPort, path: "/readyz").status == 200)
+            _ = try tailnet.write(Self.configJSON(tailnet: tailnet, advertise: ["not an endpoint"]), named: "relay.json")
+            var readiness = HTTPGet.Response(status: 0, headers: [:], body: "")
+            for _ in 0..<50 {
+                readiness = try await HTTPGet.get(port: relay.adminPort, path: "/readyz")
+                if readiness.status == 503 { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(readiness.status == 503)
+            #expect(readiness.body.contains("not an endpoint"))
+            #expect(relay.server.engine.advertisedEndpoints.map(\.description) == ["192.0.2.1:40000"])
+            let metrics = try await relay.scrape()
+            #expect(metrics.value("relay_config_reloads_total", #"result="error""#) >= 1)
+            // Fixing the file makes the relay ready again.
+            _ = try tailnet.write(Self.configJSON(tailnet: tailnet, advertise: ["192.0.2.9:40000"]), named: "relay.json")
+            #expect(try await Self.waitForAdvertised("192.0.2.9:40000", relay: relay))
+            #expect(try await HTTPGet.get(port: relay.adminPort, path: "/readyz").status == 200)
+        }
+    }
+}

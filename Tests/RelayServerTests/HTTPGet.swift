@@ -1,0 +1,80 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import NIOPosix
+
+/// A blocking HTTP/1.1 GET over a plain POSIX TCP socket to 127.0.0.1 (tests only; 5 s timeouts).
+struct HTTPGet {
+    struct Response {
+        var status: Int
+        var headers: [String: String]
+        var body: String
+    }
+
+    enum Failure: Error, CustomStringConvertible {
+        case socket(String)
+        case malformed(String)
+        var description: String {
+            switch self {
+            case .socket(let message): "socket: \(message)"
+            case .malformed(let text): "malformed response: \(text.prefix(200))"
+            }
+        }
+    }
+
+    /// Runs the blocking request on NIO's thread pool so it never blocks the cooperative pool the server needs.
+    static func get(port: Int, path: String) async throws -> Response {
+        try await NIOThreadPool.singleton.runIfActive { try blockingGet(port: port, path: path) }
+    }
+
+    static func blockingGet(port: Int, path: String) throws -> Response {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure.socket("socket() errno \(errno)") }
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else { throw Failure.socket("connect to port \(port): errno \(errno)") }
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
+        guard send(fd, request, request.count, 0) == request.count else { throw Failure.socket("send") }
+        var received: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        for _ in 0..<10_000 {
+            let count = recv(fd, &chunk, chunk.count, 0)
+            if count <= 0 { break }
+            received.append(contentsOf: chunk[0..<count])
+        }
+        let text = String(decoding: received, as: UTF8.self)
+        let separator: [UInt8] = [13, 10, 13, 10]
+        guard let split = (0..<max(0, received.count - 3)).first(where: { Array(received[$0..<$0 + 4]) == separator })
+        else { throw Failure.malformed(text) }
+        let headText = String(decoding: received[..<split], as: UTF8.self)
+        let bodyText = String(decoding: received[(split + 4)...], as: UTF8.self)
+        let headLines = headText.split(separator: "\r\n")
+        let statusParts = headLines.first?.split(separator: " ") ?? []
+        guard statusParts.count >= 2, let status = Int(statusParts[1]) else { throw Failure.malformed(text) }
+        var headers: [String: String] = [:]
+        for line in headLines.dropFirst() {
+            let pair = line.split(separator: ":", maxSplits: 1)
+            if pair.count == 2 {
+                headers[pair[0].lowercased()] = pair[1].trimmingCharacters(in: " ")
+            }
+        }
+        return Response(status: status, headers: headers, body: bodyText)
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters(in set: Character) -> String {
+        String(drop(while: { $0 == set }).reversed().drop(while: { $0 == set }).reversed())
+    }
+}
