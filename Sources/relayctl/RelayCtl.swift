@@ -11,6 +11,10 @@ struct RelayCtl: AsyncParsableCommand {
             CertCommand.self,
             ProbeCommand.self,
             SessionsCommand.self,
+            TailnetCommand.self,
+            KeysCommand.self,
+            NodesCommand.self,
+            RelaysCommand.self,
         ]
     )
 }

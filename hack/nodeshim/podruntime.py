@@ -138,6 +138,9 @@ class PodRuntime:
         self.tokens = {}
         os.makedirs(self.dir, exist_ok=True)
 
+    def spec_host_network(self):
+        return bool(self.pod["spec"].get("hostNetwork"))
+
     # --- paths -----------------------------------------------------------------------------------------
 
     def log(self, msg):

@@ -384,7 +384,33 @@ class LocalClusterTest(unittest.TestCase):
             self.assertIn(f"lb {lb_ip}:{port}/UDP -> {pod['status']['podIP']}:{port} (proxy)", f.read(),
                           "the probe must have gone through the shim's load-balancer forwarding")
 
-    def test_07b_deletion_stops_the_process(self):
+    def test_07c_node_ports_and_host_ports_reach_pods(self):
+        node_port = self.get("service", "-n", self.ns, "echo-0")["spec"]["ports"][0]["nodePort"]
+        port, host_port = free_port(), free_port()
+        self.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "hp", "namespace": self.ns},
+                    "spec": {"containers": [{
+                        "name": "echo", "image": "example.test/tools:1",
+                        "command": ["echo", "$(POD_IP)", str(port), "hp"],
+                        "env": [{"name": "POD_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}}],
+                        "ports": [{"containerPort": port, "hostPort": host_port, "protocol": "UDP"}],
+                        "readinessProbe": {"tcpSocket": {"port": port}, "periodSeconds": 1}}]}})
+        self.pod_pid(wait_until("hp Ready", 60, lambda: self.pod_ready("hp")))
+
+        def udp(addr):
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+                u.settimeout(1)
+                u.sendto(b"ping", addr)
+                try:
+                    return u.recvfrom(2048)[0]
+                except (socket.timeout, ConnectionRefusedError):
+                    return None
+        for node_ip in ("127.0.0.1", "127.0.3.9"):  # InternalIP and the configured ExternalIP
+            self.assertEqual(wait_until(f"nodePort {node_ip}:{node_port}", 30,
+                                        lambda a=(node_ip, node_port): udp(a)), b"echo-0:ping")
+            self.assertEqual(wait_until(f"hostPort {node_ip}:{host_port}", 30,
+                                        lambda a=(node_ip, host_port): udp(a)), b"hp:ping")
+
+    def test_07d_deletion_stops_the_process(self):
         pid = self.pod_pid(self.pod("web-1"))
         pod_dir = self.pod_dir(self.pod("web-1"))
         self.kubectl("scale", "statefulset", "-n", self.ns, "web", "--replicas=1")
