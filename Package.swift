@@ -139,9 +139,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .executableTarget(
+            name: "coordinator-bench",
+            dependencies: [
+                "Tailnet", "RelayCore", "CurlHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "CoordinatorTests",
-            dependencies: ["Coordinator", "Tailnet", "RelayCore", "CurlHTTP"],
+            dependencies: [
+                "Coordinator", "Tailnet", "RelayCore", "CurlHTTP",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TailnetTests", dependencies: ["Tailnet", "RelayCore"], swiftSettings: swiftSettings),

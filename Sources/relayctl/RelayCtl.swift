@@ -10,6 +10,10 @@ struct RelayCtl: AsyncParsableCommand {
             CACommand.self,
             CertCommand.self,
             ProbeCommand.self,
+            TailnetCommand.self,
+            KeysCommand.self,
+            NodesCommand.self,
+            RelaysCommand.self,
         ]
     )
 }

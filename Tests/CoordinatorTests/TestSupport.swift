@@ -11,7 +11,8 @@ import Glibc
 final class ManualClock: Sendable {
     private let value: Mutex<Int64>
 
-    init(_ start: Int64 = 1_800_000_000) {
+    /// Starts at the real current time, so certificates also verify in other processes (relay-server).
+    init(_ start: Int64 = CoordinatorStore.systemNow()) {
         value = Mutex(start)
     }
 

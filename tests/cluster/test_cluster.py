@@ -10,6 +10,7 @@ another cluster. Steps run in order (test_NN_ names) and share the cluster.
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -479,6 +480,23 @@ class LocalClusterTest(unittest.TestCase):
         for name in ("web-0", "web-1", "lb-target"):
             self.assertIsNotNone(self.pod_ready(name), f"{name} must still be Running and Ready")
             self.assertIsNone(self.pod(name)["metadata"].get("deletionTimestamp"), f"{name} was evicted")
+
+    def test_10b_killed_shim_leaves_no_orphans_and_a_new_one_adopts_the_pods(self):
+        old = {name: self.pod_pid(self.pod(name)) for name in ("web-0", "web-1")}
+        with open(os.path.join(self.state, "pids", "node-shim.pid")) as f:
+            shim = int(f.read())
+        os.kill(shim, signal.SIGKILL)
+        wait_until("pod processes killed with their shim", 10,
+                   lambda: not any(process_running(p) for p in old.values()))
+        subprocess.run([CLUSTER, "node-up", "--external-ip", "127.0.3.9", "--image-map", self.image_map],
+                       env=self.env, check=True, timeout=120)
+
+        def restarted():
+            pods = [self.pod_ready(n) for n in old]
+            return all(pods) and all(self.pod_pid(p) != old[p["metadata"]["name"]] for p in pods) and pods
+        pods = wait_until("pods running again under the new shim", 60, restarted)
+        for p in pods:
+            self.assertTrue(process_running(self.pod_pid(p)))
 
     def test_11_down_leaves_no_process(self):
         pids = set(self.pids_seen)

@@ -67,7 +67,7 @@ extension CoordinatorAPI {
                 return Response(status: .notModified, headers: [.init("X-Netmap-Version")!: "\(hub.version)"])
             }
         }
-        let snapshot = try await cache.snapshot(minimumVersion: max(known + 1, 0))
+        let snapshot = try await cache.snapshot(minimumVersion: max(known + 1, hub.version))
         guard let bytes = try snapshot.render(for: nodeID) else {
             throw CoordinatorError.unauthorized("this node was removed; register it again with a pre-auth key")
         }
