@@ -3,7 +3,7 @@ import NIOCore
 import RelayCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The per-socket pipeline handler: classifies each datagram, forwards data verbatim (the received buffer is sent
