@@ -33,7 +33,8 @@ extension CoordinatorClient {
 
     /// `PUT /v1/node/endpoints`.
     public func updateEndpoints(_ endpoints: [String]) async throws {
-        _ = try await call("PUT", "/v1/node/endpoints", body: EndpointsUpdate(endpoints: endpoints), as: VersionReply.self)
+        _ = try await call(
+            "PUT", "/v1/node/endpoints", body: EndpointsUpdate(endpoints: endpoints), as: VersionReply.self)
     }
 
     /// `GET /v1/netmap?since=N&timeout=S`: long-polls for a netmap newer than `since`.
@@ -100,7 +101,8 @@ extension CoordinatorClient {
 
     /// `POST /v1/ca/rotate`.
     public func rotateCA(overlapSeconds: Int64?) async throws -> TailnetInfo {
-        try await call("POST", "/v1/ca/rotate", body: RotateCARequest(overlapSeconds: overlapSeconds), as: TailnetInfo.self)
+        try await call(
+            "POST", "/v1/ca/rotate", body: RotateCARequest(overlapSeconds: overlapSeconds), as: TailnetInfo.self)
     }
 
     // MARK: Admin or relay publisher

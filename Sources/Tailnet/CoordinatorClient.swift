@@ -1,9 +1,10 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import CurlHTTP
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Typed client for the coordinator's HTTP API (docs/coordinator-openapi.yaml), on libcurl.
 ///
@@ -24,7 +25,9 @@ public struct CoordinatorClient: Sendable {
     ///   - tls: CA and client credentials for HTTPS.
     ///   - http: A shared libcurl client (one per process is enough); by default a new one.
     /// - Throws: ``CoordinatorClientError/invalidURL(_:)``.
-    public init(baseURL: String, token: String? = nil, tls: TLSConfiguration = TLSConfiguration(), http: HTTPClient? = nil)
+    public init(
+        baseURL: String, token: String? = nil, tls: TLSConfiguration = TLSConfiguration(), http: HTTPClient? = nil
+    )
         throws
     {
         guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {

@@ -27,13 +27,16 @@ public enum CoordinatorClientError: Error, CustomStringConvertible, Sendable {
         case .api(let status, let body):
             var text = "coordinator refused the request (HTTP \(status) \(body.error)): \(body.message)"
             if let fields = body.fields, !fields.isEmpty {
-                text += " [" + fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
+                text +=
+                    " ["
+                    + fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
                     .joined(separator: "; ") + "]"
             }
             return text
         case .transport(let error): return "cannot reach the coordinator: \(error)"
         case .badResponse(let status, let detail):
-            return "unexpected coordinator response (HTTP \(status)): \(detail); check that the URL points at a tailnet-coordinator"
+            return
+                "unexpected coordinator response (HTTP \(status)): \(detail); check that the URL points at a tailnet-coordinator"
         case .invalidToken:
             return "the token is malformed (it contains spaces, line breaks or non-ASCII characters); "
                 + "tokens look like pradm_…, prpub_… or prnode_… — check the token file"

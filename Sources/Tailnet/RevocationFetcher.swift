@@ -1,9 +1,10 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import RelayCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Keeps a relay's copy of the revocation list current, and keeps serving the last good copy (also persisted to
 /// `cachePath`) while the coordinator is unreachable, so a restarted relay still refuses revoked certificates.

@@ -1,12 +1,13 @@
 import ArgumentParser
+import CurlHTTP
+import RelayCore
+import Tailnet
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-import CurlHTTP
-import RelayCore
-import Tailnet
 
 #if canImport(Glibc)
     import Glibc
@@ -104,7 +105,8 @@ struct CoordinatorBench: AsyncParsableCommand {
             let at = clock.now
             await changeAt.set(at)
             _ = try await admin.register(
-                RegisterRequest(preAuthKey: key.key, publicKey: PrivateKey.generate().publicKey.base64, name: "trigger"))
+                RegisterRequest(preAuthKey: key.key, publicKey: PrivateKey.generate().publicKey.base64, name: "trigger")
+            )
             var latencies: [Duration] = []
             var missed = 0
             let sampler = Task { () -> Int? in
@@ -140,14 +142,25 @@ struct CoordinatorBench: AsyncParsableCommand {
                 rssPeak: peak)
         }
 
-        let seconds = Double(registrationTime.components.seconds) + Double(registrationTime.components.attoseconds) / 1e18
-        print("registrations: \(registrations) in \(format(seconds)) s = \(format(Double(registrations) / seconds)) /s (concurrency \(concurrency))")
-        print("fan-out: \(result.latencies.count)/\(pollers) pollers got the change (\(result.missed) missed), \(result.waitingAtChange) were waiting at the change")
+        let seconds =
+            Double(registrationTime.components.seconds) + Double(registrationTime.components.attoseconds) / 1e18
+        print(
+            "registrations: \(registrations) in \(format(seconds)) s = \(format(Double(registrations) / seconds)) /s (concurrency \(concurrency))"
+        )
+        print(
+            "fan-out: \(result.latencies.count)/\(pollers) pollers got the change (\(result.missed) missed), \(result.waitingAtChange) were waiting at the change"
+        )
         if !result.latencies.isEmpty {
-            let ms = result.latencies.map { Double($0.components.seconds) * 1000 + Double($0.components.attoseconds) / 1e15 }
-            print("fan-out latency ms: p50 \(format(ms[ms.count / 2])) p99 \(format(ms[min(ms.count - 1, ms.count * 99 / 100)])) max (all delivered) \(format(ms.last!))")
+            let ms = result.latencies.map {
+                Double($0.components.seconds) * 1000 + Double($0.components.attoseconds) / 1e15
+            }
+            print(
+                "fan-out latency ms: p50 \(format(ms[ms.count / 2])) p99 \(format(ms[min(ms.count - 1, ms.count * 99 / 100)])) max (all delivered) \(format(ms.last!))"
+            )
         }
-        print("coordinator RSS MiB: idle \(mib(rssIdle)), after registrations \(mib(rssAfterRegistrations)), holding \(pollers) polls \(mib(result.rssHolding)), peak during fan-out \(mib(result.rssPeak))")
+        print(
+            "coordinator RSS MiB: idle \(mib(rssIdle)), after registrations \(mib(rssAfterRegistrations)), holding \(pollers) polls \(mib(result.rssHolding)), peak during fan-out \(mib(result.rssPeak))"
+        )
         if result.missed > 0 { throw ExitCode(1) }
     }
 

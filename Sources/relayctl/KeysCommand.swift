@@ -18,7 +18,8 @@ struct KeysCommand: AsyncParsableCommand {
         @Option(help: "Lifetime, e.g. 1h, 7d (default 24h).")
         var expires: DurationArgument?
 
-        @Option(name: .customLong("tag"), help: "Tag granted to nodes registered with the key (repeatable), e.g. tag:ci.")
+        @Option(
+            name: .customLong("tag"), help: "Tag granted to nodes registered with the key (repeatable), e.g. tag:ci.")
         var tags: [String] = []
 
         @Option(help: "Note shown in listings.")

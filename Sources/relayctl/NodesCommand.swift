@@ -18,7 +18,9 @@ struct NodesCommand: AsyncParsableCommand {
                     print(try jsonText(nodes))
                     return
                 }
-                var table = TextTable(header: ["ID", "NAME", "ADDRESS", "TAGS", "CERT SERIAL", "CERT EXPIRES", "ENDPOINTS"])
+                var table = TextTable(header: [
+                    "ID", "NAME", "ADDRESS", "TAGS", "CERT SERIAL", "CERT EXPIRES", "ENDPOINTS",
+                ])
                 for node in nodes {
                     table.rows.append([
                         node.id, node.name, node.address, TextTable.list(node.tags), "\(node.certificateSerial)",

@@ -52,8 +52,12 @@ struct SyncRevocationsCommand: AsyncParsableCommand {
                     throw CLIError("no revocation list: \(await fetcher.lastError ?? "unknown error")")
                 }
                 try RelayConfigTrust.apply(list, to: relayConfig)
-                print("\(relayConfig): \(list.serials.count) revoked serials, \(list.caPublicKeys.count) CA keys (version \(list.version))")
-                if !fetched { throw CLIError("coordinator unreachable, kept the cached list: \(await fetcher.lastError ?? "")") }
+                print(
+                    "\(relayConfig): \(list.serials.count) revoked serials, \(list.caPublicKeys.count) CA keys (version \(list.version))"
+                )
+                if !fetched {
+                    throw CLIError("coordinator unreachable, kept the cached list: \(await fetcher.lastError ?? "")")
+                }
                 return
             }
             await fetcher.run(interval: interval.duration) { list in

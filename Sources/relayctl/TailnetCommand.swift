@@ -31,9 +31,10 @@ struct TailnetCommand: AsyncParsableCommand {
 
         func run() async throws {
             await reportingErrors {
-                let options = try CoordinatorOptions.parse([
-                    "--coordinator", coordinator, "--admin-token-file", adminTokenFile,
-                ] + (coordinatorCA.map { ["--coordinator-ca", $0] } ?? []))
+                let options = try CoordinatorOptions.parse(
+                    [
+                        "--coordinator", coordinator, "--admin-token-file", adminTokenFile,
+                    ] + (coordinatorCA.map { ["--coordinator-ca", $0] } ?? []))
                 let client = try options.client()
                 let info = try await client.tailnet()
                 _ = try await client.listTokens()  // proves the token is an admin token

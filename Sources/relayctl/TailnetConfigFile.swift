@@ -1,9 +1,10 @@
+import RelayCore
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-import RelayCore
 
 #if canImport(Glibc)
     import Glibc

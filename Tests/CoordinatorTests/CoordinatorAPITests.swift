@@ -1,9 +1,10 @@
-@testable import Coordinator
 import CurlHTTP
 import Foundation
 import RelayCore
-@testable import Tailnet
 import Testing
+
+@testable import Coordinator
+@testable import Tailnet
 
 @Suite(.timeLimit(.minutes(2))) struct CoordinatorAPITests {
     static func newKey() -> String {
@@ -17,7 +18,8 @@ import Testing
             #expect(await admin.healthy())
             let key = try await admin.createKey(PreAuthKeyRequest(reusable: true, tags: ["tag:ci"]))
             let a = try await admin.register(
-                RegisterRequest(preAuthKey: key.key, publicKey: Self.newKey(), name: "a", endpoints: ["192.0.2.1:41641"]))
+                RegisterRequest(
+                    preAuthKey: key.key, publicKey: Self.newKey(), name: "a", endpoints: ["192.0.2.1:41641"]))
             let b = try await admin.register(RegisterRequest(preAuthKey: key.key, publicKey: Self.newKey(), name: "b"))
             let publisher = try await admin.createToken(TokenRequest(kind: "relay-publisher"))
             let relayClient = admin.with(token: publisher.token)
@@ -98,7 +100,8 @@ import Testing
             }
             await expectAPIError(401) {
                 try await anonymous.register(
-                    RegisterRequest(preAuthKey: "prkey_" + String(repeating: "1", count: 64), publicKey: Self.newKey(), name: "x"))
+                    RegisterRequest(
+                        preAuthKey: "prkey_" + String(repeating: "1", count: 64), publicKey: Self.newKey(), name: "x"))
             }
             tailnet.clock.advance(61)
             let expired = await expectAPIError(403) {
@@ -158,7 +161,8 @@ import Testing
             for response in responses {
                 let certificate = try verifier.verify(
                     encoded: Array(try #require(Data(base64Encoded: response.certificate))), role: .node,
-                    sealedBy: PublicKey(base64: response.node.publicKey), now: Timestamp(unixSeconds: tailnet.clock.now))
+                    sealedBy: PublicKey(base64: response.node.publicKey), now: Timestamp(unixSeconds: tailnet.clock.now)
+                )
                 #expect(certificate.subjectID == response.node.id)
             }
             #expect(try await admin.listNodes().count == 100)
@@ -170,9 +174,12 @@ import Testing
         defer { tailnet.close() }
         let registered = try await withRunningCoordinator(tailnet) { _, admin in
             let key = try await admin.createKey(PreAuthKeyRequest(reusable: true, tags: ["tag:keep"]))
-            let node = try await admin.register(RegisterRequest(preAuthKey: key.key, publicKey: Self.newKey(), name: "keep"))
+            let node = try await admin.register(
+                RegisterRequest(preAuthKey: key.key, publicKey: Self.newKey(), name: "keep"))
             _ = try await admin.removeNode(
-                id: try await admin.register(RegisterRequest(preAuthKey: key.key, publicKey: Self.newKey(), name: "gone")).node.id)
+                id: try await admin.register(
+                    RegisterRequest(preAuthKey: key.key, publicKey: Self.newKey(), name: "gone")
+                ).node.id)
             return node
         }
         let reopened = try tailnet.reopen()
@@ -193,7 +200,8 @@ import Testing
         defer { tailnet.close() }
         try await withRunningCoordinator(tailnet) { _, admin in
             let key = try await admin.createKey(PreAuthKeyRequest())
-            let node = try await admin.register(RegisterRequest(preAuthKey: key.key, publicKey: Self.newKey(), name: "r"))
+            let node = try await admin.register(
+                RegisterRequest(preAuthKey: key.key, publicKey: Self.newKey(), name: "r"))
             let client = admin.with(token: node.nodeToken)
             tailnet.clock.advance(1800)
             let renewed = try await client.renew()
@@ -210,7 +218,8 @@ import Testing
         defer { tailnet.close() }
         try await withRunningCoordinator(tailnet) { _, admin in
             let key = try await admin.createKey(PreAuthKeyRequest())
-            let node = try await admin.register(RegisterRequest(preAuthKey: key.key, publicKey: Self.newKey(), name: "r"))
+            let node = try await admin.register(
+                RegisterRequest(preAuthKey: key.key, publicKey: Self.newKey(), name: "r"))
             let client = admin.with(token: node.nodeToken)
             let before = try #require(try await client.netmap())
             async let changed = client.netmap(since: before.version, timeout: 30)

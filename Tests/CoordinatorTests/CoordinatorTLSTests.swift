@@ -1,7 +1,8 @@
-@testable import Coordinator
 import Foundation
 import Tailnet
 import Testing
+
+@testable import Coordinator
 
 @Suite(.timeLimit(.minutes(1))) struct CoordinatorTLSTests {
     @Test func servesHTTPSWithTheGivenCertificate() async throws {

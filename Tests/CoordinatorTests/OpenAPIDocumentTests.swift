@@ -1,7 +1,8 @@
-@testable import Coordinator
 import Foundation
-@testable import Tailnet
 import Testing
+
+@testable import Coordinator
+@testable import Tailnet
 
 /// Every operation in docs/coordinator-openapi.yaml is served by the coordinator (method and path).
 @Suite(.timeLimit(.minutes(1))) struct OpenAPIDocumentTests {

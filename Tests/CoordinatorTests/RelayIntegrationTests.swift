@@ -1,8 +1,9 @@
-@testable import Coordinator
 import Foundation
 import RelayCore
-@testable import Tailnet
 import Testing
+
+@testable import Coordinator
+@testable import Tailnet
 
 /// The coordinator with the real relay-server and relayctl binaries: certificates it issues are accepted,
 /// certificates it revokes are refused once `relayctl tailnet sync-revocations` has updated the relay's config.

@@ -1,8 +1,9 @@
-@testable import Coordinator
 import Foundation
 import RelayCore
 import Tailnet
 import Testing
+
+@testable import Coordinator
 
 /// `relayctl tailnet|keys|nodes|relays` against the real coordinator: tables, `--json`, saved config, errors.
 @Suite(.timeLimit(.minutes(2))) struct RelayctlTailnetCommandsTests {
@@ -19,7 +20,8 @@ import Testing
                 ["tailnet", "init", "--coordinator", baseURL, "--admin-token-file", "\(dir)/admin.token"] + config)
             #expect(initialized.status == 0, "\(initialized.output)")
             #expect(initialized.output.contains(TestTailnet.tailnetID))
-            let saved = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/relayctl.json")))
+            let saved = try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/relayctl.json")))
             #expect((saved as? [String: Any])?["coordinator"] as? String == baseURL)
             let mode = try FileManager.default.attributesOfItem(atPath: "\(dir)/relayctl.json")[.posixPermissions]
             #expect((mode as? NSNumber)?.intValue == 0o600)

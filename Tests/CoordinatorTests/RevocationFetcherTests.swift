@@ -1,8 +1,9 @@
-@testable import Coordinator
 import Foundation
 import RelayCore
 import Tailnet
 import Testing
+
+@testable import Coordinator
 
 @Suite(.timeLimit(.minutes(1))) struct RevocationFetcherTests {
     @Test func keepsTheLastCopyWhenTheCoordinatorIsDown() async throws {

@@ -84,7 +84,8 @@ struct CoordinatorErrorMiddleware: RouterMiddleware {
         } catch let error as HTTPError {
             errors.increment()
             if error.status == .notFound {
-                let message = "no route \(request.method) \(request.uri.path); the API is in docs/coordinator-openapi.yaml"
+                let message =
+                    "no route \(request.method) \(request.uri.path); the API is in docs/coordinator-openapi.yaml"
                 return JSONResponse.make(APIErrorBody(error: "not_found", message: message), status: .notFound)
             }
             return JSONResponse.make(
