@@ -140,9 +140,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .executableTarget(
+            name: "coordinator-bench",
+            dependencies: [
+                "Tailnet", "RelayCore", "CurlHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "CoordinatorTests",
-            dependencies: ["Coordinator", "Tailnet", "RelayCore", "CurlHTTP"],
+            dependencies: [
+                "Coordinator", "Tailnet", "RelayCore", "CurlHTTP",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TailnetTests", dependencies: ["Tailnet", "RelayCore"], swiftSettings: swiftSettings),
@@ -221,5 +232,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "CurlHTTPTests", dependencies: ["CurlHTTP"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
     ]
 )

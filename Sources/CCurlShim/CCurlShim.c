@@ -44,3 +44,7 @@ CURLcode peerrelay_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
 CURLcode peerrelay_curl_getinfo_double(CURL *handle, CURLINFO info, double *value) {
     return curl_easy_getinfo(handle, info, value);
 }
+
+CURLcode peerrelay_curl_setopt_off_t(CURL *handle, CURLoption option, curl_off_t value) {
+    return curl_easy_setopt(handle, option, value);
+}

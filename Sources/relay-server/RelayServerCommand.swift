@@ -38,6 +38,8 @@ struct RelayServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("read-batch"), help: help("read-batch")) var readBatch: String?
     @Option(name: .customLong("socket-buffer-bytes"), help: help("socket-buffer-bytes")) var socketBufferBytes: String?
     @Option(name: .customLong("max-datagram-bytes"), help: help("max-datagram-bytes")) var maxDatagramBytes: String?
+    @Flag(name: .customLong("udp-gro"), inversion: .prefixedNo, help: help("udp-gro")) var udpGRO: Bool?
+    @Flag(name: .customLong("udp-gso"), inversion: .prefixedNo, help: help("udp-gso")) var udpGSO: Bool?
     @Option(name: .customLong("admin-address"), help: help("admin-address")) var adminAddress: String?
     @Option(name: .customLong("admin-port"), help: help("admin-port")) var adminPort: String?
     @Option(name: .customLong("private-key-file"), help: help("private-key-file")) var privateKeyFile: String?
@@ -75,6 +77,7 @@ struct RelayServerCommand: AsyncParsableCommand {
             ("bind-timeout", bindTimeout), ("allocation-rate", allocationRate),
             ("allocation-burst", allocationBurst), ("bind-rate", bindRate), ("bind-burst", bindBurst),
             ("log-format", logFormat), ("log-level", logLevel), ("reload-interval-ms", reloadIntervalMs),
+            ("udp-gro", udpGRO.map { "\($0)" }), ("udp-gso", udpGSO.map { "\($0)" }),
         ]
         let lists: [(String, [String])] = [
             ("listen", listen), ("ca-key", caKey), ("ca-key-file", caKeyFile), ("revoked-serial", revokedSerial),

@@ -10,6 +10,11 @@ struct RelayCtl: AsyncParsableCommand {
             CACommand.self,
             CertCommand.self,
             ProbeCommand.self,
+            SessionsCommand.self,
+            TailnetCommand.self,
+            KeysCommand.self,
+            NodesCommand.self,
+            RelaysCommand.self,
         ]
     )
 }

@@ -58,7 +58,9 @@ import Testing
 
     @Test func vectorsDecodeAndOpen() throws {
         let relayKey = try #require(ProtocolVectors.relay.sharedKey(with: ProtocolVectors.clientA.publicKey))
-        let allocate = try ProtocolVectors.allocate.withUnsafeBytes { try DatagramParser.openControl($0, key: relayKey) }
+        let allocate = try ProtocolVectors.allocate.withUnsafeBytes {
+            try DatagramParser.openControl($0, key: relayKey)
+        }
         guard case .allocate(let request) = allocate else { Issue.record("not an Allocate"); return }
         #expect(request.peerKey == ProtocolVectors.clientB.publicKey)
         let verifier = CertificateVerifier(trustedCAs: [ProtocolVectors.ca.publicKey], tailnetID: "example.ts")

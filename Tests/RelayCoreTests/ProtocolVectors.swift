@@ -41,10 +41,12 @@ enum ProtocolVectors {
     }
 
     static var challenge: [UInt8] {
-        ControlMessage.challenge(BindMessage(vni: 0x12_3456, generation: 7, remoteKey: clientB.publicKey, cookie: cookie))
-            .sealedDatagram(
-                header: GeneveHeader(isControl: true, protocolType: .control, vni: 0x12_3456),
-                sender: relay.publicKey, key: relay.sharedKey(with: clientA.publicKey)!, nonce: nonce)
+        ControlMessage.challenge(
+            BindMessage(vni: 0x12_3456, generation: 7, remoteKey: clientB.publicKey, cookie: cookie)
+        )
+        .sealedDatagram(
+            header: GeneveHeader(isControl: true, protocolType: .control, vni: 0x12_3456),
+            sender: relay.publicKey, key: relay.sharedKey(with: clientA.publicKey)!, nonce: nonce)
     }
 
     /// Every vector: name (as in PROTOCOL.md `### V… name`) and the bytes RelayCore computes.

@@ -96,7 +96,8 @@ struct RelayHarness {
 
     /// A WireGuard data datagram on `vni`.
     static func data(vni: UInt32, payload: Int = 100) -> [UInt8] {
-        GeneveHeader(isControl: false, protocolType: .wireGuard, vni: vni).bytes + [UInt8](repeating: 0xAB, count: payload)
+        GeneveHeader(isControl: false, protocolType: .wireGuard, vni: vni).bytes
+            + [UInt8](repeating: 0xAB, count: payload)
     }
 }
 

@@ -32,9 +32,11 @@ import Testing
             return
         }
         #expect(sender == a.publicKey && peer == b.publicKey)
-        #expect(response == AllocateResponseMessage(
-            generation: 42, vni: vni, bindTimeoutMilliseconds: 20_000, idleTimeoutSeconds: 600,
-            endpoints: [EndpointAddress("192.0.2.1:7000")!]))
+        #expect(
+            response
+                == AllocateResponseMessage(
+                    generation: 42, vni: vni, bindTimeoutMilliseconds: 20_000, idleTimeoutSeconds: 600,
+                    endpoints: [EndpointAddress("192.0.2.1:7000")!]))
     }
 
     @Test func forwardsOnlyWhenBothSidesAreBound() throws {
@@ -45,7 +47,9 @@ import Testing
         _ = try h.allocate(b, peer: a)
         let data = RelayHarness.data(vni: vni)
         #expect(h.send(data, from: a.address) == .drop(.sessionNotBound))
-        guard case .none(.bound(vni, a.publicKey, a.address, false, false)) = try h.bind(a, vni: vni, peer: b, generation: 1)
+        guard
+            case .none(.bound(vni, a.publicKey, a.address, false, false)) = try h.bind(
+                a, vni: vni, peer: b, generation: 1)
         else { Issue.record("a not bound"); return }
         #expect(h.send(data, from: a.address) == .drop(.sessionNotBound))
         guard case .none(.bound(_, _, _, _, true)) = try h.bind(b, vni: vni, peer: a, generation: 9) else {
@@ -102,18 +106,21 @@ import Testing
         let c = h.client("c", address: "10.0.0.3:3000")
         let vni = try h.allocate(a, peer: b)
         // b has not allocated yet: refused with "not a member" so it knows to Allocate.
-        guard case .reply(let r1, .refused(.notAllocated, .notSessionMember, _)) = h.send(
-            b.bind(vni: vni, generation: 1, remote: a.publicKey), from: b.address),
+        guard
+            case .reply(let r1, .refused(.notAllocated, .notSessionMember, _)) = h.send(
+                b.bind(vni: vni, generation: 1, remote: a.publicKey), from: b.address),
             case .error(let e1) = try b.open(r1)
         else { Issue.record("b bind before allocate"); return }
         #expect(e1.code == .notSessionMember && e1.generation == 1)
         // A stranger gets "not a member".
-        guard case .reply(_, .refused(.notSessionMember, .notSessionMember, _)) = h.send(
-            c.bind(vni: vni, generation: 1, remote: a.publicKey), from: c.address)
+        guard
+            case .reply(_, .refused(.notSessionMember, .notSessionMember, _)) = h.send(
+                c.bind(vni: vni, generation: 1, remote: a.publicKey), from: c.address)
         else { Issue.record("stranger bind"); return }
         // Unknown VNI: "unknown session".
-        guard case .reply(let r3, .refused(.unknownSession, .unknownSession, _)) = h.send(
-            a.bind(vni: 999, generation: 1, remote: b.publicKey), from: a.address),
+        guard
+            case .reply(let r3, .refused(.unknownSession, .unknownSession, _)) = h.send(
+                a.bind(vni: 999, generation: 1, remote: b.publicKey), from: a.address),
             case .error(let e3) = try a.open(r3)
         else { Issue.record("unknown vni"); return }
         #expect(e3.message.contains("999"))
@@ -212,8 +219,9 @@ import Testing
         let peers = (0..<4).map { h.client("p\($0)", address: "10.0.1.\($0):1000") }
         _ = try h.allocate(a, peer: peers[0])
         _ = try h.allocate(a, peer: peers[1])
-        guard case .reply(let r, .refused(.capacityPerNode, .capacityPerNode, _)) = h.send(
-            a.allocate(peer: peers[2].publicKey, generation: 7), from: a.address),
+        guard
+            case .reply(let r, .refused(.capacityPerNode, .capacityPerNode, _)) = h.send(
+                a.allocate(peer: peers[2].publicKey, generation: 7), from: a.address),
             case .error(let e) = try a.open(r)
         else { Issue.record("per-node cap not enforced"); return }
         #expect(e.code == .capacityPerNode && e.generation == 7)
@@ -221,8 +229,9 @@ import Testing
         #expect(try h.allocate(a, peer: peers[1]) == 2)
         _ = try h.allocate(peers[2], peer: peers[3])
         #expect(h.table.sessionCount == 3)
-        guard case .reply(_, .refused(.capacityGlobal, .capacityGlobal, _)) = h.send(
-            peers[3].allocate(peer: peers[0].publicKey), from: peers[3].address)
+        guard
+            case .reply(_, .refused(.capacityGlobal, .capacityGlobal, _)) = h.send(
+                peers[3].allocate(peer: peers[0].publicKey), from: peers[3].address)
         else { Issue.record("global cap not enforced"); return }
         // The other side of an existing session may still allocate at the global cap.
         #expect(try h.allocate(peers[0], peer: a) == 1)
@@ -237,8 +246,9 @@ import Testing
         let relayRole = h.client("relay", address: "10.0.0.6:1000", role: .relay)
         h.advance(.seconds(11))
         for (client, code) in [(expired, RelayErrorCode.expiredCertificate), (relayRole, .wrongRole)] {
-            guard case .reply(let r, .refused(.certificateRejected, code, _)) = h.send(
-                client.allocate(peer: b.publicKey), from: client.address),
+            guard
+                case .reply(let r, .refused(.certificateRejected, code, _)) = h.send(
+                    client.allocate(peer: b.publicKey), from: client.address),
                 case .error(let e) = try client.open(r)
             else { Issue.record("\(code) not answered"); continue }
             #expect(e.code == code)
@@ -247,8 +257,9 @@ import Testing
         let thief = TestClient(
             key: PrivateKey.generate(), certificate: b.certificate, relayKey: h.relayKey.publicKey,
             address: EndpointAddress("10.6.6.6:6")!)
-        guard case .reply(_, .refused(.certificateRejected, .keyMismatch, _)) = h.send(
-            thief.allocate(peer: b.publicKey), from: thief.address)
+        guard
+            case .reply(_, .refused(.certificateRejected, .keyMismatch, _)) = h.send(
+                thief.allocate(peer: b.publicKey), from: thief.address)
         else { Issue.record("stolen certificate accepted"); return }
         // Another tailnet's CA.
         var other = RelayHarness()
@@ -256,8 +267,9 @@ import Testing
         let stranger = TestClient(
             key: foreign.key, certificate: foreign.certificate, relayKey: h.relayKey.publicKey,
             address: foreign.address)
-        guard case .reply(_, .refused(.certificateRejected, .unknownCA, _)) = h.send(
-            stranger.allocate(peer: b.publicKey), from: stranger.address)
+        guard
+            case .reply(_, .refused(.certificateRejected, .unknownCA, _)) = h.send(
+                stranger.allocate(peer: b.publicKey), from: stranger.address)
         else { Issue.record("foreign CA accepted"); return }
         _ = other.table
         #expect(h.table.sessionCount == 0)
@@ -270,8 +282,9 @@ import Testing
         let a = h.client("a", address: "10.0.0.1:1000")
         let b = h.client("b", address: "10.0.0.2:2000")
         for _ in 0..<3 { _ = try h.allocate(a, peer: b) }
-        guard case .reply(let r, .refused(.rateLimited, .rateLimited, _)) = h.send(
-            a.allocate(peer: b.publicKey), from: a.address),
+        guard
+            case .reply(let r, .refused(.rateLimited, .rateLimited, _)) = h.send(
+                a.allocate(peer: b.publicKey), from: a.address),
             case .error(let e) = try a.open(r)
         else { Issue.record("first refusal not answered"); return }
         #expect(e.code == .rateLimited)
@@ -293,8 +306,9 @@ import Testing
         let b = h.client("b", address: "10.0.0.2:2000")
         let vni = try h.allocate(a, peer: b)
         _ = try h.bind(a, vni: vni, peer: b, generation: 1)  // Bind + Answer = 2 tokens
-        guard case .reply(_, .refused(.rateLimited, .rateLimited, _)) = h.send(
-            a.bind(vni: vni, generation: 2, remote: b.publicKey), from: a.address)
+        guard
+            case .reply(_, .refused(.rateLimited, .rateLimited, _)) = h.send(
+                a.bind(vni: vni, generation: 2, remote: b.publicKey), from: a.address)
         else { Issue.record("bind not limited"); return }
         #expect(h.send(a.bind(vni: vni, generation: 2, remote: b.publicKey), from: a.address) == .drop(.rateLimited))
     }
@@ -320,7 +334,9 @@ import Testing
         #expect(full.endpoints == endpoints)
         // Challenge is exactly the size of Bind; errors are cut to fit a Bind.
         let bind = a.bind(vni: 1, generation: 1, remote: b.publicKey)
-        guard case .reply(let challenge, _) = h.send(bind, from: a.address) else { Issue.record("no challenge"); return }
+        guard case .reply(let challenge, _) = h.send(bind, from: a.address) else {
+            Issue.record("no challenge"); return
+        }
         #expect(challenge.bytes.count == bind.count)
         let unknown = a.bind(vni: 77, generation: 1, remote: b.publicKey)
         guard case .reply(let error, _) = h.send(unknown, from: a.address), case .error = try a.open(error) else {
@@ -349,8 +365,9 @@ import Testing
         var configuration = h.table.configuration
         configuration.revokedSerials = [a.certificate.serial]
         h.table.reconfigure(configuration)
-        guard case .reply(_, .refused(.certificateRejected, .revoked, _)) = h.send(
-            a.allocate(peer: b.publicKey), from: a.address)
+        guard
+            case .reply(_, .refused(.certificateRejected, .revoked, _)) = h.send(
+                a.allocate(peer: b.publicKey), from: a.address)
         else { Issue.record("revocation ignored"); return }
     }
 }

@@ -16,7 +16,10 @@ import Testing
         #expect(v6.description == "[2001:db8::1]:443")
         #expect(EndpointAddress("[::1]:5")?.description == "[::1]:5")
         #expect(EndpointAddress("[::ffff:1.2.3.4]:5") == EndpointAddress("1.2.3.4:5"))
-        for bad in ["", "1.2.3.4", "1.2.3.4:", "1.2.3.4:65536", "::1:5", "[::1]", "[::1:5", "300.1.1.1:5", "a:b", "[]:5"] {
+        for bad in [
+            "", "1.2.3.4", "1.2.3.4:", "1.2.3.4:65536", "::1:5", "[::1]", "[::1:5", "300.1.1.1:5", "a:b", "[]:5",
+            "1.2.3.4:+5", "1.2.3.4:-1",
+        ] {
             #expect(EndpointAddress(bad) == nil, "\(bad)")
         }
         #expect(MemoryLayout<EndpointAddress>.size <= 18)
@@ -41,8 +44,9 @@ import Testing
             #expect(bytes.count == 8)
             #expect(try bytes.withUnsafeBytes { try GeneveHeader(parsing: $0) } == header)
         }
-        #expect(GeneveHeader(isControl: true, protocolType: .control, vni: 0x12_3456).bytes
-            == [0x00, 0x80, 0x7A, 0x11, 0x12, 0x34, 0x56, 0x00])
+        #expect(
+            GeneveHeader(isControl: true, protocolType: .control, vni: 0x12_3456).bytes
+                == [0x00, 0x80, 0x7A, 0x11, 0x12, 0x34, 0x56, 0x00])
     }
 
     @Test func geneveHeaderRejectsEveryMalformedVariant() {
@@ -89,7 +93,9 @@ import Testing
             let plaintext = message.encoded()
             #expect(try ControlMessage(decoding: plaintext) == message)
             // Trailing bytes are ignored for fixed-size bodies.
-            if case .ping = message {} else if case .allocate = message {} else {
+            if case .ping = message {
+            } else if case .allocate = message {
+            } else {
                 #expect(try ControlMessage(decoding: plaintext + [9, 9]) == message)
             }
         }
@@ -98,7 +104,9 @@ import Testing
 
     @Test func unknownTypeAndVersionAreReported() {
         #expect(throws: DropReason.unknownMessageType) { try ControlMessage(decoding: [0x42, 0]) }
-        #expect(throws: DropReason.unsupportedVersion) { try ControlMessage(decoding: [0x05, 1] + [UInt8](repeating: 0, count: 72)) }
+        #expect(throws: DropReason.unsupportedVersion) {
+            try ControlMessage(decoding: [0x05, 1] + [UInt8](repeating: 0, count: 72))
+        }
         #expect(throws: DropReason.malformedMessage) { try ControlMessage(decoding: [0x05]) }
     }
 
@@ -131,7 +139,9 @@ import Testing
         }
         var badMagic = datagram
         badMagic[8] = 0
-        #expect(throws: DropReason.malformedEnvelope) { try badMagic.withUnsafeBytes { try DatagramParser.classify($0) } }
+        #expect(throws: DropReason.malformedEnvelope) {
+            try badMagic.withUnsafeBytes { try DatagramParser.classify($0) }
+        }
         let data: [UInt8] = GeneveHeader(isControl: false, protocolType: .wireGuard, vni: 5).bytes + [1, 2, 3]
         #expect(try data.withUnsafeBytes { try DatagramParser.classify($0) }.isData)
     }

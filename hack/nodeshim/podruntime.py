@@ -23,12 +23,24 @@ def rfc3339(ts=None):
         .strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+SETPRIV = shutil.which("setpriv")
+
+
 def _die_with_parent():
-    """Runs in the child before exec: own session, SIGKILL when the shim dies (no orphans)."""
+    """Fallback without setpriv: runs in the child before exec; SIGKILL when the shim dies (no orphans)."""
     try:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except OSError:
         pass
+
+
+def spawn(argv, **kwargs):
+    """Starts argv in its own session, to be SIGKILLed if the shim dies. util-linux `setpriv --pdeathsig`
+    sets that before exec without running Python code in the forked child (the LB proxy thread makes a
+    preexec_fn unsafe); the pid is the container process' own (setpriv execs it)."""
+    if SETPRIV:
+        return subprocess.Popen([SETPRIV, "--pdeathsig", "KILL", "--", *argv], start_new_session=True, **kwargs)
+    return subprocess.Popen(argv, start_new_session=True, preexec_fn=_die_with_parent, **kwargs)
 
 
 class ImageMap:
@@ -53,7 +65,7 @@ class ImageMap:
         if isinstance(entry, dict):
             directory, entrypoint = entry.get("dir"), entry.get("entrypoint")
         elif isinstance(entry, str):
-            if os.path.isdir(entry):
+            if entry.endswith("/") or os.path.isdir(entry):
                 directory = entry
             else:
                 entrypoint = [entry]
@@ -137,6 +149,9 @@ class PodRuntime:
         self.finalized = False
         self.tokens = {}
         os.makedirs(self.dir, exist_ok=True)
+
+    def spec_host_network(self):
+        return bool(self.pod["spec"].get("hostNetwork"))
 
     # --- paths -----------------------------------------------------------------------------------------
 
@@ -282,9 +297,8 @@ class PodRuntime:
         try:
             os.makedirs(cwd, exist_ok=True)
             with open(log_path, "ab") as logf:
-                c.proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=logf,
-                                          stderr=subprocess.STDOUT, start_new_session=True,
-                                          preexec_fn=_die_with_parent)
+                c.proc = spawn(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=logf,
+                               stderr=subprocess.STDOUT)
         except OSError as e:
             c.proc = None
             c.waiting = ("RunContainerError", f"starting {argv[0]}: {e}")

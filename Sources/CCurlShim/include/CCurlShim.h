@@ -11,6 +11,7 @@ CURLcode peerrelay_curl_setopt_write_function(CURL *handle, size_t (*fn)(char *,
 CURLcode peerrelay_curl_setopt_header_function(CURL *handle, size_t (*fn)(char *, size_t, size_t, void *));
 CURLcode peerrelay_curl_setopt_read_function(CURL *handle, size_t (*fn)(char *, size_t, size_t, void *));
 CURLcode peerrelay_curl_setopt_xferinfo_function(CURL *handle, int (*fn)(void *, curl_off_t, curl_off_t, curl_off_t, curl_off_t));
+CURLcode peerrelay_curl_setopt_off_t(CURL *handle, CURLoption option, curl_off_t value);
 CURLcode peerrelay_curl_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode peerrelay_curl_getinfo_double(CURL *handle, CURLINFO info, double *value);
 #endif

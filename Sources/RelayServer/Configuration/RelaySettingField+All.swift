@@ -19,6 +19,13 @@ extension RelaySettingField {
         .int(
             "maxDatagramBytes", "max-datagram-bytes", "RELAY_MAX_DATAGRAM_BYTES", \.maxDatagramBytes,
             range: 576...65507, help: "largest datagram the relay forwards; larger ones are dropped (default 2048)"),
+        .bool(
+            "udpGRO", "udp-gro", "RELAY_UDP_GRO", \.udpGRO,
+            help: "UDP generic receive offload: read coalesced trains of datagrams (default false; use with a smaller "
+                + "--read-batch, each slot is 64 KiB)"),
+        .bool(
+            "udpGSO", "udp-gso", "RELAY_UDP_GSO", \.udpGSO,
+            help: "with --udp-gro, forward a train of one session as one segmentation-offload write (default false)"),
         .string(
             "adminAddress", "admin-address", "RELAY_ADMIN_ADDRESS", \.adminAddress,
             help: "address of the admin HTTP server (/metrics, /healthz, /readyz, /debug/sessions) (default 0.0.0.0)"),

@@ -65,7 +65,8 @@ public final class RelayDataPlane: Sendable {
             "relay listening",
             metadata: [
                 "addresses": .array(bound.map { .string("\($0)") }), "sockets": "\(channels.count)",
-                "readBatch": "\(configuration.readBatch)",
+                "readBatch": "\(configuration.readBatch)", "udpGRO": "\(configuration.udpGRO)",
+                "udpGSO": "\(configuration.udpGSO)",
             ])
         return RelayDataPlane(channels: channels, boundAddresses: bound, port: port)
     }
@@ -76,7 +77,8 @@ public final class RelayDataPlane: Sendable {
     ) async throws -> any Channel {
         let isIPv4 = ListenAddress.family(of: address) == .ipv4
         let transport: Transport = isIPv4 ? .udp4 : .udp6
-        let slot = configuration.maxDatagramBytes + 1
+        // With GRO one slot must hold a whole coalesced train (at most 64 KiB).
+        let slot = configuration.udpGRO ? max(65536, configuration.maxDatagramBytes + 1) : configuration.maxDatagramBytes + 1
         var bootstrap = DatagramBootstrap(group: loop)
             .channelOption(
                 ChannelOptions.Types.SocketOption(level: .socket, name: .init(rawValue: SO_REUSEPORT)), value: 1)
@@ -89,19 +91,25 @@ public final class RelayDataPlane: Sendable {
             .channelOption(
                 .writeBufferWaterMark,
                 value: ChannelOptions.Types.WriteBufferWaterMark(low: 1 << 20, high: configuration.socketBufferBytes))
+        if configuration.udpGRO {
+            bootstrap = bootstrap.channelOption(.datagramReceiveOffload, value: true)
+                .channelOption(.datagramReceiveSegmentSize, value: true)
+        }
         if !isIPv4 {
             bootstrap = bootstrap.channelOption(
                 ChannelOptions.Types.SocketOption(level: .init(rawValue: Int32(IPPROTO_IPV6)), name: .ipv6_v6only),
                 value: 1)
         }
         let handlerLogger = logger
-        let maxDatagram = configuration.maxDatagramBytes
+        let options = RelayDatagramHandler.Options(
+            maxDatagramBytes: configuration.maxDatagramBytes,
+            segmentationOffload: configuration.udpGRO && configuration.udpGSO)
         do {
             return try await bootstrap.channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let handler = RelayDatagramHandler(
                         engine: engine, metrics: metrics, transport: transport, egress: egress,
-                        maxDatagramBytes: maxDatagram, logger: handlerLogger)
+                        options: options, logger: handlerLogger)
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }.bind(host: address, port: port).get()

@@ -1,1 +1,0 @@
-// The CurlHTTP module. See docs/ARCHITECTURE.md.
