@@ -5,7 +5,7 @@ import RelayServer
 import Telemetry
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `relay-server`: the PeerRelay relay. Flags override `RELAY_*` environment variables, which override the JSON

@@ -28,13 +28,18 @@ import Testing
     @Test func reloadChangesAdvertisedEndpointsWithoutDroppingSessions() async throws {
         let tailnet = try TestTailnet()
         defer { tailnet.remove() }
-        let path = try tailnet.write(Self.configJSON(tailnet: tailnet, advertise: ["192.0.2.1:40000"]), named: "relay.json")
+        let path = try tailnet.write(
+            Self.configJSON(tailnet: tailnet, advertise: ["192.0.2.1:40000"]), named: "relay.json")
         var flags = TestRelay.settings(tailnet)
         flags.caKeys = nil  // from the file
         try await TestRelay.with(tailnet, settings: flags, configFile: path) { relay in
             let clients = try await relay.clients("alice", "bob")
             let (a, b) = (clients[0], clients[1])
-            defer { Task { await a.close(); await b.close() } }
+            defer {
+                Task {
+                    await a.close(); await b.close()
+                }
+            }
             let first = try await a.allocateOK(peer: b.publicKey)
             #expect(first.endpoints.map(\.description) == ["192.0.2.1:40000"])
             let vni = try await ForwardingTests.establish(a, b)
@@ -52,7 +57,9 @@ import Testing
             #expect(second.vni == vni, "the session survived the reload")
             #expect(second.endpoints.map(\.description) == ["[2001:db8::7]:40001", "192.0.2.2:40002"])
             let payload = Array("still flowing".utf8)
-            #expect(try await ForwardingTests.deliver(payload, vni: vni, from: b, to: a) == TestClient.dataDatagram(vni: vni, payload: payload))
+            #expect(
+                try await ForwardingTests.deliver(payload, vni: vni, from: b, to: a)
+                    == TestClient.dataDatagram(vni: vni, payload: payload))
             let metrics = try await relay.scrape()
             #expect(metrics.value("relay_config_reloads_total", #"result="ok""#) >= 1)
             #expect(metrics.value("relay_sessions", #"state="open""#) == 1)
@@ -62,12 +69,14 @@ import Testing
     @Test func invalidReloadKeepsTheRunningConfigAndFailsReadiness() async throws {
         let tailnet = try TestTailnet()
         defer { tailnet.remove() }
-        let path = try tailnet.write(Self.configJSON(tailnet: tailnet, advertise: ["192.0.2.1:40000"]), named: "relay.json")
+        let path = try tailnet.write(
+            Self.configJSON(tailnet: tailnet, advertise: ["192.0.2.1:40000"]), named: "relay.json")
         var flags = TestRelay.settings(tailnet)
         flags.caKeys = nil
         try await TestRelay.with(tailnet, settings: flags, configFile: path) { relay in
             #expect(try await HTTPGet.get(port: relay.adminPort, path: "/readyz").status == 200)
-            _ = try tailnet.write(Self.configJSON(tailnet: tailnet, advertise: ["not an endpoint"]), named: "relay.json")
+            _ = try tailnet.write(
+                Self.configJSON(tailnet: tailnet, advertise: ["not an endpoint"]), named: "relay.json")
             var readiness = HTTPGet.Response(status: 0, headers: [:], body: "")
             for _ in 0..<50 {
                 readiness = try await HTTPGet.get(port: relay.adminPort, path: "/readyz")
@@ -80,7 +89,8 @@ import Testing
             let metrics = try await relay.scrape()
             #expect(metrics.value("relay_config_reloads_total", #"result="error""#) >= 1)
             // Fixing the file makes the relay ready again.
-            _ = try tailnet.write(Self.configJSON(tailnet: tailnet, advertise: ["192.0.2.9:40000"]), named: "relay.json")
+            _ = try tailnet.write(
+                Self.configJSON(tailnet: tailnet, advertise: ["192.0.2.9:40000"]), named: "relay.json")
             #expect(try await Self.waitForAdvertised("192.0.2.9:40000", relay: relay))
             #expect(try await HTTPGet.get(port: relay.adminPort, path: "/readyz").status == 200)
         }
