@@ -1,7 +1,9 @@
+import Logging
 import NIOCore
 import NIOPosix
 import RelayCore
 import RelayServer
+import Telemetry
 import Testing
 
 #if canImport(Glibc)
@@ -72,6 +74,19 @@ import Testing
             Self.replacing("--port", with: "\(port)", in: Self.baseArguments(tailnet)))
         #expect(status == 69)
         #expect(stderr.contains("UDP port \(port) on 127.0.0.1 is already in use"))
+    }
+
+    @Test func adminPortInUseIsAClearError() async throws {
+        let tailnet = try TestTailnet()
+        defer { tailnet.remove() }
+        let holder = try await AdminServer.bind(
+            host: "127.0.0.1", port: 0, metrics: TelemetryMetrics(),
+            logger: Logger(label: "holder") { _ in SwiftLogNoOpLogHandler() })
+        defer { holder.close() }
+        let (status, stderr) = try await Self.run(
+            Self.replacing("--admin-port", with: "\(holder.port)", in: Self.baseArguments(tailnet)))
+        #expect(status == 69)
+        #expect(stderr.contains("cannot listen for admin HTTP on 127.0.0.1:\(holder.port)"))
     }
 
     @Test func badFlagValuesAreUsageErrors() async throws {
