@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The on-disk layout of a coordinator: `<data-dir>/coordinator.sqlite` (unless `--database` names another file)

@@ -23,8 +23,11 @@ public enum CoordinatorError: Error, CustomStringConvertible, Equatable {
             .internalFailure(let m):
             m
         case .invalid(let m, let fields):
-            fields.isEmpty ? m : m + ": " + fields.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
-                .joined(separator: "; ")
+            fields.isEmpty
+                ? m
+                : m + ": "
+                    + fields.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+                    .joined(separator: "; ")
         }
     }
 

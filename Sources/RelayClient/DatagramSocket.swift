@@ -32,8 +32,9 @@ final class DatagramSocket: Sendable {
         let (stream, continuation) = AsyncStream.makeStream(
             of: ReceivedDatagram.self, bufferingPolicy: .bufferingNewest(bufferLimit))
         do {
+            // No SO_REUSEADDR: with it, Linux may hand two port-0 UDP sockets the same port, and one of them then
+            // silently receives the other's replies.
             let channel = try await DatagramBootstrap(group: group)
-                .channelOption(.socketOption(.so_reuseaddr), value: 1)
                 .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {

@@ -128,7 +128,9 @@ extension EndpointAddress: CustomStringConvertible, LosslessStringConvertible {
     public init?(_ text: String) {
         let utf8 = Array(text.utf8)
         guard let colon = utf8.lastIndex(of: UInt8(ascii: ":")), colon + 1 < utf8.count,
-            utf8.count - colon - 1 <= 5, let port = UInt16(String(decoding: utf8[(colon + 1)...], as: UTF8.self))
+            utf8.count - colon - 1 <= 5,
+            utf8[(colon + 1)...].allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+            let port = UInt16(String(decoding: utf8[(colon + 1)...], as: UTF8.self))
         else { return nil }
         var host = Array(utf8[..<colon])
         if host.first == UInt8(ascii: "[") {

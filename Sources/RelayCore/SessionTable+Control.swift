@@ -1,14 +1,58 @@
 extension SessionTable {
-    /// Handles a control datagram (Geneve O = 1, already classified; `sender` from the envelope).
+    /// Handles a control datagram (Geneve O = 1, already classified; `sender` from the envelope) in one call:
+    /// `admitControl`, `ControlAdmission.open`, `applyControl`. A server that shares the table between threads
+    /// should call the three steps itself and run `open` outside its lock (it does the public-key cryptography).
     public mutating func handleControl(
         _ datagram: UnsafeRawBufferPointer, header: GeneveHeader, sender: PublicKey, from source: EndpointAddress,
         now: Timestamp
     ) -> ControlResult {
-        let result: ControlResult
+        switch admitControl(header: header, sender: sender, from: source, now: now) {
+        case .dropped(let reason): return .dropped(reason)
+        case .admitted(let admission): return applyControl(admission.open(datagram, now: now), now: now)
+        }
+    }
+
+    /// Step 1 (cheap; under the lock): per-source rate limit, and the session's cached shared key for Bind/Answer.
+    public mutating func admitControl(
+        header: GeneveHeader, sender: PublicKey, from source: EndpointAddress, now: Timestamp
+    )
+        -> ControlAdmissionResult
+    {
+        let decision: SourceRateLimiter.Decision
+        var cachedKey: SharedKey? = nil
         if header.vni == 0 {
-            result = handleAllocation(datagram, sender: sender, source: source, now: now)
+            decision = allocateLimiter.consume(source: source, now: now)
         } else {
-            result = handleBinding(datagram, header: header, sender: sender, source: source, now: now)
+            decision = bindLimiter.consume(source: source, now: now)
+            if let index = sessions.index(forKey: header.vni),
+                let side = sessions.values[index].sideIndex(of: sender)
+            {
+                cachedKey = sessions.values[index][side: side].sharedKey
+            }
+        }
+        if case .limited(let notify) = decision, !notify {
+            counters.count(.rateLimited)
+            return .dropped(.rateLimited)
+        }
+        return .admitted(
+            ControlAdmission(
+                header: header, sender: sender, source: source, rateLimited: decision != .allowed,
+                cachedKey: cachedKey, relayKey: configuration.relayKey, verifier: verifier))
+    }
+
+    /// Step 3 (under the lock): applies an opened request to the sessions and builds the reply (sealing is cheap:
+    /// the shared key is already known). Re-checks everything against the current table, so the table may have
+    /// changed since `admitControl`.
+    public mutating func applyControl(_ opened: OpenedControl, now: Timestamp) -> ControlResult {
+        let admission = opened.admission
+        let result: ControlResult
+        switch opened.content {
+        case .dropped(let reason):
+            result = .dropped(reason)
+        case .allocate(let request, let key, let certificate):
+            result = applyAllocation(request, key: key, certificate: certificate, opened: opened, now: now)
+        case .bind(let body, let key, let isAnswer):
+            result = applyBinding(body, key: key, isAnswer: isAnswer, opened: opened, now: now)
         }
         switch result.event {
         case .dropped(let reason), .refused(let reason, _, _): counters.count(reason)
@@ -16,11 +60,11 @@ extension SessionTable {
         }
         if var reply = result.reply {
             // No amplification: a reply is never larger than the datagram it answers.
-            guard reply.bytes.count <= datagram.count else {
+            guard reply.bytes.count <= opened.requestSize else {
                 counters.count(.malformedMessage)
                 return ControlResult(reply: nil, event: result.event)
             }
-            reply.destination = source
+            reply.destination = admission.source
             if case .refused = result.event { counters.errorsSent &+= 1 }
             return ControlResult(reply: reply, event: result.event)
         }
@@ -29,35 +73,26 @@ extension SessionTable {
 
     // MARK: Allocate
 
-    private mutating func handleAllocation(
-        _ datagram: UnsafeRawBufferPointer, sender: PublicKey, source: EndpointAddress, now: Timestamp
+    private mutating func applyAllocation(
+        _ request: AllocateMessage, key: SharedKey, certificate verified: Result<TailnetCertificate, CertificateError>,
+        opened: OpenedControl, now: Timestamp
     ) -> ControlResult {
-        let limit = allocateLimiter.consume(source: source, now: now)
-        if case .limited(let notify) = limit, !notify { return .dropped(.rateLimited) }
-        guard let key = configuration.relayKey.sharedKey(with: sender) else { return .dropped(.undecryptable) }
-        let message: ControlMessage
-        do {
-            message = try DatagramParser.openControl(datagram, key: key)
-        } catch {
-            return .dropped(error)
-        }
-        guard case .allocate(let request) = message else { return .dropped(.unexpectedMessage) }
+        let sender = opened.admission.sender
+        let source = opened.admission.source
         let header = GeneveHeader(isControl: true, protocolType: .control, vni: 0)
         func refuse(_ reason: DropReason, _ code: RelayErrorCode, _ detail: String) -> ControlResult {
             errorReply(
                 reason, code, detail: detail, generation: request.generation, header: header, key: key,
-                limit: datagram.count, source: source)
+                limit: opened.requestSize, source: source)
         }
-        if case .limited = limit {
+        if opened.admission.rateLimited {
             return refuse(.rateLimited, .rateLimited, "allocation rate limit exceeded for \(source)")
         }
         guard request.peerKey != sender else { return .dropped(.malformedMessage) }
         let certificate: TailnetCertificate
-        do {
-            certificate = try verifier.verify(
-                encoded: request.certificate, role: .node, sealedBy: sender, now: now)
-        } catch {
-            return refuse(.certificateRejected, error.relayErrorCode, error.description)
+        switch verified {
+        case .success(let value): certificate = value
+        case .failure(let error): return refuse(.certificateRejected, error.relayErrorCode, error.description)
         }
 
         let pair = KeyPair(sender, request.peerKey)
@@ -69,8 +104,10 @@ extension SessionTable {
             vni = existing
         } else {
             if let stale = vniByPair[pair] {
+                // Expired but not yet swept: remove it now and count it like the sweep would.
+                let wasOpen = sessions[stale]?.isOpen ?? false
                 removeSession(vni: stale)
-                counters.sessionsExpiredUnbound &+= 1
+                if wasOpen { counters.sessionsExpiredIdle &+= 1 } else { counters.sessionsExpiredUnbound &+= 1 }
             }
             guard sessions.count < configuration.limits.maxSessions, let fresh = takeVNI() else {
                 return refuse(.capacityGlobal, .capacityGlobal, "relay holds \(sessions.count) sessions (its maximum)")
@@ -114,7 +151,7 @@ extension SessionTable {
             AllocateResponseMessage(
                 generation: 0, vni: 0, bindTimeoutMilliseconds: 0, idleTimeoutSeconds: 0, endpoints: [])
         ).sealedDatagramSize
-        let room = max(0, (datagram.count - fixed) / EndpointAddress.encodedSize)
+        let room = max(0, (opened.requestSize - fixed) / EndpointAddress.encodedSize)
         if response.endpoints.count > room {
             response.endpoints.removeLast(response.endpoints.count - room)
             counters.repliesTruncated &+= 1
@@ -128,47 +165,30 @@ extension SessionTable {
 
     // MARK: Bind and Answer
 
-    private mutating func handleBinding(
-        _ datagram: UnsafeRawBufferPointer, header: GeneveHeader, sender: PublicKey, source: EndpointAddress,
-        now: Timestamp
+    private mutating func applyBinding(
+        _ body: BindMessage, key: SharedKey, isAnswer: Bool, opened: OpenedControl, now: Timestamp
     ) -> ControlResult {
-        let limit = bindLimiter.consume(source: source, now: now)
-        if case .limited(let notify) = limit, !notify { return .dropped(.rateLimited) }
+        let header = opened.admission.header
+        let sender = opened.admission.sender
+        let source = opened.admission.source
         let vni = header.vni
-        let index = sessions.index(forKey: vni)
-        let side = index.flatMap { sessions.values[$0].sideIndex(of: sender) }
-        let cachedKey = index.flatMap { i in side.flatMap { sessions.values[i][side: $0].sharedKey } }
-        guard let key = cachedKey ?? configuration.relayKey.sharedKey(with: sender) else {
-            return .dropped(.undecryptable)
-        }
-        let message: ControlMessage
-        do {
-            message = try DatagramParser.openControl(datagram, key: key)
-        } catch {
-            return .dropped(error)
-        }
-        let body: BindMessage
-        let isAnswer: Bool
-        switch message {
-        case .bind(let b): (body, isAnswer) = (b, false)
-        case .answer(let b): (body, isAnswer) = (b, true)
-        default: return .dropped(.unexpectedMessage)
-        }
         func refuse(_ reason: DropReason, _ code: RelayErrorCode, _ detail: String) -> ControlResult {
             errorReply(
                 reason, code, detail: detail, generation: body.generation, header: header, key: key,
-                limit: datagram.count, source: source)
+                limit: opened.requestSize, source: source)
         }
-        if case .limited = limit {
+        if opened.admission.rateLimited {
             return refuse(.rateLimited, .rateLimited, "bind rate limit exceeded for \(source)")
         }
+        let index = sessions.index(forKey: vni)
+        let side = index.flatMap { sessions.values[$0].sideIndex(of: sender) }
         guard let index, sessions.values[index].expiry(now: now, limits: configuration.limits) == nil else {
             return refuse(.unknownSession, .unknownSession, "no session with VNI \(vni)")
         }
         guard let side else {
             return refuse(.notSessionMember, .notSessionMember, "key \(sender.shortDescription) is not in VNI \(vni)")
         }
-        guard cachedKey != nil else {
+        guard sessions.values[index][side: side].isAllocated else {
             return refuse(
                 .notAllocated, .notSessionMember,
                 "key \(sender.shortDescription) has not allocated VNI \(vni); send Allocate first")

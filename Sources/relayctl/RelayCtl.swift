@@ -10,6 +10,12 @@ struct RelayCtl: AsyncParsableCommand {
             CACommand.self,
             CertCommand.self,
             ProbeCommand.self,
+            SessionsCommand.self,
+            ConnectCommand.self,
+            TailnetCommand.self,
+            KeysCommand.self,
+            NodesCommand.self,
+            RelaysCommand.self,
         ]
     )
 }

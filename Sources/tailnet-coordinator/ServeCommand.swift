@@ -7,7 +7,8 @@ import Telemetry
 /// `tailnet-coordinator serve`: runs the HTTP(S) API.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "serve", abstract: "Serve the coordinator API (HTTPS with --tls-cert/--tls-key; HTTP on loopback).")
+        commandName: "serve", abstract: "Serve the coordinator API (HTTPS with --tls-cert/--tls-key; HTTP on loopback)."
+    )
 
     @OptionGroup var storage: StorageOptions
 
@@ -52,7 +53,8 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = configuredLogger
         let metrics = CoordinatorMetrics()
         metrics.telemetry.bootstrapGlobal()
-        let policy = CoordinatorPolicy(nodeCertificateLifetime: nodeCertValidity, relayCertificateLifetime: relayCertValidity)
+        let policy = CoordinatorPolicy(
+            nodeCertificateLifetime: nodeCertValidity, relayCertificateLifetime: relayCertValidity)
         let store = try storage.directory.openStore(policy: policy)
         defer { try? store.close() }
         guard try await store.isInitialized() else {
@@ -63,7 +65,8 @@ struct ServeCommand: AsyncParsableCommand {
         let app = try await CoordinatorServer.makeApplication(
             configuration: configuration, store: store, logger: logger, metrics: metrics
         ) { port in
-            logger.info("listening", metadata: ["address": "\(configuration.usesTLS ? "https" : "http")://\(host):\(port)"])
+            logger.info(
+                "listening", metadata: ["address": "\(configuration.usesTLS ? "https" : "http")://\(host):\(port)"])
         }
         try await app.runService()
     }

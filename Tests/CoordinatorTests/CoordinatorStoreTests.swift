@@ -1,8 +1,9 @@
-@testable import Coordinator
 import Foundation
 import RelayCore
 import Tailnet
 import Testing
+
+@testable import Coordinator
 
 @Suite struct CoordinatorStoreTests {
     static func newKey() -> String {
@@ -42,10 +43,12 @@ import Testing
         let tailnet = try await TestTailnet()
         defer { tailnet.close() }
         let single = try await tailnet.store.createPreAuthKey(PreAuthKeyRequest())
-        _ = try await tailnet.store.register(RegisterRequest(preAuthKey: single.key, publicKey: Self.newKey(), name: "a"))
+        _ = try await tailnet.store.register(
+            RegisterRequest(preAuthKey: single.key, publicKey: Self.newKey(), name: "a"))
         let before = try await tailnet.store.dump()
         await #expect(throws: CoordinatorError.self) {
-            try await tailnet.store.register(RegisterRequest(preAuthKey: single.key, publicKey: Self.newKey(), name: "b"))
+            try await tailnet.store.register(
+                RegisterRequest(preAuthKey: single.key, publicKey: Self.newKey(), name: "b"))
         }
         #expect(try await tailnet.store.dump() == before)
         let reusable = try await tailnet.store.createPreAuthKey(PreAuthKeyRequest(reusable: true))
@@ -62,7 +65,8 @@ import Testing
         tailnet.clock.advance(61)
         let before = try await tailnet.store.dump()
         do {
-            _ = try await tailnet.store.register(RegisterRequest(preAuthKey: key.key, publicKey: Self.newKey(), name: "x"))
+            _ = try await tailnet.store.register(
+                RegisterRequest(preAuthKey: key.key, publicKey: Self.newKey(), name: "x"))
             Issue.record("an expired key registered a node")
         } catch let error as CoordinatorError {
             guard case .forbidden = error else { throw error }
@@ -85,7 +89,8 @@ import Testing
         let tailnet = try await TestTailnet()
         defer { tailnet.close() }
         let key = try await tailnet.store.createPreAuthKey(PreAuthKeyRequest(reusable: true))
-        let node = try await tailnet.store.register(RegisterRequest(preAuthKey: key.key, publicKey: Self.newKey(), name: "n"))
+        let node = try await tailnet.store.register(
+            RegisterRequest(preAuthKey: key.key, publicKey: Self.newKey(), name: "n"))
         let removal = try await tailnet.store.removeNode(id: node.node.id)
         #expect(removal.revoked == [node.node.certificateSerial])
         let list = try await tailnet.store.revocationList()
@@ -151,14 +156,16 @@ import Testing
         let tailnet = try await TestTailnet()
         defer { tailnet.close() }
         let key = try await tailnet.store.createPreAuthKey(PreAuthKeyRequest(reusable: true))
-        let node = try await tailnet.store.register(RegisterRequest(preAuthKey: key.key, publicKey: Self.newKey(), name: "p"))
+        let node = try await tailnet.store.register(
+            RegisterRequest(preAuthKey: key.key, publicKey: Self.newKey(), name: "p"))
         let before = try await tailnet.store.dump()
         let reopened = try tailnet.reopen()
         defer { try? reopened.close() }
         #expect(try await reopened.dump() == before)
         #expect(try await reopened.authenticate(node.nodeToken ?? "") == .node(nodeID: node.node.id))
         #expect(try await reopened.authenticate(tailnet.adminToken) != .node(nodeID: ""))
-        let next = try await reopened.register(RegisterRequest(preAuthKey: key.key, publicKey: Self.newKey(), name: "q"))
+        let next = try await reopened.register(
+            RegisterRequest(preAuthKey: key.key, publicKey: Self.newKey(), name: "q"))
         #expect(next.node.address == "100.64.0.2")
     }
 
@@ -166,7 +173,8 @@ import Testing
         let tailnet = try await TestTailnet()
         defer { tailnet.close() }
         let key = try await tailnet.store.createPreAuthKey(PreAuthKeyRequest(reusable: true))
-        let node = try await tailnet.store.register(RegisterRequest(preAuthKey: key.key, publicKey: Self.newKey(), name: "r"))
+        let node = try await tailnet.store.register(
+            RegisterRequest(preAuthKey: key.key, publicKey: Self.newKey(), name: "r"))
         let oldInfo = try await tailnet.store.tailnetInfo()
         let rotation = try await tailnet.store.rotateCA(overlap: 3600)
         #expect(rotation.reissued == 1)

@@ -1,6 +1,7 @@
-@testable import Coordinator
 import Tailnet
 import Testing
+
+@testable import Coordinator
 
 @Suite struct GrantPolicyTests {
     @Test func noGrantsAllowEveryone() {

@@ -1,7 +1,8 @@
-@testable import Coordinator
 import Foundation
 import Tailnet
 import Testing
+
+@testable import Coordinator
 
 @Suite struct NetmapSnapshotTests {
     static func member(_ id: String, tags: [String] = []) -> NetmapSnapshot.Member {
@@ -23,7 +24,8 @@ import Testing
             version: 12, tailnetID: "t", tailnetName: "T \"quoted\"",
             members: [member("a", tags: ["tag:ci"]), member("bb"), member("ccc")],
             relays: [relay("r1", tags: ["tag:fast"]), relay("r2", tags: ["tag:slow"])], grants: grants,
-            revokedSerials: [4, 5], caPublicKeys: [CAKeyInfo(keyID: "00", publicKey: "k", active: true, trustedUntil: nil)])
+            revokedSerials: [4, 5],
+            caPublicKeys: [CAKeyInfo(keyID: "00", publicKey: "k", active: true, trustedUntil: nil)])
     }
 
     @Test func renderedJSONDecodesToTheSameNetmap() throws {

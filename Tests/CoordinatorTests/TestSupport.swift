@@ -4,14 +4,15 @@ import Synchronization
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A clock tests move by hand (Unix seconds).
 final class ManualClock: Sendable {
     private let value: Mutex<Int64>
 
-    init(_ start: Int64 = 1_800_000_000) {
+    /// Starts at the real current time, so certificates also verify in other processes (relay-server).
+    init(_ start: Int64 = CoordinatorStore.systemNow()) {
         value = Mutex(start)
     }
 

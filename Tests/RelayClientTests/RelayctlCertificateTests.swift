@@ -89,6 +89,7 @@ import Testing
         (["ca", "init", "--tailnet", "x.example", "--out", "ca", "--bogus"], "Unknown option '--bogus'"),
         (["probe", "--relay", "127.0.0.1:1", "--relay-key", "k", "--identity", "a"], "exactly two --identity"),
         (["probe", "--relay", "127.0.0.1:1", "--identity", "a", "--identity", "b"], "exactly one of --relay-cert"),
+        (["sessions", "--admin", "127.0.0.1:9090"], "must be an http:// or https:// URL"),
     ])
     func badFlagsExitWithUsageError(arguments: [String], message: String) throws {
         let result = try runProcess(relayctl, arguments)

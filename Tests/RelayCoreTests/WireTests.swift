@@ -18,6 +18,7 @@ import Testing
         #expect(EndpointAddress("[::ffff:1.2.3.4]:5") == EndpointAddress("1.2.3.4:5"))
         for bad in [
             "", "1.2.3.4", "1.2.3.4:", "1.2.3.4:65536", "::1:5", "[::1]", "[::1:5", "300.1.1.1:5", "a:b", "[]:5",
+            "1.2.3.4:+5", "1.2.3.4:-1",
         ] {
             #expect(EndpointAddress(bad) == nil, "\(bad)")
         }

@@ -65,12 +65,13 @@ class LBProxy:
             except OSError as e:
                 if e.errno == errno.EADDRINUSE:
                     self.direct.add(key)
-                    self.log(f"lb {listen[0]}:{listen[1]}/{proto}: port in use (pod binds 0.0.0.0?); direct")
+                    self.log(f"{listen[0]}:{listen[1]}/{proto}: port in use (a pod binds 0.0.0.0?); not forwarding")
                     return "direct"
                 return f"cannot bind {listen[0]}:{listen[1]}/{proto}: {e}"
             self.forwarders[key] = f
             self.sel.register(f.sock, selectors.EVENT_READ, ("listen", f))
-            self.log(f"lb {listen[0]}:{listen[1]}/{proto} -> {backend[0]}:{backend[1]} (proxy)")
+            self.log(f"{key[1] if key[1] in ('nodePort', 'hostPort') else 'lb'} {listen[0]}:{listen[1]}/{proto} -> "
+                     f"{backend[0]}:{backend[1]} (proxy)")
             return "proxy"
 
     def retain(self, keys):

@@ -23,12 +23,24 @@ def rfc3339(ts=None):
         .strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+SETPRIV = shutil.which("setpriv")
+
+
 def _die_with_parent():
-    """Runs in the child before exec: own session, SIGKILL when the shim dies (no orphans)."""
+    """Fallback without setpriv: runs in the child before exec; SIGKILL when the shim dies (no orphans)."""
     try:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except OSError:
         pass
+
+
+def spawn(argv, **kwargs):
+    """Starts argv in its own session, to be SIGKILLed if the shim dies. util-linux `setpriv --pdeathsig`
+    sets that before exec without running Python code in the forked child (the LB proxy thread makes a
+    preexec_fn unsafe); the pid is the container process' own (setpriv execs it)."""
+    if SETPRIV:
+        return subprocess.Popen([SETPRIV, "--pdeathsig", "KILL", "--", *argv], start_new_session=True, **kwargs)
+    return subprocess.Popen(argv, start_new_session=True, preexec_fn=_die_with_parent, **kwargs)
 
 
 class ImageMap:
@@ -53,7 +65,7 @@ class ImageMap:
         if isinstance(entry, dict):
             directory, entrypoint = entry.get("dir"), entry.get("entrypoint")
         elif isinstance(entry, str):
-            if os.path.isdir(entry):
+            if entry.endswith("/") or os.path.isdir(entry):
                 directory = entry
             else:
                 entrypoint = [entry]
@@ -137,6 +149,9 @@ class PodRuntime:
         self.finalized = False
         self.tokens = {}
         os.makedirs(self.dir, exist_ok=True)
+
+    def spec_host_network(self):
+        return bool(self.pod["spec"].get("hostNetwork"))
 
     # --- paths -----------------------------------------------------------------------------------------
 
@@ -282,9 +297,8 @@ class PodRuntime:
         try:
             os.makedirs(cwd, exist_ok=True)
             with open(log_path, "ab") as logf:
-                c.proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=logf,
-                                          stderr=subprocess.STDOUT, start_new_session=True,
-                                          preexec_fn=_die_with_parent)
+                c.proc = spawn(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=logf,
+                               stderr=subprocess.STDOUT)
         except OSError as e:
             c.proc = None
             c.waiting = ("RunContainerError", f"starting {argv[0]}: {e}")
@@ -499,13 +513,13 @@ class PodRuntime:
                                 {"metadata": {"uid": self.uid}, "status": st},
                                 content_type="application/merge-patch+json")
             if self.last_status is None or self.last_status["phase"] != st["phase"] or \
-                    self._ready(self.last_status) != self._ready(st):
-                self.log(f"status: phase {st['phase']}, ready {self._ready(st)}")
+                    self.status_ready(self.last_status) != self.status_ready(st):
+                self.log(f"status: phase {st['phase']}, ready {self.status_ready(st)}")
             self.last_status = st
         except KubeError as e:
             if e.status not in (404, 409):
                 self.log(f"status update failed: {e}")
 
     @staticmethod
-    def _ready(st):
+    def status_ready(st):
         return next((c["status"] for c in st["conditions"] if c["type"] == "Ready"), "False") == "True"

@@ -225,7 +225,7 @@ class Shim:
         for rt in sorted(self.pods.values(), key=lambda r: r.name):
             labels = rt.pod["metadata"].get("labels") or {}
             if rt.ns != ns or rt.terminating_deadline is not None or rt.last_status is None \
-                    or not rt._ready(rt.last_status) or any(labels.get(k) != v for k, v in selector.items()):
+                    or not rt.status_ready(rt.last_status) or any(labels.get(k) != v for k, v in selector.items()):
                 continue
             target = port.get("targetPort", port["port"])
             if isinstance(target, str) and not target.isdigit():
@@ -291,7 +291,45 @@ class Shim:
             self.log(f"service {m['namespace']}/{m['name']}: load-balancer ingress {ip}")
             self._proxy(s, ip, keys)
         if self.lb_proxy is not None:
+            self._node_ports(services, keys)
+            self._host_ports(keys)
             self.lb_proxy.retain(keys)
+
+    def _node_addresses(self):
+        return [a for a in (self.node_ip, self.external_ip) if a]
+
+    def _node_ports(self, services, keys):
+        """nodeIP:nodePort -> ready pod of this node, for every NodePort/LoadBalancer Service port."""
+        for s in services:
+            if s["spec"].get("type") not in ("NodePort", "LoadBalancer"):
+                continue
+            for port in s["spec"].get("ports") or []:
+                proto = port.get("protocol", "TCP")
+                if not port.get("nodePort") or proto not in ("TCP", "UDP"):
+                    continue
+                backend = self._backend(s, port)
+                for addr in self._node_addresses():
+                    key = (s["metadata"]["uid"], "nodePort", addr, port["nodePort"], proto)
+                    keys.add(key)
+                    self.lb_proxy.ensure(key, proto, (addr, port["nodePort"]), backend)
+
+    def _host_ports(self, keys):
+        """hostIP:hostPort -> podIP:containerPort for Ready pods that ask for a hostPort."""
+        for rt in self.pods.values():
+            if rt.spec_host_network() or rt.terminating_deadline is not None:
+                continue
+            ready = rt.last_status is not None and rt.status_ready(rt.last_status)
+            for c in rt.pod["spec"]["containers"]:
+                for p in c.get("ports") or []:
+                    proto = p.get("protocol", "TCP")
+                    if not p.get("hostPort") or proto not in ("TCP", "UDP"):
+                        continue
+                    addrs = [p["hostIP"]] if p.get("hostIP") and p["hostIP"] != "0.0.0.0" else self._node_addresses()
+                    for addr in addrs:
+                        key = (rt.uid, "hostPort", addr, p["hostPort"], proto)
+                        keys.add(key)
+                        self.lb_proxy.ensure(key, proto, (addr, p["hostPort"]),
+                                             (rt.ip, p["containerPort"]) if ready else None)
 
     # --- main loop ---------------------------------------------------------------------------------------
 

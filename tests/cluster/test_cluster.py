@@ -9,7 +9,9 @@ another cluster. Steps run in order (test_NN_ names) and share the cluster.
 
 import json
 import os
+import random
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -19,6 +21,7 @@ import urllib.request
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 CLUSTER = os.path.join(ROOT, "hack", "cluster")
+DEBUG_BIN = os.path.join(ROOT, ".build", "debug")
 
 
 def process_running(pid):
@@ -100,8 +103,14 @@ class LocalClusterTest(unittest.TestCase):
         os.chmod(os.path.join(bindir, "echo"), 0o755)
         cls.image_map = os.path.join(cls.tmp, "image-map.json")
         with open(cls.image_map, "w") as f:
-            json.dump({"example.test/tools:*": bindir + "/"}, f)
+            json.dump({"example.test/tools:*": bindir + "/", "ghcr.io/peerrelay/*": DEBUG_BIN + "/"}, f)
         cls.ns = "shimtest"
+        # Own loopback blocks, so a node shim of another cluster on this machine (default 127.0.1.0/24 pods,
+        # 127.0.2.0/24 load balancers) never hands out the same addresses.
+        cls.net = f"127.{random.randint(16, 250)}"
+        cls.external_ip = cls.net + ".3.9"
+        cls.shim_args = ["--external-ip", cls.external_ip, "--image-map", cls.image_map,
+                         "--pod-cidr", cls.net + ".1.0/24", "--lb-cidr", cls.net + ".2.0/24"]
         cls.pids_seen = set()
 
     @classmethod
@@ -188,7 +197,7 @@ class LocalClusterTest(unittest.TestCase):
         self.assertNotIn("created", r, "schema validation must reject a string size")
 
     def test_03_node_shim_registers_ready_node(self):
-        subprocess.run([CLUSTER, "node-up", "--external-ip", "127.0.3.9", "--image-map", self.image_map],
+        subprocess.run([CLUSTER, "node-up", *self.shim_args],
                        env=self.env, check=True, timeout=120)
         type(self).shim_started = time.monotonic()
         node = wait_until("Node Ready without taints", 60, lambda: (lambda n: n if any(
@@ -196,7 +205,7 @@ class LocalClusterTest(unittest.TestCase):
             n["spec"].get("taints") else None)(self.get("node", "peerrelay-node-1")))
         addrs = {a["type"]: a["address"] for a in node["status"]["addresses"]}
         self.assertEqual(addrs["InternalIP"], "127.0.0.1")
-        self.assertEqual(addrs["ExternalIP"], "127.0.3.9")
+        self.assertEqual(addrs["ExternalIP"], self.external_ip)
         lease = self.get("lease", "-n", "kube-node-lease", "peerrelay-node-1")
         self.assertEqual(lease["spec"]["holderIdentity"], "peerrelay-node-1")
 
@@ -231,7 +240,7 @@ class LocalClusterTest(unittest.TestCase):
         self.assertEqual(len(set(ips)), 2, ips)
         for p in pods:
             self.assertEqual(p["spec"]["nodeName"], "peerrelay-node-1")  # bound by the real scheduler
-            self.assertTrue(p["status"]["podIP"].startswith("127.0.1."), p["status"]["podIP"])
+            self.assertTrue(p["status"]["podIP"].startswith(self.net + ".1."), p["status"]["podIP"])
             self.assertEqual(p["metadata"]["ownerReferences"][0]["kind"], "StatefulSet")
             pid = self.pod_pid(p)
             self.assertTrue(process_running(pid))
@@ -276,7 +285,7 @@ class LocalClusterTest(unittest.TestCase):
         ip = wait_until("load-balancer ingress", 30, lambda: (self.get("service", "-n", self.ns, "lb")["status"]
                                                               .get("loadBalancer", {}).get("ingress") or [{}])[0]
                         .get("ip"))
-        self.assertTrue(ip.startswith("127.0.2."), ip)
+        self.assertTrue(ip.startswith(self.net + ".2."), ip)
         self.assertEqual(urllib.request.urlopen(f"http://{ip}:{port}/MODE", timeout=5).read(), b"demo")
 
     def test_07_per_pod_load_balancers_forward_udp_and_tcp(self):
@@ -306,7 +315,7 @@ class LocalClusterTest(unittest.TestCase):
             ip = wait_until("load-balancer ingress", 30, lambda i=i: (self.get(
                 "service", "-n", self.ns, f"echo-{i}")["status"].get("loadBalancer", {}).get("ingress") or [{}])[0]
                 .get("ip"))
-            self.assertTrue(ip.startswith("127.0.2."), ip)
+            self.assertTrue(ip.startswith(self.net + ".2."), ip)
 
             def udp_roundtrip(ip=ip):
                 with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
@@ -329,7 +338,87 @@ class LocalClusterTest(unittest.TestCase):
                 return t.recv(1024)
         self.assertEqual(wait_until(f"TCP answer via {tcp_ip}:{port}", 30, tcp_roundtrip), b"echo-1:hello")
 
-    def test_07b_deletion_stops_the_process(self):
+    def test_07a_real_relay_server_pod_behind_load_balancer(self):
+        relayctl = os.path.join(DEBUG_BIN, "relayctl")
+        if not all(os.access(os.path.join(DEBUG_BIN, b), os.X_OK) for b in ("relay-server", "relayctl")):
+            self.skipTest(f"no debug build of relay-server/relayctl in {DEBUG_BIN} (run swift build first)")
+        keys = os.path.join(self.tmp, "keys")
+
+        def ctl(*args):
+            subprocess.run([relayctl, *args], check=True, capture_output=True, timeout=60)
+        ctl("ca", "init", "--tailnet", "cluster-test", "--out", os.path.join(keys, "ca"))
+        ctl("cert", "issue", "--ca", os.path.join(keys, "ca"), "--role", "relay", "--name", "relay-0",
+            "--out", os.path.join(keys, "relay"))
+        for side in ("a", "b"):
+            ctl("cert", "issue", "--ca", os.path.join(keys, "ca"), "--role", "node", "--name", f"node-{side}",
+                "--out", os.path.join(keys, side))
+        self.kubectl("create", "secret", "generic", "relay-keys", "-n", self.ns,
+                     f"--from-file=relay.key={keys}/relay.key", f"--from-file=relay.crt={keys}/relay.crt",
+                     f"--from-file=ca.pub={keys}/ca/ca.pub")
+        port, admin, lb_ip = free_port(), free_port(), self.net + ".2.200"
+        self.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "relay-0", "namespace": self.ns,
+                                                                  "labels": {"app": "relay"}},
+                    "spec": {"containers": [{
+                        "name": "relay", "image": "ghcr.io/peerrelay/peerrelay:test", "command": ["relay-server"],
+                        "args": ["--listen=$(POD_IP)", f"--port={port}", "--admin-address=$(POD_IP)",
+                                 f"--admin-port={admin}", "--sockets=1",
+                                 "--private-key-file=/etc/peerrelay/relay.key",
+                                 "--certificate-file=/etc/peerrelay/relay.crt",
+                                 "--ca-key-file=/etc/peerrelay/ca.pub", f"--advertise={lb_ip}:{port}"],
+                        "env": [{"name": "POD_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}}],
+                        "ports": [{"name": "relay", "containerPort": port, "protocol": "UDP"},
+                                  {"name": "admin", "containerPort": admin}],
+                        "readinessProbe": {"httpGet": {"path": "/readyz", "port": "admin"}, "periodSeconds": 1},
+                        "volumeMounts": [{"name": "keys", "mountPath": "/etc/peerrelay", "readOnly": True}]}],
+                        "volumes": [{"name": "keys", "secret": {"secretName": "relay-keys", "defaultMode": 0o400}}]}})
+        self.apply({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "relay-0", "namespace": self.ns},
+                    "spec": {"type": "LoadBalancer", "loadBalancerIP": lb_ip, "selector": {"app": "relay"},
+                             "ports": [{"port": port, "targetPort": "relay", "protocol": "UDP"}]}})
+        pod = wait_until("relay-0 Ready (its /readyz)", 90, lambda: self.pod_ready("relay-0"))
+        self.pod_pid(pod)
+        wait_until("load-balancer ingress", 30, lambda: (self.get("service", "-n", self.ns, "relay-0")["status"]
+                                                         .get("loadBalancer", {}).get("ingress") or [{}])[0]
+                   .get("ip") == lb_ip)
+
+        def probe():
+            r = subprocess.run([relayctl, "probe", "--relay", f"{lb_ip}:{port}", "--relay-cert",
+                                f"{keys}/relay.crt", "--ca", f"{keys}/ca", "--identity", f"{keys}/a",
+                                "--identity", f"{keys}/b", "--count", "3"], capture_output=True, text=True,
+                               timeout=60)
+            return r if r.returncode == 0 else None
+        result = wait_until(f"relayctl probe through {lb_ip}:{port}", 30, probe, interval=1)
+        print("\n  " + result.stdout.strip().replace("\n", "\n  "))
+        with open(os.path.join(self.state, "logs", "node-shim.log")) as f:
+            self.assertIn(f"lb {lb_ip}:{port}/UDP -> {pod['status']['podIP']}:{port} (proxy)", f.read(),
+                          "the probe must have gone through the shim's load-balancer forwarding")
+
+    def test_07c_node_ports_and_host_ports_reach_pods(self):
+        node_port = self.get("service", "-n", self.ns, "echo-0")["spec"]["ports"][0]["nodePort"]
+        port, host_port = free_port(), free_port()
+        self.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "hp", "namespace": self.ns},
+                    "spec": {"containers": [{
+                        "name": "echo", "image": "example.test/tools:1",
+                        "command": ["echo", "$(POD_IP)", str(port), "hp"],
+                        "env": [{"name": "POD_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}}],
+                        "ports": [{"containerPort": port, "hostPort": host_port, "protocol": "UDP"}],
+                        "readinessProbe": {"tcpSocket": {"port": port}, "periodSeconds": 1}}]}})
+        self.pod_pid(wait_until("hp Ready", 60, lambda: self.pod_ready("hp")))
+
+        def udp(addr):
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+                u.settimeout(1)
+                u.sendto(b"ping", addr)
+                try:
+                    return u.recvfrom(2048)[0]
+                except (socket.timeout, ConnectionRefusedError):
+                    return None
+        for node_ip in ("127.0.0.1", self.external_ip):  # InternalIP and the configured ExternalIP
+            self.assertEqual(wait_until(f"nodePort {node_ip}:{node_port}", 30,
+                                        lambda a=(node_ip, node_port): udp(a)), b"echo-0:ping")
+            self.assertEqual(wait_until(f"hostPort {node_ip}:{host_port}", 30,
+                                        lambda a=(node_ip, host_port): udp(a)), b"hp:ping")
+
+    def test_07d_deletion_stops_the_process(self):
         pid = self.pod_pid(self.pod("web-1"))
         pod_dir = self.pod_dir(self.pod("web-1"))
         self.kubectl("scale", "statefulset", "-n", self.ns, "web", "--replicas=1")
@@ -398,6 +487,23 @@ class LocalClusterTest(unittest.TestCase):
         for name in ("web-0", "web-1", "lb-target"):
             self.assertIsNotNone(self.pod_ready(name), f"{name} must still be Running and Ready")
             self.assertIsNone(self.pod(name)["metadata"].get("deletionTimestamp"), f"{name} was evicted")
+
+    def test_10b_killed_shim_leaves_no_orphans_and_a_new_one_adopts_the_pods(self):
+        old = {name: self.pod_pid(self.pod(name)) for name in ("web-0", "web-1")}
+        with open(os.path.join(self.state, "pids", "node-shim.pid")) as f:
+            shim = int(f.read())
+        os.kill(shim, signal.SIGKILL)
+        wait_until("pod processes killed with their shim", 10,
+                   lambda: not any(process_running(p) for p in old.values()))
+        subprocess.run([CLUSTER, "node-up", *self.shim_args],
+                       env=self.env, check=True, timeout=120)
+
+        def restarted():
+            pods = [self.pod_ready(n) for n in old]
+            return all(pods) and all(self.pod_pid(p) != old[p["metadata"]["name"]] for p in pods) and pods
+        pods = wait_until("pods running again under the new shim", 60, restarted)
+        for p in pods:
+            self.assertTrue(process_running(self.pod_pid(p)))
 
     def test_11_down_leaves_no_process(self):
         pids = set(self.pids_seen)

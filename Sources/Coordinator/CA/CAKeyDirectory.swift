@@ -2,9 +2,9 @@ import RelayCore
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The tailnet CA's private keys as files `<directory>/<key id>.key` (base64 Ed25519 seed, mode 0600), loaded
@@ -37,7 +37,8 @@ public final class CAKeyDirectory: CertificateSigning {
         return (keyID, key.publicKey.bytes)
     }
 
-    func issue(_ order: CertificateOrder, keyID: String, tailnetID: String) throws -> (bytes: [UInt8], notAfter: Int64) {
+    func issue(_ order: CertificateOrder, keyID: String, tailnetID: String) throws -> (bytes: [UInt8], notAfter: Int64)
+    {
         let key = try privateKey(keyID)
         do {
             let authority = try CertificateAuthority(privateKey: key, tailnetID: tailnetID)

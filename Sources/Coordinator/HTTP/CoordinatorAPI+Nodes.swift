@@ -1,10 +1,11 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import Hummingbird
 import Tailnet
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 extension CoordinatorAPI {
     func addNodeRoutes(_ router: Router<BasicRequestContext>) {
@@ -67,7 +68,7 @@ extension CoordinatorAPI {
                 return Response(status: .notModified, headers: [.init("X-Netmap-Version")!: "\(hub.version)"])
             }
         }
-        let snapshot = try await cache.snapshot(minimumVersion: max(known + 1, 0))
+        let snapshot = try await cache.snapshot(minimumVersion: max(known + 1, hub.version))
         guard let bytes = try snapshot.render(for: nodeID) else {
             throw CoordinatorError.unauthorized("this node was removed; register it again with a pre-auth key")
         }

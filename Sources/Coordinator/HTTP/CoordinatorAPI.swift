@@ -82,9 +82,15 @@ struct CoordinatorErrorMiddleware: RouterMiddleware {
             errors.increment()
             throw error
         } catch let error as HTTPError {
-            let code = error.status == .notFound ? "not_found" : "http_\(error.status.code)"
+            errors.increment()
+            if error.status == .notFound {
+                let message =
+                    "no route \(request.method) \(request.uri.path); the API is in docs/coordinator-openapi.yaml"
+                return JSONResponse.make(APIErrorBody(error: "not_found", message: message), status: .notFound)
+            }
             return JSONResponse.make(
-                APIErrorBody(error: code, message: error.body ?? error.status.reasonPhrase), status: error.status)
+                APIErrorBody(error: "http_\(error.status.code)", message: error.body ?? error.status.reasonPhrase),
+                status: error.status)
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(error)"])
             return JSONResponse.make(

@@ -81,8 +81,9 @@ public enum CoordinatorServer {
         }
         return Application(
             router: api.makeRouter(), server: server,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port),
-                                 serverName: "tailnet-coordinator"),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port),
+                serverName: "tailnet-coordinator"),
             services: [watcher],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)

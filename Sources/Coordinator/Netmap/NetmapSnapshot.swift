@@ -1,9 +1,10 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import Tailnet
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The tailnet at one netmap version, with every peer and relay entry JSON-encoded once so that serving a netmap
 /// to each of many long-polling nodes costs byte copies, not a JSON encoding of the whole tailnet per node.

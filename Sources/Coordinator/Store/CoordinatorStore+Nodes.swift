@@ -1,10 +1,11 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import GRDB
 import Tailnet
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 extension CoordinatorStore {
     /// The result of a registration or renewal.
@@ -149,7 +150,8 @@ extension CoordinatorStore {
         return try await write { db in
             _ = try Self.node(db, id: id)
             let serials = try Int64.fetchAll(
-                db, sql: "SELECT serial FROM certificates WHERE subject_id = ? AND revoked_at IS NULL AND not_after > ?",
+                db,
+                sql: "SELECT serial FROM certificates WHERE subject_id = ? AND revoked_at IS NULL AND not_after > ?",
                 arguments: [id, now]
             ).map { UInt64($0) }
             try Self.revokeCertificates(db, subjectID: id, now: now)

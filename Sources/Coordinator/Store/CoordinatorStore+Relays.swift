@@ -1,10 +1,11 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import GRDB
 import Tailnet
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 extension CoordinatorStore {
     /// Publishes (or re-publishes) a relay replica and issues its certificate.
@@ -32,7 +33,9 @@ extension CoordinatorStore {
         let tags = request.tags ?? []
         if let problem = TailnetValidation.tagsProblem(tags) { fields["tags"] = problem }
         let labels = request.labels ?? [:]
-        if labels.count > 32 || labels.contains(where: { $0.key.isEmpty || $0.key.utf8.count > 63 || $0.value.utf8.count > 253 }) {
+        if labels.count > 32
+            || labels.contains(where: { $0.key.isEmpty || $0.key.utf8.count > 63 || $0.value.utf8.count > 253 })
+        {
             fields["labels"] = "at most 32 labels; keys 1…63 characters, values up to 253"
         }
         if let error = CoordinatorError.invalidFields(fields) { throw error }
@@ -98,7 +101,8 @@ extension CoordinatorStore {
         return try await write { db in
             _ = try Self.relay(db, id: id)
             let serials = try Int64.fetchAll(
-                db, sql: "SELECT serial FROM certificates WHERE subject_id = ? AND revoked_at IS NULL AND not_after > ?",
+                db,
+                sql: "SELECT serial FROM certificates WHERE subject_id = ? AND revoked_at IS NULL AND not_after > ?",
                 arguments: [id, now]
             ).map { UInt64($0) }
             try Self.revokeCertificates(db, subjectID: id, now: now)

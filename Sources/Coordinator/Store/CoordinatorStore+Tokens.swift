@@ -13,7 +13,9 @@ extension CoordinatorStore {
         let hash = TokenSecret.hash(token)
         return try await read { db in
             if kind == .node {
-                guard let id = try String.fetchOne(db, sql: "SELECT id FROM nodes WHERE token_hash = ?", arguments: [hash])
+                guard
+                    let id = try String.fetchOne(
+                        db, sql: "SELECT id FROM nodes WHERE token_hash = ?", arguments: [hash])
                 else {
                     throw CoordinatorError.unauthorized(
                         "unknown node token; the node may have been removed — register it again with a pre-auth key")
@@ -74,12 +76,14 @@ extension CoordinatorStore {
     public func revokeToken(id: String) async throws {
         let now = self.now()
         try await write { db in
-            guard let kind = try String.fetchOne(
-                db, sql: "SELECT kind FROM tokens WHERE id = ? AND revoked_at IS NULL", arguments: [id])
+            guard
+                let kind = try String.fetchOne(
+                    db, sql: "SELECT kind FROM tokens WHERE id = ? AND revoked_at IS NULL", arguments: [id])
             else { throw CoordinatorError.notFound("no active token with id \(id); list them with GET /v1/tokens") }
             if kind == "admin" {
-                let admins = try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM tokens WHERE kind = 'admin' AND revoked_at IS NULL") ?? 0
+                let admins =
+                    try Int.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM tokens WHERE kind = 'admin' AND revoked_at IS NULL") ?? 0
                 if admins <= 1 {
                     throw CoordinatorError.conflict("refusing to revoke the last admin token; create another first")
                 }

@@ -1,10 +1,11 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import GRDB
 import Tailnet
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The coordinator's state in SQLite (WAL mode, through GRDB): tailnet identity, CA keys, tokens, pre-auth keys,
 /// nodes, relays, certificates, grants and the netmap version.

@@ -10,6 +10,8 @@ public struct RelayServerConfiguration: Sendable {
     public var readBatch: Int
     public var socketBufferBytes: Int
     public var maxDatagramBytes: Int
+    public var udpGRO: Bool
+    public var udpGSO: Bool
     public var adminAddress: String
     public var adminPort: Int
     public var privateKey: PrivateKey
@@ -43,6 +45,8 @@ public struct RelayServerConfiguration: Sendable {
         readBatch = settings.readBatch ?? 32
         socketBufferBytes = settings.socketBufferBytes ?? (4 << 20)
         maxDatagramBytes = settings.maxDatagramBytes ?? 2048
+        udpGRO = settings.udpGRO ?? false
+        udpGSO = settings.udpGSO ?? false
         adminAddress = settings.adminAddress ?? "0.0.0.0"
         adminPort = settings.adminPort ?? Self.defaultAdminPort
         guard let format = LogFormat(parsing: settings.logFormat ?? "text") else {

@@ -11,6 +11,8 @@ public struct RelaySettings: Sendable, Equatable, Codable {
     public var readBatch: Int?
     public var socketBufferBytes: Int?
     public var maxDatagramBytes: Int?
+    public var udpGRO: Bool?
+    public var udpGSO: Bool?
     // Admin HTTP
     public var adminAddress: String?
     public var adminPort: Int?

@@ -4,7 +4,7 @@ import NIOPosix
 import RelayCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The relay's UDP sockets: for every listen address, one SO_REUSEPORT socket per event loop (the kernel spreads
@@ -57,7 +57,8 @@ public final class RelayDataPlane: Sendable {
         } catch {
             for channel in channels { try? await channel.close() }
             if let socketError = error as? RelaySocketError { throw socketError }
-            throw .bindFailed(address: configuration.listenAddresses.joined(separator: ","), port: port,
+            throw .bindFailed(
+                address: configuration.listenAddresses.joined(separator: ","), port: port,
                 reason: "\(error)")
         }
         metrics.sockets.record(channels.count)
@@ -65,7 +66,8 @@ public final class RelayDataPlane: Sendable {
             "relay listening",
             metadata: [
                 "addresses": .array(bound.map { .string("\($0)") }), "sockets": "\(channels.count)",
-                "readBatch": "\(configuration.readBatch)",
+                "readBatch": "\(configuration.readBatch)", "udpGRO": "\(configuration.udpGRO)",
+                "udpGSO": "\(configuration.udpGSO)",
             ])
         return RelayDataPlane(channels: channels, boundAddresses: bound, port: port)
     }
@@ -76,32 +78,42 @@ public final class RelayDataPlane: Sendable {
     ) async throws -> any Channel {
         let isIPv4 = ListenAddress.family(of: address) == .ipv4
         let transport: Transport = isIPv4 ? .udp4 : .udp6
-        let slot = configuration.maxDatagramBytes + 1
+        // With GRO one slot must hold a whole coalesced train (at most 64 KiB).
+        let slot =
+            configuration.udpGRO ? max(65536, configuration.maxDatagramBytes + 1) : configuration.maxDatagramBytes + 1
         var bootstrap = DatagramBootstrap(group: loop)
             .channelOption(
-                ChannelOptions.Types.SocketOption(level: .socket, name: .init(rawValue: SO_REUSEPORT)), value: 1)
+                ChannelOptions.Types.SocketOption(level: .socket, name: .init(rawValue: SO_REUSEPORT)), value: 1
+            )
             .channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(configuration.socketBufferBytes))
             .channelOption(.socketOption(.so_sndbuf), value: SocketOptionValue(configuration.socketBufferBytes))
             .channelOption(.datagramVectorReadMessageCount, value: configuration.readBatch)
             .channelOption(
-                .recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: configuration.readBatch * slot))
+                .recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: configuration.readBatch * slot)
+            )
             .channelOption(.maxMessagesPerRead, value: 4)
             .channelOption(
                 .writeBufferWaterMark,
                 value: ChannelOptions.Types.WriteBufferWaterMark(low: 1 << 20, high: configuration.socketBufferBytes))
+        if configuration.udpGRO {
+            bootstrap = bootstrap.channelOption(.datagramReceiveOffload, value: true)
+                .channelOption(.datagramReceiveSegmentSize, value: true)
+        }
         if !isIPv4 {
             bootstrap = bootstrap.channelOption(
                 ChannelOptions.Types.SocketOption(level: .init(rawValue: Int32(IPPROTO_IPV6)), name: .ipv6_v6only),
                 value: 1)
         }
         let handlerLogger = logger
-        let maxDatagram = configuration.maxDatagramBytes
+        let options = RelayDatagramHandler.Options(
+            maxDatagramBytes: configuration.maxDatagramBytes,
+            segmentationOffload: configuration.udpGRO && configuration.udpGSO)
         do {
             return try await bootstrap.channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let handler = RelayDatagramHandler(
                         engine: engine, metrics: metrics, transport: transport, egress: egress,
-                        maxDatagramBytes: maxDatagram, logger: handlerLogger)
+                        options: options, logger: handlerLogger)
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }.bind(host: address, port: port).get()

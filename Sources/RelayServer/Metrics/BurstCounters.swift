@@ -11,6 +11,7 @@ struct BurstCounters {
     var sendQueueDrops = 0
     var noRouteDrops = 0
     var oversizeDrops = 0
+    var trains = 0
     var isEmpty = true
 
     init() {
@@ -57,6 +58,10 @@ struct BurstCounters {
         if noRouteDrops > 0 {
             metrics.noRouteDrops.increment(by: Int64(noRouteDrops))
             noRouteDrops = 0
+        }
+        if trains > 0 {
+            metrics.receivedTrains[transport.rawValue].increment(by: Int64(trains))
+            trains = 0
         }
         if oversizeDrops > 0 {
             metrics.oversizeDrops.increment(by: Int64(oversizeDrops))

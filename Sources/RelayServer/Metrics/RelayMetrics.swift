@@ -10,6 +10,7 @@ public final class RelayMetrics: Sendable {
     let forwardedBytes: [[Counter]]
     let receivedPackets: [Counter]  // [transport]
     let receivedBytes: [Counter]
+    let receivedTrains: [Counter]
     let drops: [Counter]  // indexed by DropReason.rawValue
     let sendQueueDrops: Counter
     let noRouteDrops: Counter
@@ -45,6 +46,9 @@ public final class RelayMetrics: Sendable {
         }
         receivedBytes = Transport.allCases.map {
             Counter(label: "relay_received_bytes_total", dimensions: [("transport", $0.label)], factory: factory)
+        }
+        receivedTrains = Transport.allCases.map {
+            Counter(label: "relay_received_gro_trains_total", dimensions: [("transport", $0.label)], factory: factory)
         }
         let reasons = DropReason.allCases
         let maxRaw = Int(reasons.map(\.rawValue).max() ?? 0)

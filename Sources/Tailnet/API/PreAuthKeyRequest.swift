@@ -10,7 +10,9 @@ public struct PreAuthKeyRequest: Codable, Sendable, Equatable {
     public var description: String?
 
     /// Creates a request.
-    public init(reusable: Bool? = nil, expiresInSeconds: Int64? = nil, tags: [String]? = nil, description: String? = nil) {
+    public init(
+        reusable: Bool? = nil, expiresInSeconds: Int64? = nil, tags: [String]? = nil, description: String? = nil
+    ) {
         self.reusable = reusable
         self.expiresInSeconds = expiresInSeconds
         self.tags = tags

@@ -14,7 +14,9 @@ public struct TokenInfo: Codable, Sendable, Equatable {
     public var token: String?
 
     /// Creates a token entry.
-    public init(id: String, kind: String, description: String, createdAt: Int64, revokedAt: Int64?, token: String? = nil) {
+    public init(
+        id: String, kind: String, description: String, createdAt: Int64, revokedAt: Int64?, token: String? = nil
+    ) {
         self.id = id
         self.kind = kind
         self.description = description

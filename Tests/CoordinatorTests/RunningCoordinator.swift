@@ -1,0 +1,56 @@
+import Coordinator
+import CurlHTTP
+import Logging
+import ServiceLifecycle
+import Tailnet
+import Testing
+
+/// Runs the real coordinator HTTP server on a free loopback port for the duration of `body`, then shuts it down.
+func withRunningCoordinator<T: Sendable>(
+    _ tailnet: TestTailnet, store: CoordinatorStore? = nil,
+    configuration: CoordinatorServer.Configuration = CoordinatorServer.Configuration(host: "127.0.0.1", port: 0),
+    _ body: @Sendable (_ baseURL: String, _ admin: CoordinatorClient) async throws -> T
+) async throws -> T {
+    let (ports, continuation) = AsyncStream<Int>.makeStream()
+    var logger = Logger(label: "coordinator-test")
+    logger.logLevel = .warning
+    let app = try await CoordinatorServer.makeApplication(
+        configuration: configuration, store: store ?? tailnet.store, logger: logger
+    ) { port in continuation.yield(port) }
+    let services = ServiceGroup(
+        configuration: ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [], logger: logger))
+    return try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask {
+            try await services.run()
+            return nil
+        }
+        defer { group.cancelAll() }
+        var iterator = ports.makeAsyncIterator()
+        let port = try #require(await iterator.next())
+        let scheme = configuration.usesTLS ? "https" : "http"
+        let baseURL = "\(scheme)://127.0.0.1:\(port)"
+        let tls = TLSConfiguration(certificateAuthority: configuration.tlsCertificatePath.map { .file($0) })
+        let admin = try CoordinatorClient(baseURL: baseURL, token: tailnet.adminToken, tls: tls)
+        let result = try await body(baseURL, admin)
+        await services.triggerGracefulShutdown()
+        try await group.waitForAll()
+        return result
+    }
+}
+
+/// Expects `body` to fail with a coordinator API error of `status`, returning the error body.
+@discardableResult
+func expectAPIError(
+    _ status: Int, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> some Any
+) async -> APIErrorBody? {
+    do {
+        _ = try await body()
+        Issue.record("expected HTTP \(status), the call succeeded", sourceLocation: sourceLocation)
+    } catch let CoordinatorClientError.api(actual, errorBody) {
+        #expect(actual == status, "\(errorBody.message)", sourceLocation: sourceLocation)
+        return errorBody
+    } catch {
+        Issue.record("expected HTTP \(status), got \(error)", sourceLocation: sourceLocation)
+    }
+    return nil
+}
