@@ -120,6 +120,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .executableTarget(name: "kube-bench", dependencies: ["Kube"], swiftSettings: swiftSettings),
+
         // MARK: Tailnet control plane
         .target(
             name: "Tailnet",

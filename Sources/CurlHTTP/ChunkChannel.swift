@@ -25,20 +25,39 @@ final class ChunkChannel: Sendable {
         while space.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
             if isCancelled { return false }
         }
-        let resume: CheckedContinuation<[UInt8]?, any Error>? = state.withLock { state in
-            if state.cancelled { return nil }
+        // We hold one permit now: a buffered chunk keeps it until read; otherwise give it back.
+        enum Outcome {
+            case handedOver(CheckedContinuation<[UInt8]?, any Error>)
+            case buffered
+            case cancelled
+        }
+        let outcome: Outcome = state.withLock { state in
+            if state.cancelled { return .cancelled }
             if let waiter = state.waiter {
                 state.waiter = nil
-                return waiter
+                return .handedOver(waiter)
             }
             state.buffer.append(chunk)
-            return nil
+            return .buffered
         }
-        if let resume {
+        switch outcome {
+        case .handedOver(let waiter):
             space.signal()
-            resume.resume(returning: chunk)
+            waiter.resume(returning: chunk)
+            return true
+        case .buffered:
+            return true
+        case .cancelled:
+            space.signal()
+            return false
         }
-        return !isCancelled
+    }
+
+    deinit {
+        // libdispatch traps when a semaphore is freed below its initial value: return the permits
+        // still held by unread chunks.
+        let unread = state.withLock { $0.buffer.count - $0.head }
+        for _ in 0..<unread { space.signal() }
     }
 
     /// Producer side: the transfer ended, cleanly (`nil`) or with an error.

@@ -132,7 +132,10 @@ public final class KubeClient: Sendable {
 
     func encode(_ value: some Encodable, what: String) throws(KubeError) -> [UInt8] {
         do {
-            return Array(try JSONEncoder().encode(value))
+            // No "\/" escapes: server-side apply bodies are parsed as YAML, which rejects them.
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.withoutEscapingSlashes]
+            return Array(try encoder.encode(value))
         } catch {
             throw .decoding(what: what, detail: "cannot encode: \(error)")
         }

@@ -20,12 +20,15 @@ public struct Watcher<T: KubeObject>: Sendable {
         public var watchTimeout: ClosedRange<Int>
         public var backoffBase: Duration
         public var backoffCap: Duration
+        /// Ask for BOOKMARK events (keeps the resume point fresh when nothing changes).
+        public var bookmarks: Bool
 
         public init(
             namespace: String? = nil, labelSelector: String? = nil, fieldSelector: String? = nil, pageSize: Int = 500,
             watchTimeout: ClosedRange<Int> = 300...600, backoffBase: Duration = .milliseconds(200),
-            backoffCap: Duration = .seconds(30)
+            backoffCap: Duration = .seconds(30), bookmarks: Bool = true
         ) {
+            self.bookmarks = bookmarks
             self.namespace = namespace
             self.labelSelector = labelSelector
             self.fieldSelector = fieldSelector
@@ -68,7 +71,7 @@ public struct Watcher<T: KubeObject>: Sendable {
                     T.self, resource: resource, namespace: configuration.namespace,
                     options: WatchOptions(
                         labelSelector: configuration.labelSelector, fieldSelector: configuration.fieldSelector,
-                        resourceVersion: resourceVersion, allowWatchBookmarks: true,
+                        resourceVersion: resourceVersion, allowWatchBookmarks: configuration.bookmarks,
                         timeoutSeconds: Int.random(in: configuration.watchTimeout)))
                 for try await event in stream {
                     failures = 0
