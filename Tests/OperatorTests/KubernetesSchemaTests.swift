@@ -77,7 +77,6 @@ import Testing
         for status in StatusComputationTests.sampleStatuses() {
             bodies.append(try StatusBody.make(names: Fixtures.names, status: status))
         }
-        bodies.append(FinalizerBody.make(names: Fixtures.names, finalizers: [PeerRelay.finalizer]))
         let result = try validate(bodies, partial: true)
         #expect(result.status == 0, "\(result.output)")
     }
