@@ -97,27 +97,26 @@ struct RelayOperatorCommand: AsyncParsableCommand {
                 throw ValidationError("--leader-elect needs --leader-election-namespace or POD_NAMESPACE")
             }
             let seconds = max(leaseDurationSeconds, 3)
-            let election = LeaderElection(
-                client: client,
-                configuration: .init(
-                    namespace: leaseNamespace, name: leaderElectionLease, identity: identity,
-                    leaseDuration: .seconds(seconds), renewDeadline: .milliseconds(seconds * 2000 / 3),
-                    retryPeriod: .milliseconds(max(seconds * 1000 / 7, 500))),
-                logger: logger
-            ) {
-                await runtime.lead()
-            }
-            services.append(election)
+            services.append(
+                Campaign(
+                    client: client,
+                    configuration: .init(
+                        namespace: leaseNamespace, name: leaderElectionLease, identity: identity,
+                        leaseDuration: .seconds(seconds), renewDeadline: .milliseconds(seconds * 2000 / 3),
+                        retryPeriod: .milliseconds(max(seconds * 1000 / 7, 500))),
+                    runtime: runtime, logger: logger))
         } else {
             services.append(runtime)
         }
         logger.info(
             "relay-operator starting",
             metadata: ["identity": "\(identity)", "leaderElect": "\(leaderElect)", "relayImage": "\(relayImage)"])
-        let group = ServiceGroup(
-            configuration: .init(
-                services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger))
+        var configuration = ServiceGroupConfiguration(
+            services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // In-flight reconciles get 20 s after SIGTERM (the pod's grace period is 30 s), then cancellation 5 s.
+        configuration.maximumGracefulShutdownDuration = .seconds(20)
+        configuration.maximumCancellationDuration = .seconds(5)
+        let group = ServiceGroup(configuration: configuration)
         try await group.run()
         logger.info("relay-operator stopped")
     }

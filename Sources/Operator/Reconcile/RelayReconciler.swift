@@ -45,6 +45,7 @@ public final class RelayReconciler: Sendable {
     let logger: Logger
     let metrics = OperatorMetrics()
     /// Registrations made by this process, by PeerRelay uid and replica index.
+    private let firstSeen = Mutex<[String: ContinuousClock.Instant]>([:])
     let registrations = Mutex<[String: [Int: Registration]]>([:])
 
     public init(
@@ -176,7 +177,10 @@ public final class RelayReconciler: Sendable {
             ConfigMap.self, names.configMap, RelayFiles.configMap(owner, files: files),
             observed: configMap?.metadata.resourceVersion)
         let currentSet = view.statefulSets.get(name: names.statefulSet, namespace: names.namespace)
-        let appliedSet = await applying(
+        let appliedSet =
+            holdBackFirstStart(currentSet: currentSet, spec: spec, uid: uid, credentials: credentials, files: files)
+            ? nil
+            : await applying(
             StatefulSet.self, names.statefulSet,
             RelayStatefulSet.build(owner, spec: spec, defaultImage: settings.relayImage),
             observed: currentSet?.metadata.resourceVersion)
@@ -215,6 +219,27 @@ public final class RelayReconciler: Sendable {
         }
         if outcome.failure?.reason == .coordinatorUnreachable { return .requeue }
         return .requeueAfter(settings.pendingRequeue)
+    }
+
+    /// Whether to wait with creating the StatefulSet: where endpoints do not depend on the pods (LoadBalancer
+    /// or static endpoints), the first pods start once every replica has its certificate and config, so
+    /// relay-server does not crash-loop on missing files. Waits at most 60 s after the operator first saw the
+    /// PeerRelay, then starts the pods anyway (those without files restart until they appear).
+    func holdBackFirstStart(
+        currentSet: StatefulSet?, spec: PeerRelaySpec, uid: String, credentials: [Int: RelayFiles.Credentials],
+        files: [Int: RelayConfigFile]
+    ) -> Bool {
+        guard currentSet == nil else { return false }
+        let nodeDependent = spec.exposureType != .loadBalancer && spec.staticEndpointList.count < spec.effectiveReplicas
+        if nodeDependent { return false }
+        let complete = (0..<spec.effectiveReplicas).allSatisfy { credentials[$0]?.certificatePEM != nil && files[$0] != nil }
+        if complete { return false }
+        let firstSeen = firstSeen.withLock { state in
+            if let at = state[uid] { return at }
+            state[uid] = .now
+            return ContinuousClock.now
+        }
+        return ContinuousClock.now - firstSeen < .seconds(60)
     }
 
     static func caKeys(in configMap: ConfigMap?) -> [String] {
