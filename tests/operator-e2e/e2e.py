@@ -206,7 +206,7 @@ def start_operator(name):
     port = free_port()
     return start(
         name,
-        [os.path.join(BIN, "relay-operator"), "--kubeconfig", env["KUBECONFIG"], f"--admin-address=127.0.0.1:{port}",
+        [os.path.join(BIN, "relay-operator"), "--kubeconfig", OPERATOR_KUBECONFIG[0], f"--admin-address=127.0.0.1:{port}",
          "--log-format", "json", "--leader-elect", "--leader-election-namespace", LEASE_NS,
          "--leader-election-lease", LEASE, "--lease-duration-seconds", str(LEASE_SECONDS)],
         f"{name}.log"), port
@@ -247,9 +247,36 @@ def test_manifests():
     assert "customresourcedefinition.apiextensions.k8s.io/peerrelays.peerrelay.dev" in out, out
     wait_until("the CRD to be established", 30, lambda: kubectl("get", "crd", "peerrelays.peerrelay.dev", "-o",
                "jsonpath={.status.conditions[?(@.type=='Established')].status}").stdout == "True")
+    operator_kubeconfig()
     kubectl("create", "namespace", NS)
     kubectl("-n", NS, "create", "secret", "generic", "tailnet-publisher",
             "--from-file=token=" + os.path.join(work, "publisher.token"))
+
+
+def operator_kubeconfig():
+    """A kubeconfig with the token of the chart's ServiceAccount peer-relay-system/peer-relay, so the operators
+    run with exactly the RBAC of manifests/02-rbac.yaml."""
+    def token_secret():
+        account = kget("serviceaccount", "peer-relay", "-n", LEASE_NS)
+        return account.get("secrets", [{}])[0].get("name")
+    name = wait_until("the operator ServiceAccount token", 30, token_secret)
+    token = base64.b64decode(kget("secret", name, "-n", LEASE_NS)["data"]["token"]).decode()
+    server = kubectl("config", "view", "--raw", "--minify", "-o", "jsonpath={.clusters[0].cluster.server}").stdout
+    ca = kubectl("config", "view", "--raw", "--minify", "-o",
+                 "jsonpath={.clusters[0].cluster.certificate-authority-data}").stdout
+    path = os.path.join(work, "operator.kubeconfig")
+    with open(path, "w") as f:
+        json.dump({
+            "apiVersion": "v1", "kind": "Config", "current-context": "operator",
+            "clusters": [{"name": "e2e", "cluster": {"server": server, "certificate-authority-data": ca}}],
+            "users": [{"name": "operator", "user": {"token": token}}],
+            "contexts": [{"name": "operator", "context": {"cluster": "e2e", "user": "operator"}}],
+        }, f)
+    os.chmod(path, 0o600)
+    OPERATOR_KUBECONFIG.append(path)
+
+
+OPERATOR_KUBECONFIG = []
 
 
 def test_operators_start():
@@ -410,7 +437,7 @@ def main():
         step("setup: cluster, node shim, coordinator, node identities", setup)
         if failed:
             return
-        step("kubectl apply manifests (CRD, RBAC)", test_manifests)
+        step("kubectl apply manifests (CRD, RBAC); operators use the chart ServiceAccount", test_manifests)
         step("two operator processes with leader election", test_operators_start)
         step("PeerRelay with 2 replicas becomes Ready with LoadBalancer endpoints", test_two_replicas_ready)
         step("both replicas published to the coordinator", test_published)

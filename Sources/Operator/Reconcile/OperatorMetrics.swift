@@ -8,6 +8,7 @@ struct OperatorMetrics: Sendable {
     let coordinatorCalls: Counter
     let coordinatorErrors: Counter
     let applies: Counter
+    let apiRequests: Counter
 
     init() {
         reconciles = Counter(label: "relay_operator_reconciles_total")
@@ -16,5 +17,6 @@ struct OperatorMetrics: Sendable {
         coordinatorCalls = Counter(label: "relay_operator_coordinator_requests_total")
         coordinatorErrors = Counter(label: "relay_operator_coordinator_errors_total")
         applies = Counter(label: "relay_operator_applies_total")
+        apiRequests = Counter(label: "relay_operator_api_requests_total")
     }
 }

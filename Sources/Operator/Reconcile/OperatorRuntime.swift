@@ -80,8 +80,16 @@ public final class OperatorRuntime: ServiceLifecycle.Service, Sendable {
                 .map { ObjectKey(namespace: $0.metadata.namespace, name: $0.name) }
         }
         // Nodes: their addresses are the endpoints of NodePort and HostPort relays running there.
+        // Only address changes matter (the kubelet heartbeat updates every Node every few seconds).
+        let nodeAddresses = Mutex<[String: [String]]>([:])
         let nodes = controller.watches(Node.self) { node in
-            relays.list().filter { $0.spec.exposureType != .loadBalancer }
+            let addresses = (node.status?.addresses ?? []).map { "\($0.type)=\($0.address)" }.sorted()
+            let changed = nodeAddresses.withLock { known in
+                defer { known[node.name] = addresses }
+                return known[node.name] != addresses
+            }
+            guard changed else { return [] }
+            return relays.list().filter { $0.spec.exposureType != .loadBalancer }
                 .map { ObjectKey(namespace: $0.metadata.namespace, name: $0.name) }
         }
         let view = ClusterView(

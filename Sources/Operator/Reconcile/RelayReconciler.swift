@@ -72,6 +72,7 @@ public final class RelayReconciler: Sendable {
         }
         do {
             // Read fresh: the cache may lag behind our own finalizer and status writes.
+            metrics.apiRequests.increment()
             guard
                 let relay = try await client.getIfExists(
                     PeerRelay.self, name: key.name, namespace: key.namespace ?? client.defaultNamespace)
@@ -107,7 +108,10 @@ public final class RelayReconciler: Sendable {
             do {
                 let result = try await writer.apply(
                     T.self, name: name, namespace: names.namespace, body: body, observedVersion: observed)
-                if result != nil { metrics.applies.increment() }
+                if result != nil {
+                    metrics.applies.increment()
+                    metrics.apiRequests.increment()
+                }
                 return result
             } catch {
                 if applyFailure == nil { applyFailure = "\(T.resource.kind) \(name): \(error)" }
@@ -193,6 +197,7 @@ public final class RelayReconciler: Sendable {
             guard let index = names.replicaIndex(of: service.name),
                 index >= replicas || spec.exposureType == .hostPort
             else { continue }
+            metrics.apiRequests.increment()
             do {
                 try await client.delete(resource: Service.resource, namespace: names.namespace, name: service.name)
                 writer.forget(Service.self, name: service.name, namespace: names.namespace)
@@ -255,6 +260,7 @@ public final class RelayReconciler: Sendable {
 
     func writeStatus(_ relay: PeerRelay, names: RelayNames, status: PeerRelayStatus) async throws {
         guard status != relay.status else { return }
+        metrics.apiRequests.increment()
         _ = try await ChildWriter.apply(
             JSONValue.self, client: client, resource: PeerRelay.resource, namespace: names.namespace, name: names.name,
             body: try StatusBody.make(names: names, status: status).encoded(), subresource: "status")
