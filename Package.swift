@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "relay-server", targets: ["relay-server"]),
         .executable(name: "relayctl", targets: ["relayctl"]),
         .executable(name: "tailnet-coordinator", targets: ["tailnet-coordinator"]),
+        .executable(name: "relay-operator", targets: ["relay-operator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -157,12 +158,37 @@ let package = Package(
         ),
         .testTarget(name: "TailnetTests", dependencies: ["Tailnet", "RelayCore"], swiftSettings: swiftSettings),
 
+        // MARK: Operator
+        .target(
+            name: "Operator",
+            dependencies: [
+                "Kube", "Tailnet", "RelayCore", "Telemetry", "CurlHTTP",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "relay-operator",
+            dependencies: [
+                "Operator", "Kube", "Telemetry",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "OperatorTests", dependencies: ["Operator", "RelayCore"], swiftSettings: swiftSettings),
+
         // MARK: Admin CLI
         .executableTarget(
             name: "relayctl",
             dependencies: [
                 "RelayCore", "RelayClient", "Tailnet", "CurlHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -182,7 +208,7 @@ let package = Package(
         .testTarget(
             name: "RelayServerTests",
             dependencies: [
-                "RelayServer", "RelayCore", "Telemetry",
+                "RelayServer", "RelayCore", "RelayClient", "Telemetry",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -104,8 +104,10 @@ extension SessionTable {
             vni = existing
         } else {
             if let stale = vniByPair[pair] {
+                // Expired but not yet swept: remove it now and count it like the sweep would.
+                let wasOpen = sessions[stale]?.isOpen ?? false
                 removeSession(vni: stale)
-                counters.sessionsExpiredUnbound &+= 1
+                if wasOpen { counters.sessionsExpiredIdle &+= 1 } else { counters.sessionsExpiredUnbound &+= 1 }
             }
             guard sessions.count < configuration.limits.maxSessions, let fresh = takeVNI() else {
                 return refuse(.capacityGlobal, .capacityGlobal, "relay holds \(sessions.count) sessions (its maximum)")

@@ -88,4 +88,32 @@ import Testing
             #expect(metrics.value("relay_errors_sent_total", #"code="rate_limited""#) == Double(limited.count))
         }
     }
+
+    @Test func bindsAreRateLimitedPerSource() async throws {
+        let tailnet = try TestTailnet()
+        defer { tailnet.remove() }
+        var settings = TestRelay.settings(tailnet)
+        settings.bindsPerSecond = 0.01
+        settings.bindBurst = 2
+        try await TestRelay.with(tailnet, settings: settings) { relay in
+            let clients = try await relay.clients("a", "b")
+            defer { Task { for client in clients { await client.close() } } }
+            let vni = try await clients[0].allocateOK(peer: clients[1].publicKey).vni
+            let bind = clients[0].controlDatagram(
+                .bind(BindMessage(vni: vni, generation: 1, remoteKey: clients[1].publicKey)), vni: vni)
+            for _ in 0..<6 { try await clients[0].socket.send(bind, to: relay.address) }
+            var replies: [TestClient.Reply] = []
+            while let next = await clients[0].socket.receive(timeout: .milliseconds(500)) {
+                expectReplyNotLarger(next.bytes.count, bind.count)
+                replies.append(try clients[0].open(next.bytes))
+                if replies.count > 6 { break }
+            }
+            let challenges = replies.filter { if case .challenge = $0 { true } else { false } }
+            let limited = replies.filter { if case .error(let e) = $0 { e.code == .rateLimited } else { false } }
+            #expect(challenges.count == 2, "the burst passes")
+            #expect(limited.count <= 1, "at most one sealed Error per limited period, the rest is silent")
+            let metrics = try await relay.scrape()
+            #expect(metrics.value("relay_dropped_packets_total", #"reason="rate_limited""#) == 4)
+        }
+    }
 }

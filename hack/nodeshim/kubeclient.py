@@ -9,7 +9,6 @@ import http.client
 import json
 import os
 import ssl
-import tempfile
 import urllib.parse
 
 

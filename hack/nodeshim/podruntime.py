@@ -513,13 +513,13 @@ class PodRuntime:
                                 {"metadata": {"uid": self.uid}, "status": st},
                                 content_type="application/merge-patch+json")
             if self.last_status is None or self.last_status["phase"] != st["phase"] or \
-                    self._ready(self.last_status) != self._ready(st):
-                self.log(f"status: phase {st['phase']}, ready {self._ready(st)}")
+                    self.status_ready(self.last_status) != self.status_ready(st):
+                self.log(f"status: phase {st['phase']}, ready {self.status_ready(st)}")
             self.last_status = st
         except KubeError as e:
             if e.status not in (404, 409):
                 self.log(f"status update failed: {e}")
 
     @staticmethod
-    def _ready(st):
+    def status_ready(st):
         return next((c["status"] for c in st["conditions"] if c["type"] == "Ready"), "False") == "True"

@@ -225,7 +225,7 @@ class Shim:
         for rt in sorted(self.pods.values(), key=lambda r: r.name):
             labels = rt.pod["metadata"].get("labels") or {}
             if rt.ns != ns or rt.terminating_deadline is not None or rt.last_status is None \
-                    or not rt._ready(rt.last_status) or any(labels.get(k) != v for k, v in selector.items()):
+                    or not rt.status_ready(rt.last_status) or any(labels.get(k) != v for k, v in selector.items()):
                 continue
             target = port.get("targetPort", port["port"])
             if isinstance(target, str) and not target.isdigit():
@@ -318,7 +318,7 @@ class Shim:
         for rt in self.pods.values():
             if rt.spec_host_network() or rt.terminating_deadline is not None:
                 continue
-            ready = rt.last_status is not None and rt._ready(rt.last_status)
+            ready = rt.last_status is not None and rt.status_ready(rt.last_status)
             for c in rt.pod["spec"]["containers"]:
                 for p in c.get("ports") or []:
                     proto = p.get("protocol", "TCP")

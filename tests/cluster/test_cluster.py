@@ -9,6 +9,7 @@ another cluster. Steps run in order (test_NN_ names) and share the cluster.
 
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -104,6 +105,12 @@ class LocalClusterTest(unittest.TestCase):
         with open(cls.image_map, "w") as f:
             json.dump({"example.test/tools:*": bindir + "/", "ghcr.io/peerrelay/*": DEBUG_BIN + "/"}, f)
         cls.ns = "shimtest"
+        # Own loopback blocks, so a node shim of another cluster on this machine (default 127.0.1.0/24 pods,
+        # 127.0.2.0/24 load balancers) never hands out the same addresses.
+        cls.net = f"127.{random.randint(16, 250)}"
+        cls.external_ip = cls.net + ".3.9"
+        cls.shim_args = ["--external-ip", cls.external_ip, "--image-map", cls.image_map,
+                         "--pod-cidr", cls.net + ".1.0/24", "--lb-cidr", cls.net + ".2.0/24"]
         cls.pids_seen = set()
 
     @classmethod
@@ -190,7 +197,7 @@ class LocalClusterTest(unittest.TestCase):
         self.assertNotIn("created", r, "schema validation must reject a string size")
 
     def test_03_node_shim_registers_ready_node(self):
-        subprocess.run([CLUSTER, "node-up", "--external-ip", "127.0.3.9", "--image-map", self.image_map],
+        subprocess.run([CLUSTER, "node-up", *self.shim_args],
                        env=self.env, check=True, timeout=120)
         type(self).shim_started = time.monotonic()
         node = wait_until("Node Ready without taints", 60, lambda: (lambda n: n if any(
@@ -198,7 +205,7 @@ class LocalClusterTest(unittest.TestCase):
             n["spec"].get("taints") else None)(self.get("node", "peerrelay-node-1")))
         addrs = {a["type"]: a["address"] for a in node["status"]["addresses"]}
         self.assertEqual(addrs["InternalIP"], "127.0.0.1")
-        self.assertEqual(addrs["ExternalIP"], "127.0.3.9")
+        self.assertEqual(addrs["ExternalIP"], self.external_ip)
         lease = self.get("lease", "-n", "kube-node-lease", "peerrelay-node-1")
         self.assertEqual(lease["spec"]["holderIdentity"], "peerrelay-node-1")
 
@@ -233,7 +240,7 @@ class LocalClusterTest(unittest.TestCase):
         self.assertEqual(len(set(ips)), 2, ips)
         for p in pods:
             self.assertEqual(p["spec"]["nodeName"], "peerrelay-node-1")  # bound by the real scheduler
-            self.assertTrue(p["status"]["podIP"].startswith("127.0.1."), p["status"]["podIP"])
+            self.assertTrue(p["status"]["podIP"].startswith(self.net + ".1."), p["status"]["podIP"])
             self.assertEqual(p["metadata"]["ownerReferences"][0]["kind"], "StatefulSet")
             pid = self.pod_pid(p)
             self.assertTrue(process_running(pid))
@@ -278,7 +285,7 @@ class LocalClusterTest(unittest.TestCase):
         ip = wait_until("load-balancer ingress", 30, lambda: (self.get("service", "-n", self.ns, "lb")["status"]
                                                               .get("loadBalancer", {}).get("ingress") or [{}])[0]
                         .get("ip"))
-        self.assertTrue(ip.startswith("127.0.2."), ip)
+        self.assertTrue(ip.startswith(self.net + ".2."), ip)
         self.assertEqual(urllib.request.urlopen(f"http://{ip}:{port}/MODE", timeout=5).read(), b"demo")
 
     def test_07_per_pod_load_balancers_forward_udp_and_tcp(self):
@@ -308,7 +315,7 @@ class LocalClusterTest(unittest.TestCase):
             ip = wait_until("load-balancer ingress", 30, lambda i=i: (self.get(
                 "service", "-n", self.ns, f"echo-{i}")["status"].get("loadBalancer", {}).get("ingress") or [{}])[0]
                 .get("ip"))
-            self.assertTrue(ip.startswith("127.0.2."), ip)
+            self.assertTrue(ip.startswith(self.net + ".2."), ip)
 
             def udp_roundtrip(ip=ip):
                 with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
@@ -348,7 +355,7 @@ class LocalClusterTest(unittest.TestCase):
         self.kubectl("create", "secret", "generic", "relay-keys", "-n", self.ns,
                      f"--from-file=relay.key={keys}/relay.key", f"--from-file=relay.crt={keys}/relay.crt",
                      f"--from-file=ca.pub={keys}/ca/ca.pub")
-        port, admin, lb_ip = free_port(), free_port(), "127.0.2.200"
+        port, admin, lb_ip = free_port(), free_port(), self.net + ".2.200"
         self.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "relay-0", "namespace": self.ns,
                                                                   "labels": {"app": "relay"}},
                     "spec": {"containers": [{
@@ -405,7 +412,7 @@ class LocalClusterTest(unittest.TestCase):
                     return u.recvfrom(2048)[0]
                 except (socket.timeout, ConnectionRefusedError):
                     return None
-        for node_ip in ("127.0.0.1", "127.0.3.9"):  # InternalIP and the configured ExternalIP
+        for node_ip in ("127.0.0.1", self.external_ip):  # InternalIP and the configured ExternalIP
             self.assertEqual(wait_until(f"nodePort {node_ip}:{node_port}", 30,
                                         lambda a=(node_ip, node_port): udp(a)), b"echo-0:ping")
             self.assertEqual(wait_until(f"hostPort {node_ip}:{host_port}", 30,
@@ -488,7 +495,7 @@ class LocalClusterTest(unittest.TestCase):
         os.kill(shim, signal.SIGKILL)
         wait_until("pod processes killed with their shim", 10,
                    lambda: not any(process_running(p) for p in old.values()))
-        subprocess.run([CLUSTER, "node-up", "--external-ip", "127.0.3.9", "--image-map", self.image_map],
+        subprocess.run([CLUSTER, "node-up", *self.shim_args],
                        env=self.env, check=True, timeout=120)
 
         def restarted():

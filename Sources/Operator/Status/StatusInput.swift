@@ -1,0 +1,35 @@
+/// Everything one reconcile learned, from which the status is computed.
+public struct StatusInput: Sendable {
+    public var spec: PeerRelaySpec
+    public var names: RelayNames
+    public var generation: Int64
+    public var previous: PeerRelayStatus?
+    /// RFC 3339 time used for conditions that flip now.
+    public var now: String
+    public var invalidSpec: InvalidSpec?
+    /// The apiserver's refusal of a child object, if any.
+    public var applyFailure: String?
+    public var discovery: [EndpointDiscovery.Replica]
+    /// StatefulSet `status.replicas` and `status.readyReplicas`.
+    public var podReplicas: Int
+    public var readyReplicas: Int
+    public var publish: PublishOutcome
+
+    public init(
+        spec: PeerRelaySpec, names: RelayNames, generation: Int64, previous: PeerRelayStatus?, now: String,
+        invalidSpec: InvalidSpec? = nil, applyFailure: String? = nil, discovery: [EndpointDiscovery.Replica] = [],
+        podReplicas: Int = 0, readyReplicas: Int = 0, publish: PublishOutcome = PublishOutcome(published: [])
+    ) {
+        self.spec = spec
+        self.names = names
+        self.generation = generation
+        self.previous = previous
+        self.now = now
+        self.invalidSpec = invalidSpec
+        self.applyFailure = applyFailure
+        self.discovery = discovery
+        self.podReplicas = podReplicas
+        self.readyReplicas = readyReplicas
+        self.publish = publish
+    }
+}

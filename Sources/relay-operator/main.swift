@@ -1,0 +1,1 @@
+print("relay-operator: not yet")
