@@ -252,6 +252,12 @@ public final class RelayClient: Sendable {
         try await socket.send(datagram, to: relay.address)
     }
 
+    /// Starts sending `datagram` to the relay without waiting.
+    func sendNow(_ datagram: [UInt8]) {
+        let (socket, closed) = state.withLockedValue { ($0.socket, $0.closed) }
+        if !closed { socket.sendNow(datagram, to: relay.address) }
+    }
+
     static func randomGeneration(excluding previous: UInt32) -> UInt32 {
         var generation: UInt32
         repeat { generation = UInt32.random(in: 1...UInt32.max) } while generation == previous

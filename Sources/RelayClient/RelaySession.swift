@@ -39,6 +39,17 @@ public final class RelaySession: Sendable {
         try await client.send(GeneveHeader(isControl: false, protocolType: .wireGuard, vni: vni).bytes + payload)
     }
 
+    /// Starts sending `payload` without waiting for the write (for forwarding loops); write errors are dropped.
+    public func sendNow(_ payload: [UInt8]) {
+        client.sendNow(GeneveHeader(isControl: false, protocolType: .wireGuard, vni: vni).bytes + payload)
+    }
+
+    /// Stops routing this session's datagrams to `received` (which finishes); the relay keeps the session until it
+    /// expires.
+    public func close() {
+        client.forget(self)
+    }
+
     /// Sends an end-to-end Ping and returns the round-trip time of the first Pong. Retries with a new transaction id
     /// up to the client's `attempts`, each waiting the client's `timeout`.
     public func ping(paddingLength: Int = 0) async throws(RelayClientError) -> Duration {

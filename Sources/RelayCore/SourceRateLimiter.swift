@@ -1,4 +1,4 @@
-/// Per-source-IP token buckets with a bounded number of tracked sources.
+/// Per-source token buckets (IPv4 address or IPv6 /64) with a bounded number of tracked sources.
 struct SourceRateLimiter: Sendable {
     struct Bucket: Sendable {
         var tokens: Double
@@ -23,7 +23,8 @@ struct SourceRateLimiter: Sendable {
     }
 
     mutating func consume(source: EndpointAddress, now: Timestamp) -> Decision {
-        let ip = EndpointAddress(address: source.address, port: 0)
+        // One bucket per IPv4 address, or per IPv6 /64 (one host usually owns a whole /64).
+        let ip = EndpointAddress(address: source.isIPv4 ? source.address : (source.address.0, 0), port: 0)
         if let index = buckets.index(forKey: ip) {
             return Self.take(&buckets.values[index], rate: rate, now: now)
         }

@@ -5,7 +5,7 @@ import RelayServer
 import Telemetry
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `relay-server`: the PeerRelay relay. Flags override `RELAY_*` environment variables, which override the JSON
@@ -16,8 +16,8 @@ struct RelayServerCommand: AsyncParsableCommand {
         commandName: "relay-server",
         abstract: "PeerRelay relay: authenticated allocation and binding, verbatim forwarding on one UDP port.",
         discussion: """
-            Every setting can come from a flag, an environment variable or the JSON config file; flags win over
-            the environment, the environment over the file. List flags may be repeated or comma-separated.
+            Every setting can come from a flag, an environment variable or the JSON config file; flags win over \
+            the environment, the environment over the file. List flags may be repeated or comma-separated. \
             The config file is watched: changes to settings marked (reloadable) apply without dropping sessions.
 
             Environment variables and config-file keys:
@@ -25,7 +25,7 @@ struct RelayServerCommand: AsyncParsableCommand {
               RELAY_CONFIG (path of the config file)
 
             Admin HTTP endpoints: /metrics /healthz /readyz /debug/sessions /debug/config.
-            Exit status: 0 after a clean shutdown (SIGTERM/SIGINT), 64 bad flag or environment value,
+            Exit status: 0 after a clean shutdown (SIGTERM/SIGINT), 64 bad flag or environment value, \
             69 a port is in use or cannot be bound, 78 bad configuration, key, certificate or config file.
             """)
 

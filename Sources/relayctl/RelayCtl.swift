@@ -11,6 +11,7 @@ struct RelayCtl: AsyncParsableCommand {
             CertCommand.self,
             ProbeCommand.self,
             SessionsCommand.self,
+            ConnectCommand.self,
             TailnetCommand.self,
             KeysCommand.self,
             NodesCommand.self,

@@ -10,3 +10,9 @@ struct StandardError: TextOutputStream {
         _ = string.withCString { Glibc.write(2, $0, strlen($0)) }
     }
 }
+
+/// Prints a line to stdout immediately (unbuffered), for long-running commands whose output goes to a file.
+func printNow(_ line: String) {
+    let text = line + "\n"
+    _ = text.withCString { Glibc.write(1, $0, strlen($0)) }
+}

@@ -300,6 +300,22 @@ import Testing
         #expect(h.table.counters.drops(.rateLimited) == 4)
     }
 
+    @Test func ipv6SourcesShareABucketPerSlash64() throws {
+        var h = RelayHarness(limits: RelayLimits(allocateRate: RateLimit(perSecond: 0, burst: 1)))
+        var a = h.client("a", address: "[2001:db8:1:2::1]:1000")
+        let b = h.client("b", address: "[2001:db8:1:3::1]:1000")
+        _ = try h.allocate(a, peer: b)
+        a.address = EndpointAddress("[2001:db8:1:2:ffff::9]:1000")!  // same /64
+        guard
+            case .reply(_, .refused(.rateLimited, .rateLimited, _)) = h.send(
+                a.allocate(peer: b.publicKey), from: a.address)
+        else {
+            Issue.record("same /64 not limited")
+            return
+        }
+        #expect(try h.allocate(b, peer: a) == 1)  // another /64 has its own bucket
+    }
+
     @Test func bindRateLimit() throws {
         var h = RelayHarness(limits: RelayLimits(bindRate: RateLimit(perSecond: 0, burst: 2)))
         let a = h.client("a", address: "10.0.0.1:1000")

@@ -15,11 +15,11 @@ import Testing
             """
     }
 
-    /// Polls /debug/config until it lists `endpoint` (bounded).
-    static func waitForAdvertised(_ endpoint: String, relay: TestRelay) async throws -> Bool {
+    /// Polls /debug/config until it contains `text` (bounded).
+    static func waitForConfig(_ text: String, relay: TestRelay) async throws -> Bool {
         for _ in 0..<50 {
             let config = try await HTTPGet.get(port: relay.adminPort, path: "/debug/config")
-            if config.body.contains(endpoint) { return true }
+            if config.body.contains(text) { return true }
             try await Task.sleep(for: .milliseconds(100))
         }
         return false
@@ -28,13 +28,18 @@ import Testing
     @Test func reloadChangesAdvertisedEndpointsWithoutDroppingSessions() async throws {
         let tailnet = try TestTailnet()
         defer { tailnet.remove() }
-        let path = try tailnet.write(Self.configJSON(tailnet: tailnet, advertise: ["192.0.2.1:40000"]), named: "relay.json")
+        let path = try tailnet.write(
+            Self.configJSON(tailnet: tailnet, advertise: ["192.0.2.1:40000"]), named: "relay.json")
         var flags = TestRelay.settings(tailnet)
         flags.caKeys = nil  // from the file
         try await TestRelay.with(tailnet, settings: flags, configFile: path) { relay in
             let clients = try await relay.clients("alice", "bob")
             let (a, b) = (clients[0], clients[1])
-            defer { Task { await a.close(); await b.close() } }
+            defer {
+                Task {
+                    await a.close(); await b.close()
+                }
+            }
             let first = try await a.allocateOK(peer: b.publicKey)
             #expect(first.endpoints.map(\.description) == ["192.0.2.1:40000"])
             let vni = try await ForwardingTests.establish(a, b)
@@ -43,7 +48,7 @@ import Testing
             _ = try tailnet.write(
                 Self.configJSON(tailnet: tailnet, advertise: ["[2001:db8::7]:40001", "192.0.2.2:40002"]),
                 named: "relay.json")
-            #expect(try await Self.waitForAdvertised("192.0.2.2:40002", relay: relay))
+            #expect(try await Self.waitForConfig("192.0.2.2:40002", relay: relay))
             let again = try await a.allocate(peer: b.publicKey, padding: 100)
             guard case .allocated(let second) = again else {
                 Issue.record("no AllocateResponse after reload: \(String(describing: again))")
@@ -52,7 +57,9 @@ import Testing
             #expect(second.vni == vni, "the session survived the reload")
             #expect(second.endpoints.map(\.description) == ["[2001:db8::7]:40001", "192.0.2.2:40002"])
             let payload = Array("still flowing".utf8)
-            #expect(try await ForwardingTests.deliver(payload, vni: vni, from: b, to: a) == TestClient.dataDatagram(vni: vni, payload: payload))
+            #expect(
+                try await ForwardingTests.deliver(payload, vni: vni, from: b, to: a)
+                    == TestClient.dataDatagram(vni: vni, payload: payload))
             let metrics = try await relay.scrape()
             #expect(metrics.value("relay_config_reloads_total", #"result="ok""#) >= 1)
             #expect(metrics.value("relay_sessions", #"state="open""#) == 1)
@@ -62,12 +69,14 @@ import Testing
     @Test func invalidReloadKeepsTheRunningConfigAndFailsReadiness() async throws {
         let tailnet = try TestTailnet()
         defer { tailnet.remove() }
-        let path = try tailnet.write(Self.configJSON(tailnet: tailnet, advertise: ["192.0.2.1:40000"]), named: "relay.json")
+        let path = try tailnet.write(
+            Self.configJSON(tailnet: tailnet, advertise: ["192.0.2.1:40000"]), named: "relay.json")
         var flags = TestRelay.settings(tailnet)
         flags.caKeys = nil
         try await TestRelay.with(tailnet, settings: flags, configFile: path) { relay in
             #expect(try await HTTPGet.get(port: relay.adminPort, path: "/readyz").status == 200)
-            _ = try tailnet.write(Self.configJSON(tailnet: tailnet, advertise: ["not an endpoint"]), named: "relay.json")
+            _ = try tailnet.write(
+                Self.configJSON(tailnet: tailnet, advertise: ["not an endpoint"]), named: "relay.json")
             var readiness = HTTPGet.Response(status: 0, headers: [:], body: "")
             for _ in 0..<50 {
                 readiness = try await HTTPGet.get(port: relay.adminPort, path: "/readyz")
@@ -80,9 +89,58 @@ import Testing
             let metrics = try await relay.scrape()
             #expect(metrics.value("relay_config_reloads_total", #"result="error""#) >= 1)
             // Fixing the file makes the relay ready again.
-            _ = try tailnet.write(Self.configJSON(tailnet: tailnet, advertise: ["192.0.2.9:40000"]), named: "relay.json")
-            #expect(try await Self.waitForAdvertised("192.0.2.9:40000", relay: relay))
+            _ = try tailnet.write(
+                Self.configJSON(tailnet: tailnet, advertise: ["192.0.2.9:40000"]), named: "relay.json")
+            #expect(try await Self.waitForConfig("192.0.2.9:40000", relay: relay))
             #expect(try await HTTPGet.get(port: relay.adminPort, path: "/readyz").status == 200)
+        }
+    }
+
+    @Test func reloadChangesTrustedCAsAndRevocations() async throws {
+        let tailnet = try TestTailnet()
+        let rotated = try TestTailnet(id: tailnet.id)  // the same tailnet's next CA
+        defer {
+            tailnet.remove()
+            rotated.remove()
+        }
+        func write(caKeys: [String], revoked: [UInt64]) throws {
+            let keys = caKeys.map { "\"\($0)\"" }.joined(separator: ", ")
+            _ = try tailnet.write(
+                """
+                {"caKeys": [\(keys)], "revokedSerials": [\(revoked.map(String.init).joined(separator: ", "))],
+                 "reloadIntervalMilliseconds": 100}
+                """, named: "relay.json")
+        }
+        try write(caKeys: [tailnet.caPublicKey.base64], revoked: [])
+        var flags = TestRelay.settings(tailnet)
+        flags.caKeys = nil
+        try await TestRelay.with(tailnet, settings: flags, configFile: tailnet.directory + "/relay.json") { relay in
+            let old = try await TestClient(
+                node: tailnet.node("old-ca"), relay: relay.address, relayPublicKey: relay.relayPublicKey)
+            let new = try await TestClient(
+                node: rotated.node("new-ca"), relay: relay.address, relayPublicKey: relay.relayPublicKey)
+            defer {
+                Task {
+                    await old.close(); await new.close()
+                }
+            }
+            guard case .error(let before) = try await new.allocate(peer: old.publicKey) else {
+                Issue.record("a certificate of an untrusted CA was accepted")
+                return
+            }
+            #expect(before.code == .unknownCA)
+            let vni = try await old.allocateOK(peer: new.publicKey).vni
+
+            try write(
+                caKeys: [tailnet.caPublicKey.base64, rotated.caPublicKey.base64],
+                revoked: [old.node.certificate.serial])
+            #expect(try await Self.waitForConfig("\(rotated.caPublicKey.keyID)", relay: relay))
+            #expect(try await new.allocateOK(peer: old.publicKey).vni == vni, "trusted after the reload")
+            guard case .error(let revoked) = try await old.allocate(peer: new.publicKey, generation: 9) else {
+                Issue.record("a revoked certificate was accepted")
+                return
+            }
+            #expect(revoked.code == .revoked)
         }
     }
 }

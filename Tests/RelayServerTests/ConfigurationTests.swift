@@ -30,7 +30,10 @@ import Testing
     }
 
     @Test func badValuesNameTheSettingAndTheExpectation() throws {
-        #expect(throws: RelayConfigurationError.badValue(setting: "RELAY_PORT", value: "99999", expected: "an integer in 0...65535")) {
+        #expect(
+            throws: RelayConfigurationError.badValue(
+                setting: "RELAY_PORT", value: "99999", expected: "an integer in 0...65535")
+        ) {
             try RelaySettings(environment: ["RELAY_PORT": "99999"])
         }
         #expect(throws: RelayConfigurationError.unknownEnvironmentVariable("RELAY_PROT")) {

@@ -1,11 +1,13 @@
+import Logging
 import NIOCore
 import NIOPosix
 import RelayCore
 import RelayServer
+import Telemetry
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs the real `relay-server` binary: start-up errors, help, and a clean SIGTERM shutdown.
@@ -40,7 +42,8 @@ import Glibc
         #expect(status == 78)
         #expect(stderr.contains("relay-server: error: key file \(bad) does not hold a base64 X25519 private key"))
         let (missingStatus, missing) = try await Self.run(
-            Self.replacing("--private-key-file", with: tailnet.directory + "/absent.key", in: Self.baseArguments(tailnet)))
+            Self.replacing(
+                "--private-key-file", with: tailnet.directory + "/absent.key", in: Self.baseArguments(tailnet)))
         #expect(missingStatus == 78)
         #expect(missing.contains("does not exist"))
     }
@@ -48,7 +51,8 @@ import Glibc
     @Test func malformedCertificateIsAClearError() async throws {
         let tailnet = try TestTailnet()
         defer { tailnet.remove() }
-        let bad = try tailnet.write("-----BEGIN PEERRELAY CERTIFICATE-----\nAAAA\n-----END PEERRELAY CERTIFICATE-----\n", named: "bad.pem")
+        let bad = try tailnet.write(
+            "-----BEGIN PEERRELAY CERTIFICATE-----\nAAAA\n-----END PEERRELAY CERTIFICATE-----\n", named: "bad.pem")
         let (status, stderr) = try await Self.run(
             Self.replacing("--certificate-file", with: bad, in: Self.baseArguments(tailnet)))
         #expect(status == 78)
@@ -72,6 +76,19 @@ import Glibc
         #expect(stderr.contains("UDP port \(port) on 127.0.0.1 is already in use"))
     }
 
+    @Test func adminPortInUseIsAClearError() async throws {
+        let tailnet = try TestTailnet()
+        defer { tailnet.remove() }
+        let holder = try await AdminServer.bind(
+            host: "127.0.0.1", port: 0, metrics: TelemetryMetrics(),
+            logger: Logger(label: "holder") { _ in SwiftLogNoOpLogHandler() })
+        defer { holder.close() }
+        let (status, stderr) = try await Self.run(
+            Self.replacing("--admin-port", with: "\(holder.port)", in: Self.baseArguments(tailnet)))
+        #expect(status == 69)
+        #expect(stderr.contains("cannot listen for admin HTTP on 127.0.0.1:\(holder.port)"))
+    }
+
     @Test func badFlagValuesAreUsageErrors() async throws {
         let tailnet = try TestTailnet()
         defer { tailnet.remove() }
@@ -79,7 +96,8 @@ import Glibc
             Self.replacing("--port", with: "99999", in: Self.baseArguments(tailnet)))
         #expect(status == 64)
         #expect(stderr.contains("invalid value '99999' for --port: expected an integer in 0...65535"))
-        let (envStatus, envError) = try await Self.run(Self.baseArguments(tailnet), environment: ["RELAY_IDLE_TIMEOUT": "soon"])
+        let (envStatus, envError) = try await Self.run(
+            Self.baseArguments(tailnet), environment: ["RELAY_IDLE_TIMEOUT": "soon"])
         #expect(envStatus == 64)
         #expect(envError.contains("RELAY_IDLE_TIMEOUT"))
     }
@@ -125,4 +143,3 @@ import Glibc
         return parts[1].split(separator: "\"", maxSplits: 1).first.map(String.init)
     }
 }
-

@@ -32,7 +32,11 @@ import Testing
         try await TestRelay.with(tailnet) { relay in
             let clients = try await relay.clients("alice", "bob")
             let (a, b) = (clients[0], clients[1])
-            defer { Task { await a.close(); await b.close() } }
+            defer {
+                Task {
+                    await a.close(); await b.close()
+                }
+            }
             let vni = try await Self.establish(a, b)
 
             let ping = Array("hello from alice".utf8)
@@ -73,12 +77,17 @@ import Testing
             let clients = try await relay.clients("alice", "bob")
             let (a, b) = (clients[0], clients[1])
             let other = try await TestSocket.open()
-            defer { Task { await a.close(); await b.close(); await other.close() } }
+            defer {
+                Task {
+                    await a.close(); await b.close(); await other.close()
+                }
+            }
             let vni = try await a.allocateOK(peer: b.publicKey).vni
             _ = try await b.allocateOK(peer: a.publicKey)
             try await b.bind(vni: vni, peer: a.publicKey, generation: 1)
             // A gets a Challenge on its own socket but the Answer comes from another socket (another port).
-            let reply = try await a.request(.bind(BindMessage(vni: vni, generation: 7, remoteKey: b.publicKey)), vni: vni)
+            let reply = try await a.request(
+                .bind(BindMessage(vni: vni, generation: 7, remoteKey: b.publicKey)), vni: vni)
             guard case .challenge(let challenge) = reply else {
                 Issue.record("no challenge: \(String(describing: reply))")
                 return
@@ -106,11 +115,19 @@ import Testing
             #expect(try await Self.deliver([1], vni: vni, from: a, to: b) != nil)
             // Alice's NAT mapping changes: same key, new socket.
             let moved = try await TestClient(node: a.node, relay: relay.address, relayPublicKey: relay.relayPublicKey)
-            defer { Task { await a.close(); await b.close(); await moved.close() } }
+            defer {
+                Task {
+                    await a.close(); await b.close(); await moved.close()
+                }
+            }
             try await moved.bind(vni: vni, peer: b.publicKey, generation: 2)
             let payload = Array("after the move".utf8)
-            #expect(try await Self.deliver(payload, vni: vni, from: moved, to: b) == TestClient.dataDatagram(vni: vni, payload: payload))
-            #expect(try await Self.deliver(payload, vni: vni, from: b, to: moved) == TestClient.dataDatagram(vni: vni, payload: payload))
+            #expect(
+                try await Self.deliver(payload, vni: vni, from: moved, to: b)
+                    == TestClient.dataDatagram(vni: vni, payload: payload))
+            #expect(
+                try await Self.deliver(payload, vni: vni, from: b, to: moved)
+                    == TestClient.dataDatagram(vni: vni, payload: payload))
             _ = a.socket.drain()
             // The old address is no longer bound: its data is dropped and it receives nothing.
             try await a.sendData(vni: vni, payload: [9])
@@ -134,10 +151,16 @@ import Testing
                 node: tailnet.node("four"), relay: relay.address, relayPublicKey: relay.relayPublicKey)
             let b = try await TestClient(
                 node: tailnet.node("six"), relay: v6, relayPublicKey: relay.relayPublicKey, host: "::1")
-            defer { Task { await a.close(); await b.close() } }
+            defer {
+                Task {
+                    await a.close(); await b.close()
+                }
+            }
             let vni = try await Self.establish(a, b)
             let payload = Array("across families".utf8)
-            #expect(try await Self.deliver(payload, vni: vni, from: a, to: b) == TestClient.dataDatagram(vni: vni, payload: payload))
+            #expect(
+                try await Self.deliver(payload, vni: vni, from: a, to: b)
+                    == TestClient.dataDatagram(vni: vni, payload: payload))
             let back = try await Self.deliver(payload, vni: vni, from: b, to: a)
             #expect(back == TestClient.dataDatagram(vni: vni, payload: payload))
             let metrics = try await relay.scrape()

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import NIOPosix
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A blocking HTTP/1.1 GET over a plain POSIX TCP socket to 127.0.0.1 (tests only; 5 s timeouts).
 struct HTTPGet {

@@ -18,14 +18,19 @@ import Testing
                 node: try stranger.node("intruder"), relay: relay.address, relayPublicKey: relay.relayPublicKey)
             let member = try await TestClient(
                 node: try tailnet.node("member"), relay: relay.address, relayPublicKey: relay.relayPublicKey)
-            defer { Task { await intruder.close(); await member.close() } }
+            defer {
+                Task {
+                    await intruder.close(); await member.close()
+                }
+            }
             let peer = PrivateKey.generate().publicKey
 
             // An unknown-CA Allocate with a tiny (1-byte) certificate: the Error must fit in the request.
             for certificateSize in [1, 8, 64] {
                 let request = intruder.controlDatagram(
-                    .allocate(AllocateMessage(
-                        generation: 3, peerKey: peer, certificate: [UInt8](repeating: 7, count: certificateSize))),
+                    .allocate(
+                        AllocateMessage(
+                            generation: 3, peerKey: peer, certificate: [UInt8](repeating: 7, count: certificateSize))),
                     vni: 0)
                 try await intruder.socket.send(request, to: relay.address)
                 if let reply = await intruder.socket.receive(timeout: .seconds(1)) {

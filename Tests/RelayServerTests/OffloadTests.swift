@@ -10,7 +10,8 @@ import Testing
     static func train(vni: UInt32, count: Int, payloadSize: Int) -> (bytes: [UInt8], datagrams: [[UInt8]]) {
         var datagrams: [[UInt8]] = []
         for index in 0..<count {
-            datagrams.append(TestClient.dataDatagram(vni: vni, payload: [UInt8](repeating: UInt8(index), count: payloadSize)))
+            datagrams.append(
+                TestClient.dataDatagram(vni: vni, payload: [UInt8](repeating: UInt8(index), count: payloadSize)))
         }
         return (datagrams.flatMap { $0 }, datagrams)
     }
@@ -26,7 +27,11 @@ import Testing
         try await TestRelay.with(tailnet, settings: settings) { relay in
             let clients = try await relay.clients("alice", "bob")
             let (a, b) = (clients[0], clients[1])
-            defer { Task { await a.close(); await b.close() } }
+            defer {
+                Task {
+                    await a.close(); await b.close()
+                }
+            }
             let vni = try await ForwardingTests.establish(a, b)
             #expect(try await ForwardingTests.deliver([0], vni: vni, from: a, to: b) != nil)
 

@@ -2,7 +2,7 @@ import NIOConcurrencyHelpers
 import NIOPosix
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs the real `relay-server` executable (built next to the test bundle) with captured stderr.

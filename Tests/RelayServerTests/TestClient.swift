@@ -70,7 +70,9 @@ final class TestClient: Sendable {
     /// Allocates and returns the response, failing on anything else.
     func allocateOK(peer: PublicKey) async throws -> AllocateResponseMessage {
         let reply = try await allocate(peer: peer)
-        guard case .allocated(let response) = reply else { throw TestFailure("allocate failed: \(String(describing: reply))") }
+        guard case .allocated(let response) = reply else {
+            throw TestFailure("allocate failed: \(String(describing: reply))")
+        }
         return response
     }
 

@@ -2,7 +2,7 @@ import FoundationEssentials
 import RelayCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A tailnet for tests: a CA, a relay identity written to files in a temporary directory, and node identities.

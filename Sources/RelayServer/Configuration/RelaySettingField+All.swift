@@ -37,7 +37,8 @@ extension RelaySettingField {
             help: "file with the relay's X25519 private key, one base64 line (required)"),
         .string(
             "certificateFile", "certificate-file", "RELAY_CERTIFICATE_FILE", \.certificateFile,
-            reloadable: true, help: "PEM file with the relay's certificate (role relay, for the private key) (required) (reloadable)"),
+            reloadable: true,
+            help: "PEM file with the relay's certificate (role relay, for the private key) (required) (reloadable)"),
         .list(
             "caKeys", "ca-key", "RELAY_CA_KEYS", \.caKeys, reloadable: true,
             help: "trusted tailnet CA public keys, base64, comma-separated or repeated (reloadable)"),
@@ -56,13 +57,16 @@ extension RelaySettingField {
             reloadable: true, help: "global session cap (default 100000) (reloadable)"),
         .int(
             "maxSessionsPerNode", "max-sessions-per-node", "RELAY_MAX_SESSIONS_PER_NODE", \.maxSessionsPerNode,
-            range: 1...16_000_000, reloadable: true, help: "sessions one node key may have allocated at once (default 256) (reloadable)"),
+            range: 1...16_000_000, reloadable: true,
+            help: "sessions one node key may have allocated at once (default 256) (reloadable)"),
         .int(
             "idleTimeoutSeconds", "idle-timeout", "RELAY_IDLE_TIMEOUT", \.idleTimeoutSeconds,
-            range: 1...604_800, reloadable: true, help: "seconds a bound session may stay idle before it is removed (default 1800) (reloadable)"),
+            range: 1...604_800, reloadable: true,
+            help: "seconds a bound session may stay idle before it is removed (default 1800) (reloadable)"),
         .int(
             "bindTimeoutSeconds", "bind-timeout", "RELAY_BIND_TIMEOUT", \.bindTimeoutSeconds, range: 1...3600,
-            reloadable: true, help: "seconds an allocated session has to get both sides bound (default 30) (reloadable)"),
+            reloadable: true, help: "seconds an allocated session has to get both sides bound (default 30) (reloadable)"
+        ),
         .double(
             "allocationsPerSecond", "allocation-rate", "RELAY_ALLOCATION_RATE", \.allocationsPerSecond,
             reloadable: true, help: "Allocate requests per second per source IP (default 20) (reloadable)"),

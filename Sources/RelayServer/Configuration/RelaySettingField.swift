@@ -18,7 +18,8 @@ public struct RelaySettingField: Sendable {
 
     /// Sets this field on `settings` from a text value (a flag argument or environment value). Lists are
     /// comma-separated.
-    public func apply(_ text: String, to settings: inout RelaySettings, source: String) throws(RelayConfigurationError) {
+    public func apply(_ text: String, to settings: inout RelaySettings, source: String) throws(RelayConfigurationError)
+    {
         do {
             try parse(&settings, text)
         } catch .badValue(_, let value, let expected) {

@@ -5,6 +5,8 @@ import NIOCore
 final class LoopEgress {
     var channels: [(any Channel)?] = [nil, nil]
     var pendingFlush: [Bool] = [false, false]
+    /// Set when a socket refused a segmentation-offload write; trains then leave datagram by datagram.
+    var segmentationOffloadFailed: [Bool] = [false, false]
 
     func channel(for transport: Transport) -> (any Channel)? {
         channels[transport.rawValue]

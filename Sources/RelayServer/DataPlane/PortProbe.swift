@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Checks that a UDP port is free before the SO_REUSEPORT sockets bind it. With SO_REUSEPORT a second process of

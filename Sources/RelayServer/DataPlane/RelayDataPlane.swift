@@ -4,7 +4,7 @@ import NIOPosix
 import RelayCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The relay's UDP sockets: for every listen address, one SO_REUSEPORT socket per event loop (the kernel spreads
@@ -57,7 +57,8 @@ public final class RelayDataPlane: Sendable {
         } catch {
             for channel in channels { try? await channel.close() }
             if let socketError = error as? RelaySocketError { throw socketError }
-            throw .bindFailed(address: configuration.listenAddresses.joined(separator: ","), port: port,
+            throw .bindFailed(
+                address: configuration.listenAddresses.joined(separator: ","), port: port,
                 reason: "\(error)")
         }
         metrics.sockets.record(channels.count)
@@ -78,15 +79,18 @@ public final class RelayDataPlane: Sendable {
         let isIPv4 = ListenAddress.family(of: address) == .ipv4
         let transport: Transport = isIPv4 ? .udp4 : .udp6
         // With GRO one slot must hold a whole coalesced train (at most 64 KiB).
-        let slot = configuration.udpGRO ? max(65536, configuration.maxDatagramBytes + 1) : configuration.maxDatagramBytes + 1
+        let slot =
+            configuration.udpGRO ? max(65536, configuration.maxDatagramBytes + 1) : configuration.maxDatagramBytes + 1
         var bootstrap = DatagramBootstrap(group: loop)
             .channelOption(
-                ChannelOptions.Types.SocketOption(level: .socket, name: .init(rawValue: SO_REUSEPORT)), value: 1)
+                ChannelOptions.Types.SocketOption(level: .socket, name: .init(rawValue: SO_REUSEPORT)), value: 1
+            )
             .channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(configuration.socketBufferBytes))
             .channelOption(.socketOption(.so_sndbuf), value: SocketOptionValue(configuration.socketBufferBytes))
             .channelOption(.datagramVectorReadMessageCount, value: configuration.readBatch)
             .channelOption(
-                .recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: configuration.readBatch * slot))
+                .recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: configuration.readBatch * slot)
+            )
             .channelOption(.maxMessagesPerRead, value: 4)
             .channelOption(
                 .writeBufferWaterMark,

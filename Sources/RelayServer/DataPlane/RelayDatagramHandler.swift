@@ -2,6 +2,10 @@ import Logging
 import NIOCore
 import RelayCore
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The per-socket pipeline handler: classifies each datagram, forwards data verbatim (the received buffer is sent
 /// as-is in a new envelope), hands control messages to the ``RelayEngine``, and flushes writes and metrics once
 /// per read burst (so batched writes leave via sendmmsg). With UDP GRO a read may carry a train of datagrams from
@@ -142,7 +146,7 @@ final class RelayDatagramHandler: ChannelInboundHandler {
                 offset += segmentSize
             }
             if let destination {
-                forward(buffer, to: destination, segmentSize: segmentSize, context: context)
+                forwardTrain(buffer, to: destination, segmentSize: segmentSize, context: context)
             }
             return
         }
@@ -171,6 +175,25 @@ final class RelayDatagramHandler: ChannelInboundHandler {
                 offset += segmentSize
             }
             return vni
+        }
+    }
+
+    /// Forwards a whole train: one GSO write, or (after the socket refused GSO once) one write per datagram.
+    private func forwardTrain(
+        _ buffer: ByteBuffer, to destination: EndpointAddress, segmentSize: Int, context: ChannelHandlerContext
+    ) {
+        if !egress.value.segmentationOffloadFailed[destination.transport.rawValue] {
+            forward(buffer, to: destination, segmentSize: segmentSize, context: context)
+            return
+        }
+        var offset = buffer.readerIndex
+        let end = buffer.readerIndex + buffer.readableBytes
+        while offset < end {
+            let length = min(segmentSize, end - offset)
+            if let segment = buffer.getSlice(at: offset, length: length) {
+                forward(segment, to: destination, segmentSize: nil, context: context)
+            }
+            offset += segmentSize
         }
     }
 
@@ -217,10 +240,24 @@ final class RelayDatagramHandler: ChannelInboundHandler {
         context.fireChannelReadComplete()
     }
 
+    /// errno values a refused GSO send reports (Tailscale's list: EIO from drivers without checksum offload,
+    /// EINVAL/EOPNOTSUPP from kernels or devices without UDP_SEGMENT).
+    static let offloadErrnos: Set<Int32> = [EIO, EINVAL, EOPNOTSUPP]
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // Datagram sockets report per-send errors (e.g. ICMP unreachable, EPERM from a firewall) here; they never
         // end the relay. Counted and logged at debug level.
         metrics.socketErrors.increment()
+        if options.segmentationOffload, let io = error as? IOError, Self.offloadErrnos.contains(io.errnoCode),
+            !egress.value.segmentationOffloadFailed[transport.rawValue]
+        {
+            // The device or kernel refused a GSO write (the train is lost); stop using GSO on this socket.
+            egress.value.segmentationOffloadFailed[transport.rawValue] = true
+            logger.warning(
+                "UDP segmentation offload refused; forwarding trains datagram by datagram on this socket",
+                metadata: ["error": "\(error)", "transport": "\(transport.label)"])
+            return
+        }
         logger.debug("socket error", metadata: ["error": "\(error)", "transport": "\(transport.label)"])
     }
 }

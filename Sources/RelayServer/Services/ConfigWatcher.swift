@@ -109,7 +109,8 @@ final class ConfigWatcher: Service, Sendable {
         }
         metrics.configReloads["error"]?.increment()
         if isNew {
-            logger.error("config file not applied; keeping the running configuration", metadata: ["error": "\(message)"])
+            logger.error(
+                "config file not applied; keeping the running configuration", metadata: ["error": "\(message)"])
         }
     }
 }
