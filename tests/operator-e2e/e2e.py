@@ -214,6 +214,7 @@ def start_operator(name):
 
 NODES = []
 OPERATOR_PORTS = {}
+NODE_EXTERNAL_IP = "127.0.3.1"
 
 
 def setup():
@@ -228,7 +229,7 @@ def setup():
     image_map = os.path.join(work, "image-map.json")
     with open(image_map, "w") as f:
         json.dump({"ghcr.io/peerrelay/*": BIN + "/"}, f)
-    run(CLUSTER, "node-up", "--image-map", image_map, timeout=90)
+    run(CLUSTER, "node-up", "--image-map", image_map, "--external-ip", NODE_EXTERNAL_IP, timeout=90)
     data = os.path.join(work, "coordinator")
     run(os.path.join(BIN, "tailnet-coordinator"), "init", "--data-dir", data, "--tailnet-id", "e2e.test",
         "--admin-token-file", os.path.join(work, "admin.token"))
@@ -402,6 +403,27 @@ def test_apiserver_restart_mid_reconcile():
     assert ready("edge", 2), "edge lost readiness across the apiserver restart"
 
 
+def test_node_exposures():
+    """NodePort: the node's ExternalIP with the Service's allocated node port; HostPort: the node's address with
+    spec.port and no Service. (The node shim forwards neither, so these are checked up to publication.)"""
+    apply_peerrelay("np", 1, "  exposure: {type: NodePort, externalTrafficPolicy: Cluster}\n")
+    apply_peerrelay("hp", 1, "  port: 40100\n  exposure: {type: HostPort}\n")
+    obj = wait_until("np Ready", 90, lambda: ready("np", 1))
+    node_port = kget("service", "np-0", "-n", NS)["spec"]["ports"][0]["nodePort"]
+    assert obj["status"]["endpoints"][0]["addresses"] == [f"{NODE_EXTERNAL_IP}:{node_port}"], obj["status"]["endpoints"]
+    assert condition(obj, "EndpointsReady")["reason"] == "Discovered"
+    assert [r["endpoints"] for r in relays("np")] == [[f"{NODE_EXTERNAL_IP}:{node_port}"]]
+    obj = wait_until("hp Ready", 90, lambda: ready("hp", 1))
+    assert obj["status"]["endpoints"][0]["addresses"] == [f"{NODE_EXTERNAL_IP}:40100"], obj["status"]["endpoints"]
+    assert kget("services", "-n", NS, "-l", "app.kubernetes.io/instance=hp")["items"] == []
+    template = kget("statefulset", "hp", "-n", NS)["spec"]["template"]["spec"]
+    assert template["containers"][0]["ports"][0].get("hostPort") == 40100
+    assert template["affinity"]["podAntiAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
+    for name in ["np", "hp"]:
+        kubectl("delete", "pr", name, "-n", NS, "--wait=true", timeout=90)
+    assert relays("np") == [] and relays("hp") == []
+
+
 def test_invalid_spec():
     apply_peerrelay("bad", 2, "  staticEndpoints: [\"203.0.113.7:40000\"]\n")
     obj = wait_until("bad Ready=False InvalidSpec", 30,
@@ -447,6 +469,7 @@ def main():
         step("scale 2->1 unpublishes replica 1, removes its Service and keys", test_scale_down_unpublishes)
         step("leader killed: the other operator takes over within the lease", test_leader_failover)
         step("apiserver restart mid-reconcile: converges without duplicates", test_apiserver_restart_mid_reconcile)
+        step("NodePort and HostPort exposure: node address endpoints, published", test_node_exposures)
         step("invalid spec: Ready=False InvalidSpec with a Warning Event", test_invalid_spec)
         step("delete removes every child and unpublishes", test_delete_removes_everything)
         step("SIGTERM: operators exit 0 and release the lease", test_graceful_shutdown)
