@@ -7,7 +7,7 @@ import ServiceLifecycle
 import Telemetry
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `relay-operator`: reconciles PeerRelay resources into relay pods with stable UDP endpoints and
@@ -50,12 +50,14 @@ struct RelayOperatorCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let level = Logger.Level(parsing: logLevel) else {
-            throw ValidationError("--log-level '\(logLevel)' is not one of trace, debug, info, notice, warning, error, critical")
+            throw ValidationError(
+                "--log-level '\(logLevel)' is not one of trace, debug, info, notice, warning, error, critical")
         }
         guard let format = LogFormat(parsing: logFormat) else {
             throw ValidationError("--log-format '\(logFormat)' must be text or json")
         }
-        guard let colon = adminAddress.lastIndex(of: ":"), let port = Int(adminAddress[adminAddress.index(after: colon)...]),
+        guard let colon = adminAddress.lastIndex(of: ":"),
+            let port = Int(adminAddress[adminAddress.index(after: colon)...]),
             (0...65535).contains(port)
         else {
             throw ValidationError("--admin-address '\(adminAddress)' must be host:port, e.g. 0.0.0.0:8080")

@@ -13,7 +13,9 @@ struct ShutdownWatchdog: ServiceLifecycle.Service {
         let (limit, logger) = (limit, logger)
         Thread.detachNewThread {
             sleep(UInt32(limit))
-            logger.critical("graceful shutdown did not finish within \(limit) s (a reconcile or watch ignored cancellation); exiting")
+            logger.critical(
+                "graceful shutdown did not finish within \(limit) s (a reconcile or watch ignored cancellation); exiting"
+            )
             exit(1)
         }
     }

@@ -30,6 +30,9 @@ import Testing
         let names = Fixtures.names
         for (key, value) in names.selector { #expect(names.labels[key] == value) }
         #expect(names.labels["app.kubernetes.io/managed-by"] == "relay-operator")
-        #expect(names.selectorText == "app.kubernetes.io/component=relay,app.kubernetes.io/instance=edge,app.kubernetes.io/name=peer-relay")
+        #expect(
+            names.selectorText
+                == "app.kubernetes.io/component=relay,app.kubernetes.io/instance=edge,app.kubernetes.io/name=peer-relay"
+        )
     }
 }

@@ -424,6 +424,28 @@ def test_node_exposures():
     assert relays("np") == [] and relays("hp") == []
 
 
+def test_publisher_secret_appears_later():
+    manifest = f"""apiVersion: peerrelay.dev/v1alpha1
+kind: PeerRelay
+metadata: {{name: late, namespace: {NS}}}
+spec:
+  replicas: 1
+  tailnet:
+    coordinatorURL: {COORD}
+    publisherTokenSecretRef: {{name: late-publisher, key: publisher}}
+"""
+    kubectl("apply", "-f", "-", input=manifest)
+    obj = wait_until("late Published=False SecretNotFound", 60,
+                     lambda: (lambda o: o if condition(o, "Published").get("reason") == "SecretNotFound" else None)(peerrelay("late")))
+    assert condition(obj, "Ready")["status"] == "False" and condition(obj, "Ready")["reason"] in ("NotPublished", "EndpointsPending", "ReplicasNotReady"), obj["status"]
+    assert "late-publisher" in condition(obj, "Published")["message"]
+    kubectl("-n", NS, "create", "secret", "generic", "late-publisher",
+            "--from-file=publisher=" + os.path.join(work, "publisher.token"))
+    wait_until("late Ready once the Secret exists", 90, lambda: ready("late", 1))
+    assert len(relays("late")) == 1
+    kubectl("delete", "pr", "late", "-n", NS, "--wait=true", timeout=90)
+
+
 def test_invalid_spec():
     apply_peerrelay("bad", 2, "  staticEndpoints: [\"203.0.113.7:40000\"]\n")
     obj = wait_until("bad Ready=False InvalidSpec", 30,
@@ -470,6 +492,7 @@ def main():
         step("leader killed: the other operator takes over within the lease", test_leader_failover)
         step("apiserver restart mid-reconcile: converges without duplicates", test_apiserver_restart_mid_reconcile)
         step("NodePort and HostPort exposure: node address endpoints, published", test_node_exposures)
+        step("publisher Secret created later: SecretNotFound, then Ready", test_publisher_secret_appears_later)
         step("invalid spec: Ready=False InvalidSpec with a Warning Event", test_invalid_spec)
         step("delete removes every child and unpublishes", test_delete_removes_everything)
         step("SIGTERM: operators exit 0 and release the lease", test_graceful_shutdown)

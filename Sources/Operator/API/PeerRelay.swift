@@ -26,4 +26,3 @@ public struct PeerRelay: KubeObject, Equatable {
         self.status = status
     }
 }
-

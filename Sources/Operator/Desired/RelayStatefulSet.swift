@@ -34,7 +34,9 @@ public enum RelayStatefulSet {
                 fieldEnv("RELAY_LISTEN", "status.podIP"),
                 fieldEnv("RELAY_ADMIN_ADDRESS", "status.podIP"),
             ],
-            "ports": [.object(relayPort), ["name": "admin", "containerPort": .int(RelayNames.adminPort), "protocol": "TCP"]],
+            "ports": [
+                .object(relayPort), ["name": "admin", "containerPort": .int(RelayNames.adminPort), "protocol": "TCP"],
+            ],
             "readinessProbe": probe("/readyz", period: 2, failures: 3),
             "livenessProbe": probe("/healthz", period: 10, failures: 6),
             "securityContext": [

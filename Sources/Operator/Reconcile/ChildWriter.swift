@@ -1,10 +1,11 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import Kube
 import Synchronization
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Server-side applies children, skipping the request when the same body was applied before and the
 /// object has not changed since (its resourceVersion is the one the last apply returned).
@@ -27,7 +28,8 @@ final class ChildWriter: Sendable {
             return last.body == bytes && last.resourceVersion == observedVersion
         }
         if unchanged { return nil }
-        let result = try await Self.apply(T.self, client: client, resource: T.resource, namespace: namespace, name: name, body: bytes)
+        let result = try await Self.apply(
+            T.self, client: client, resource: T.resource, namespace: namespace, name: name, body: bytes)
         if let version = result.metadata.resourceVersion {
             applied.withLock { $0[key] = (bytes, version) }
         }

@@ -1,11 +1,12 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import CurlHTTP
 import Kube
 import Tailnet
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Reaching the tailnet coordinator with the PeerRelay's publisher token.
 struct CoordinatorAccess: Sendable {
@@ -27,7 +28,8 @@ struct CoordinatorAccess: Sendable {
             return .failure(
                 Failure(
                     reason: .secretNotFound,
-                    message: "Secret \(namespace)/\(reference.name) (spec.tailnet.publisherTokenSecretRef) does not exist; create it with the coordinator's relay-publisher token under key '\(spec.publisherTokenKey)'"
+                    message:
+                        "Secret \(namespace)/\(reference.name) (spec.tailnet.publisherTokenSecretRef) does not exist; create it with the coordinator's relay-publisher token under key '\(spec.publisherTokenKey)'"
                 ))
         }
         guard let encoded = secret.data?[spec.publisherTokenKey], let bytes = Data(base64Encoded: encoded),
@@ -36,7 +38,8 @@ struct CoordinatorAccess: Sendable {
             return .failure(
                 Failure(
                     reason: .secretKeyMissing,
-                    message: "Secret \(namespace)/\(reference.name) has no non-empty key '\(spec.publisherTokenKey)'; put the relay-publisher token there"
+                    message:
+                        "Secret \(namespace)/\(reference.name) has no non-empty key '\(spec.publisherTokenKey)'; put the relay-publisher token there"
                 ))
         }
         let client: CoordinatorClient

@@ -54,7 +54,9 @@ public final class OperatorRuntime: ServiceLifecycle.Service, Sendable {
     /// Runs the controller until cancelled or graceful shutdown.
     public func lead() async {
         logger.info("leading: starting the PeerRelay controller", metadata: ["identity": "\(identity)"])
-        let events = EventRecorder(client: client, reportingController: "peerrelay.dev/relay-operator", reportingInstance: identity, logger: logger)
+        let events = EventRecorder(
+            client: client, reportingController: "peerrelay.dev/relay-operator", reportingInstance: identity,
+            logger: logger)
         let controller = Controller<PeerRelay>(
             client: client, name: "peerrelay", namespace: namespace, workers: 2, logger: logger
         ) { key, _ in

@@ -1,11 +1,12 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import Kube
 import RelayCore
 import Tailnet
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 extension RelayReconciler {
     /// How long a registration is trusted before it is re-published (renews certificates well before the
@@ -40,7 +41,9 @@ extension RelayReconciler {
                 guard let bytes = Data(base64Encoded: answer.relay.certificate),
                     let certificate = try? TailnetCertificate(decoding: Array(bytes))
                 else {
-                    outcome.failure = (.coordinatorRejected, "the coordinator answered a certificate that does not decode")
+                    outcome.failure = (
+                        .coordinatorRejected, "the coordinator answered a certificate that does not decode"
+                    )
                     break
                 }
                 item.certificatePEM = certificate.pemEncoded
@@ -93,7 +96,9 @@ extension RelayReconciler {
     func cleanUp(_ relay: PeerRelay) async throws {
         let names = RelayNames(name: relay.name, namespace: relay.metadata.namespace ?? "default")
         let uid = relay.metadata.uid ?? ""
-        switch await CoordinatorAccess.open(spec: relay.spec, namespace: names.namespace, secrets: view.secrets, http: http) {
+        switch await CoordinatorAccess.open(
+            spec: relay.spec, namespace: names.namespace, secrets: view.secrets, http: http)
+        {
         case .success(let access):
             do {
                 try await unpublish(access: access, uid: uid) { _ in true }

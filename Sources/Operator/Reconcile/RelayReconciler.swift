@@ -1,14 +1,15 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import CurlHTTP
 import Kube
 import Logging
 import RelayCore
 import Synchronization
 import Tailnet
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// One reconcile pass of a PeerRelay: children, endpoints, coordinator registrations, status
 /// (docs/peerrelay-api.md). Level-triggered and idempotent; every write is skipped when nothing changed.
@@ -185,9 +186,9 @@ public final class RelayReconciler: Sendable {
             holdBackFirstStart(currentSet: currentSet, spec: spec, uid: uid, credentials: credentials, files: files)
             ? nil
             : await applying(
-            StatefulSet.self, names.statefulSet,
-            RelayStatefulSet.build(owner, spec: spec, defaultImage: settings.relayImage),
-            observed: currentSet?.metadata.resourceVersion)
+                StatefulSet.self, names.statefulSet,
+                RelayStatefulSet.build(owner, spec: spec, defaultImage: settings.relayImage),
+                observed: currentSet?.metadata.resourceVersion)
 
         // 6. Services of replicas scaled away.
         for service in view.services.list(namespace: names.namespace)
@@ -237,7 +238,9 @@ public final class RelayReconciler: Sendable {
         guard currentSet == nil else { return false }
         let nodeDependent = spec.exposureType != .loadBalancer && spec.staticEndpointList.count < spec.effectiveReplicas
         if nodeDependent { return false }
-        let complete = (0..<spec.effectiveReplicas).allSatisfy { credentials[$0]?.certificatePEM != nil && files[$0] != nil }
+        let complete = (0..<spec.effectiveReplicas).allSatisfy {
+            credentials[$0]?.certificatePEM != nil && files[$0] != nil
+        }
         if complete { return false }
         let firstSeen = firstSeen.withLock { state in
             if let at = state[uid] { return at }
