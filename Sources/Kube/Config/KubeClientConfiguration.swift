@@ -1,0 +1,74 @@
+import CurlHTTP
+
+/// How the client authenticates.
+public enum KubeAuth: Sendable, Equatable {
+    case none
+    /// A fixed bearer token.
+    case token(String)
+    /// A bearer token read from a file and re-read (every minute and after a 401) so rotation works.
+    case tokenFile(String)
+    /// A client.authentication.k8s.io exec credential plugin.
+    case exec(ExecCredentialConfig)
+}
+
+/// An exec credential plugin invocation.
+public struct ExecCredentialConfig: Sendable, Equatable {
+    public var apiVersion: String
+    public var command: String
+    public var arguments: [String]
+    public var environment: [String: String]
+    public var installHint: String?
+    public var provideClusterInfo: Bool
+    /// The directory relative commands resolve against (the kubeconfig's directory).
+    public var workingDirectory: String?
+
+    public init(
+        apiVersion: String = "client.authentication.k8s.io/v1", command: String, arguments: [String] = [],
+        environment: [String: String] = [:], installHint: String? = nil, provideClusterInfo: Bool = false,
+        workingDirectory: String? = nil
+    ) {
+        self.apiVersion = apiVersion
+        self.command = command
+        self.arguments = arguments
+        self.environment = environment
+        self.installHint = installHint
+        self.provideClusterInfo = provideClusterInfo
+        self.workingDirectory = workingDirectory
+    }
+}
+
+/// Everything needed to talk to one API server as one user.
+public struct KubeClientConfiguration: Sendable {
+    /// Base URL without a trailing slash, e.g. "https://127.0.0.1:6443".
+    public var server: String
+    public var tls: TLSConfiguration
+    public var auth: KubeAuth
+    /// The default namespace (context namespace, in-cluster namespace file, or "default").
+    public var namespace: String
+    public var userAgent: String
+    public var connectTimeout: Duration
+    public var requestTimeout: Duration
+    /// Retries for 429 and 5xx answers (honouring Retry-After) and for connection failures of reads.
+    public var maxRetries: Int
+    /// Upper bound for one wait between retries.
+    public var maxRetryDelay: Duration
+    /// Where this configuration came from, for messages ("kubeconfig /x, context y" or "in-cluster").
+    public var source: String
+
+    public init(
+        server: String, tls: TLSConfiguration = TLSConfiguration(), auth: KubeAuth = .none, namespace: String = "default",
+        userAgent: String = "peerrelay", connectTimeout: Duration = .seconds(10), requestTimeout: Duration = .seconds(60),
+        maxRetries: Int = 5, maxRetryDelay: Duration = .seconds(10), source: String = "explicit"
+    ) {
+        self.server = server.hasSuffix("/") ? String(server.dropLast()) : server
+        self.tls = tls
+        self.auth = auth
+        self.namespace = namespace
+        self.userAgent = userAgent
+        self.connectTimeout = connectTimeout
+        self.requestTimeout = requestTimeout
+        self.maxRetries = maxRetries
+        self.maxRetryDelay = maxRetryDelay
+        self.source = source
+    }
+}

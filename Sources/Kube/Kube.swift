@@ -1,1 +1,0 @@
-// The Kube module. See docs/ARCHITECTURE.md.

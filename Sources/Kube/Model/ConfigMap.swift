@@ -1,0 +1,48 @@
+/// core/v1 ConfigMap.
+public struct ConfigMap: KubeObject, Hashable {
+    public static let resource = KubeResource.configMaps
+    public var apiVersion: String? = "v1"
+    public var kind: String? = "ConfigMap"
+    public var metadata: ObjectMeta
+    public var data: [String: String]?
+    /// Values are base64 in JSON.
+    public var binaryData: [String: String]?
+    public var immutable: Bool?
+
+    public init(metadata: ObjectMeta = ObjectMeta(), data: [String: String]? = nil) {
+        self.metadata = metadata
+        self.data = data
+    }
+}
+
+/// core/v1 Secret. `data` values are base64; `stringData` is write-only plain text.
+public struct Secret: KubeObject, Hashable {
+    public static let resource = KubeResource.secrets
+    public var apiVersion: String? = "v1"
+    public var kind: String? = "Secret"
+    public var metadata: ObjectMeta
+    public var type: String?
+    public var data: [String: String]?
+    public var stringData: [String: String]?
+    public var immutable: Bool?
+
+    public init(metadata: ObjectMeta = ObjectMeta(), type: String? = nil, stringData: [String: String]? = nil) {
+        self.metadata = metadata
+        self.type = type
+        self.stringData = stringData
+    }
+}
+
+/// core/v1 Namespace.
+public struct Namespace: KubeObject, Hashable {
+    public struct Status: Codable, Sendable, Hashable {
+        public var phase: String?
+    }
+    public static let resource = KubeResource.namespaces
+    public var apiVersion: String? = "v1"
+    public var kind: String? = "Namespace"
+    public var metadata: ObjectMeta
+    public var status: Status?
+
+    public init(name: String) { metadata = ObjectMeta(name: name) }
+}

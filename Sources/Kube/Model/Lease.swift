@@ -1,0 +1,22 @@
+/// coordination.k8s.io/v1 Lease.
+public struct Lease: KubeObject, Hashable {
+    public struct Spec: Codable, Sendable, Hashable {
+        public var holderIdentity: String?
+        public var leaseDurationSeconds: Int?
+        public var acquireTime: KubeTime?
+        public var renewTime: KubeTime?
+        public var leaseTransitions: Int?
+        public init() {}
+    }
+
+    public static let resource = KubeResource.leases
+    public var apiVersion: String? = "coordination.k8s.io/v1"
+    public var kind: String? = "Lease"
+    public var metadata: ObjectMeta
+    public var spec: Spec?
+
+    public init(metadata: ObjectMeta = ObjectMeta(), spec: Spec? = nil) {
+        self.metadata = metadata
+        self.spec = spec
+    }
+}

@@ -1,0 +1,46 @@
+/// A resource quantity ("100m", "64Mi", "2"). Kept as text; accepts JSON numbers too.
+public struct Quantity: Codable, Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
+    public var text: String
+    public init(_ text: String) { self.text = text }
+    public init(stringLiteral value: String) { text = value }
+    public var description: String { text }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let value = try? container.decode(String.self) {
+            text = value
+        } else if let value = try? container.decode(Int64.self) {
+            text = String(value)
+        } else {
+            text = String(try container.decode(Double.self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(text)
+    }
+}
+
+/// A label selector (matchLabels and matchExpressions).
+public struct LabelSelector: Codable, Sendable, Hashable {
+    public struct Requirement: Codable, Sendable, Hashable {
+        public var key: String
+        /// In, NotIn, Exists, DoesNotExist.
+        public var `operator`: String
+        public var values: [String]?
+        public init(key: String, operator: String, values: [String]? = nil) {
+            self.key = key
+            self.operator = `operator`
+            self.values = values
+        }
+    }
+
+    public var matchLabels: [String: String]?
+    public var matchExpressions: [Requirement]?
+
+    public init(matchLabels: [String: String]? = nil, matchExpressions: [Requirement]? = nil) {
+        self.matchLabels = matchLabels
+        self.matchExpressions = matchExpressions
+    }
+}

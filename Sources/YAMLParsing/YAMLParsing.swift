@@ -1,1 +1,0 @@
-// The YAMLParsing module. See docs/ARCHITECTURE.md.
