@@ -446,6 +446,26 @@ spec:
     kubectl("delete", "pr", "late", "-n", NS, "--wait=true", timeout=90)
 
 
+def test_coordinator_outage():
+    """Coordinator down while edge2 scales 2->3: Published=False CoordinatorUnreachable, the running relays keep
+    their config; coordinator back (same data, same port): the new replica is published and Ready."""
+    before = pods("edge2")
+    stop("coordinator")
+    kubectl("scale", "pr", "edge2", "-n", NS, "--replicas=3")
+    obj = wait_until("Published=False CoordinatorUnreachable", 60,
+                     lambda: (lambda o: o if condition(o, "Published").get("reason") == "CoordinatorUnreachable" else None)(peerrelay("edge2")))
+    assert condition(obj, "Ready")["status"] == "False", obj["status"]
+    config = kget("configmap", "edge2-config", "-n", NS)["data"]
+    assert all(json.loads(config[f"edge2-{i}.json"]).get("caKeys") for i in range(2)), config
+    start("coordinator", [os.path.join(BIN, "tailnet-coordinator"), "serve", "--data-dir", os.path.join(work, "coordinator"),
+                          "--port", str(COORD_PORT)], "coordinator-2.log")
+    wait_until("edge2 Ready with 3 replicas after the coordinator is back", 120, lambda: ready("edge2", 3))
+    assert [r["replica"] for r in relays("edge2")] == [0, 1, 2]
+    after = pods("edge2")
+    for name in before:
+        assert after[name]["metadata"]["uid"] == before[name]["metadata"]["uid"], f"{name} was replaced"
+
+
 def test_invalid_spec():
     apply_peerrelay("bad", 2, "  staticEndpoints: [\"203.0.113.7:40000\"]\n")
     obj = wait_until("bad Ready=False InvalidSpec", 30,
@@ -493,6 +513,7 @@ def main():
         step("apiserver restart mid-reconcile: converges without duplicates", test_apiserver_restart_mid_reconcile)
         step("NodePort and HostPort exposure: node address endpoints, published", test_node_exposures)
         step("publisher Secret created later: SecretNotFound, then Ready", test_publisher_secret_appears_later)
+        step("coordinator outage: CoordinatorUnreachable, then recovers", test_coordinator_outage)
         step("invalid spec: Ready=False InvalidSpec with a Warning Event", test_invalid_spec)
         step("delete removes every child and unpublishes", test_delete_removes_everything)
         step("SIGTERM: operators exit 0 and release the lease", test_graceful_shutdown)
