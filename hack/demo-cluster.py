@@ -221,7 +221,7 @@ class Demo:
             status = self.kubectl("get", "peerrelay", "minimal", "-n", NS, "-o", "jsonpath={.status}", check=False)
             raise StepFailed(f"{error}\nstatus: {status.stdout}", log)
         for e in obj["status"]["endpoints"]:
-            say(f"replica {e.get('replica', '?')}: {', '.join(e.get('addresses', []))} published")
+            say(f"replica {e.get('index')} (pod {e.get('pod')}): {', '.join(e.get('addresses', []))} published")
 
     def nodes_and_probe(self):
         from cryptography.hazmat.primitives import serialization
