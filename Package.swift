@@ -191,7 +191,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "OperatorTests", dependencies: ["Operator", "RelayCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "OperatorTests", dependencies: ["Operator", "RelayCore", "Kube", "CurlHTTP"], swiftSettings: swiftSettings),
 
         // MARK: Admin CLI
         .executableTarget(

@@ -16,7 +16,12 @@ final class ChunkChannel: Sendable {
     private let state = Mutex(State())
     private let space: DispatchSemaphore
 
-    init(capacity: Int) { space = DispatchSemaphore(value: max(1, capacity)) }
+    init(capacity: Int) {
+        // Start at 0 and signal up to the capacity: libdispatch traps when a semaphore is released while its value
+        // is below the value it was created with, which happens when a reader abandons a stream with chunks unread.
+        space = DispatchSemaphore(value: 0)
+        for _ in 0..<max(1, capacity) { space.signal() }
+    }
 
     var isCancelled: Bool { state.withLock { $0.cancelled } }
 

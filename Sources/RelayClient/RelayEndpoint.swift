@@ -15,7 +15,7 @@ public struct RelayEndpoint: Sendable, CustomStringConvertible {
     public init(endpoint text: String, publicKey: PublicKey) throws(RelayClientError) {
         guard let parsed = EndpointAddress(text) else {
             throw .invalidInput(
-                "relay endpoint \"\(text)\" is not a numeric address with a port, e.g. 127.0.0.1:41641 or [::1]:41641")
+                "relay endpoint \"\(text)\" is not a numeric address with a port, e.g. 127.0.0.1:40000 or [::1]:40000")
         }
         self.init(address: parsed.socketAddress, publicKey: publicKey)
     }

@@ -9,7 +9,8 @@ public enum KeyFileError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .missing(let path):
-            "key file \(path) does not exist; create it (e.g. `relayctl key generate --out \(path)`) or fix the path"
+            "key file \(path) does not exist; fix the path, or create a key (`relayctl cert issue --out PREFIX` "
+                + "writes a new key to PREFIX.key with its certificate; `relayctl ca init` makes a CA key)"
         case .unreadable(let path, let errno):
             "cannot read key file \(path): \(KeyFile.describe(errno: errno)); check its permissions and owner"
         case .unwritable(let path, let errno):

@@ -30,8 +30,9 @@ extension SessionTable {
     public func snapshot(now: Timestamp) -> [SessionSnapshot] {
         sessions.values.sorted { $0.vni < $1.vni }.map { session in
             let sides = [session.sides.0, session.sides.1].map { side in
-                SessionSnapshot.Side(
-                    key: side.key, shortKey: side.key.shortDescription, name: side.subjectName, id: side.subjectID,
+                let subject = subjects[side.subject]
+                return SessionSnapshot.Side(
+                    key: side.key, shortKey: side.key.shortDescription, name: subject.name, id: subject.id,
                     allocated: side.isAllocated, boundAddress: side.bound?.description, packets: side.packets,
                     bytes: side.bytes)
             }

@@ -98,12 +98,12 @@ extension SessionTable {
         let pair = KeyPair(sender, request.peerKey)
         var created = false
         var vni: UInt32
-        if let existing = vniByPair[pair], let session = sessions[existing],
+        if let existing = sessions.vni(for: pair), let session = sessions[existing],
             session.expiry(now: now, limits: configuration.limits) == nil
         {
             vni = existing
         } else {
-            if let stale = vniByPair[pair] {
+            if let stale = sessions.vni(for: pair) {
                 // Expired but not yet swept: remove it now and count it like the sweep would.
                 let wasOpen = sessions[stale]?.isOpen ?? false
                 removeSession(vni: stale)
@@ -129,13 +129,13 @@ extension SessionTable {
             allocatedPerNode[sender] = count + 1
         }
         session[side: side].sharedKey = key
-        session[side: side].subjectName = certificate.subjectName
-        session[side: side].subjectID = certificate.subjectID
+        let subject = subjects.retain(name: certificate.subjectName, id: certificate.subjectID)
+        subjects.release(session[side: side].subject)
+        session[side: side].subject = subject
         if let index {
             sessions.values[index] = session
         } else {
-            sessions[vni] = session
-            vniByPair[pair] = vni
+            sessions.insert(session)
             counters.sessionsCreated &+= 1
         }
         counters.allocations &+= 1

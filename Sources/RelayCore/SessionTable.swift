@@ -9,8 +9,9 @@ public struct SessionTable: Sendable {
     var allocateLimiter: SourceRateLimiter
     var bindLimiter: SourceRateLimiter
 
-    var sessions: [UInt32: RelaySession] = [:]
-    var vniByPair: [KeyPair: UInt32] = [:]
+    var sessions = SessionStore()
+    /// Certificate subjects of session sides (shared between a node's sessions).
+    var subjects = SubjectNames()
     /// Sessions each key has allocated (for the per-node cap).
     var allocatedPerNode: [PublicKey: Int] = [:]
     var nextVNI: UInt32 = 1
@@ -96,9 +97,9 @@ public struct SessionTable: Sendable {
     @discardableResult
     public mutating func expire(now: Timestamp) -> [(vni: UInt32, reason: ExpiryReason)] {
         var removed: [(vni: UInt32, reason: ExpiryReason)] = []
-        for (vni, session) in sessions {
+        for session in sessions.values {
             if let reason = session.expiry(now: now, limits: configuration.limits) {
-                removed.append((vni, reason))
+                removed.append((session.vni, reason))
             }
         }
         for (vni, reason) in removed {
@@ -116,8 +117,8 @@ public struct SessionTable: Sendable {
 
     mutating func removeSession(vni: UInt32) {
         guard let session = sessions.removeValue(forKey: vni) else { return }
-        vniByPair[KeyPair(session.sides.0.key, session.sides.1.key)] = nil
         for side in [session.sides.0, session.sides.1] where side.isAllocated {
+            subjects.release(side.subject)
             let remaining = (allocatedPerNode[side.key] ?? 1) - 1
             allocatedPerNode[side.key] = remaining > 0 ? remaining : nil
         }

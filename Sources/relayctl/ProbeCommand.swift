@@ -15,7 +15,7 @@ struct ProbeCommand: AsyncParsableCommand {
             one ping was answered; otherwise prints the reason (the relay's sealed Error, a timeout, ...) and exits 1.
             """)
 
-    @Option(help: "The relay's UDP endpoint, e.g. 127.0.0.1:41641.")
+    @Option(help: "The relay's UDP endpoint, e.g. 127.0.0.1:40000.")
     var relay: String
 
     @OptionGroup var relayKeyOptions: RelayKeyOptions

@@ -60,6 +60,8 @@ import Testing
             let node = admin.with(token: a.nodeToken)
             let first = try #require(try await node.netmap())
             #expect(try await node.netmap(since: first.version, timeout: 1) == nil)
+            let ahead = try #require(try await node.netmap(since: first.version + 1000, timeout: 30))
+            #expect(ahead.version == first.version)
             async let next = node.netmap(since: first.version, timeout: 30)
             try await Task.sleep(for: .milliseconds(300))
             let b = try await admin.register(RegisterRequest(preAuthKey: key.key, publicKey: Self.newKey(), name: "b"))

@@ -60,6 +60,34 @@ import Testing
         queue.shutDown()
     }
 
+    @Test func shutdownReleasesEveryWorkerAfterADelayedKeyIsPromoted() async throws {
+        // Two idle workers; the one that promotes the delayed key must wake the other, or that worker is never
+        // registered again and shutDown cannot release it (a controller would then never stop).
+        let queue = WorkQueue<String>()
+        let finished = FinishedCount()
+        queue.add("late", after: .milliseconds(100))
+        let workers = (0..<2).map { _ in
+            Task {
+                let key = await queue.next()
+                finished.increment()
+                return key
+            }
+        }
+        for _ in 0..<100 where finished.value < 1 {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(finished.value == 1, "one worker gets the promoted key")
+        queue.shutDown()
+        for _ in 0..<100 where finished.value < 2 {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(finished.value == 2, "shutDown releases the other worker")
+        if finished.value == 2 {
+            let keys = [await workers[0].value, await workers[1].value]
+            #expect(keys.compactMap { $0 } == ["late"])
+        }
+    }
+
     @Test func addingNowOverridesAPendingDelay() async {
         let queue = WorkQueue<String>()
         queue.add("k", after: .seconds(30))
@@ -178,4 +206,11 @@ import Testing
         #expect(conditions[type: "Ready"]?.lastTransitionTime == t2)
         #expect(conditions.count == 1)
     }
+}
+
+/// Counts workers that returned from `next()` (shared with unstructured tasks).
+private final class FinishedCount: Sendable {
+    private let count = Mutex(0)
+    var value: Int { count.withLock { $0 } }
+    func increment() { count.withLock { $0 += 1 } }
 }

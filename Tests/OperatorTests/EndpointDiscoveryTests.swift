@@ -3,12 +3,15 @@ import Testing
 @testable import Operator
 
 @Suite struct EndpointDiscoveryTests {
-    let resolver = TableResolver(table: ["nlb.example.com": ["198.51.100.2", "198.51.100.1"], "r.example": ["2001:db8::7"]])
+    let resolver = TableResolver(table: [
+        "nlb.example.com": ["198.51.100.2", "198.51.100.1"], "r.example": ["2001:db8::7"],
+    ])
 
     func discover(
         _ spec: PeerRelaySpec, _ observed: [Int: ObservedReplica], previous: [Int: [String]] = [:]
     ) -> [EndpointDiscovery.Replica] {
-        EndpointDiscovery.discover(spec: spec, names: Fixtures.names, observed: observed, previous: previous, resolver: resolver)
+        EndpointDiscovery.discover(
+            spec: spec, names: Fixtures.names, observed: observed, previous: previous, resolver: resolver)
     }
 
     @Test func loadBalancerIPsThenHostname() {
@@ -28,7 +31,8 @@ import Testing
         let result = discover(
             Fixtures.spec(replicas: 3, exposure: .nodePort),
             [
-                0: ObservedReplica(nodePort: 31000, nodeName: "a", nodeExternalIPs: ["203.0.113.9"], nodeInternalIPs: ["10.0.0.1"]),
+                0: ObservedReplica(
+                    nodePort: 31000, nodeName: "a", nodeExternalIPs: ["203.0.113.9"], nodeInternalIPs: ["10.0.0.1"]),
                 1: ObservedReplica(nodePort: 31001, nodeName: "b", nodeInternalIPs: ["10.0.0.2"]),
                 2: ObservedReplica(nodePort: 31002),
             ])
@@ -39,7 +43,8 @@ import Testing
 
     @Test func hostPortUsesSpecPort() {
         let result = discover(
-            Fixtures.spec(replicas: 1, exposure: .hostPort), [0: ObservedReplica(nodeName: "a", nodeInternalIPs: ["10.0.0.1", "fd00::1"])])
+            Fixtures.spec(replicas: 1, exposure: .hostPort),
+            [0: ObservedReplica(nodeName: "a", nodeInternalIPs: ["10.0.0.1", "fd00::1"])])
         #expect(result[0].addresses == ["10.0.0.1:40000", "[fd00::1]:40000"])
     }
 

@@ -11,7 +11,8 @@ enum Fixtures {
     ) -> PeerRelaySpec {
         PeerRelaySpec(
             replicas: replicas, port: 40000, exposure: .init(type: exposure), staticEndpoints: staticEndpoints,
-            tailnet: .init(coordinatorURL: "http://127.0.0.1:8480", publisherTokenSecretRef: .init(name: "tailnet-publisher")))
+            tailnet: .init(
+                coordinatorURL: "http://127.0.0.1:8480", publisherTokenSecretRef: .init(name: "tailnet-publisher")))
     }
 }
 

@@ -29,7 +29,8 @@ import Testing
 
     static func everySpec() -> [PeerRelaySpec] {
         var specs = [Fixtures.spec(), Fixtures.spec(exposure: .nodePort), Fixtures.spec(exposure: .hostPort)]
-        var full = Fixtures.spec(replicas: 3, staticEndpoints: ["203.0.113.7:40000", "[2001:db8::1]:40000", "r.example:1"])
+        var full = Fixtures.spec(
+            replicas: 3, staticEndpoints: ["203.0.113.7:40000", "[2001:db8::1]:40000", "r.example:1"])
         full.port = 443
         full.exposure = .init(
             type: .loadBalancer, annotations: ["a.example/b": "c"], externalTrafficPolicy: "Cluster",
@@ -37,11 +38,15 @@ import Testing
         full.limits = .init(maxSessions: 100, maxSessionsPerNode: 10, idleTimeout: "90s")
         full.pod = .init(
             image: "registry.example/relay:2", resources: ["requests": ["cpu": "100m", "memory": "64Mi"]],
-            nodeSelector: ["role": "edge"], tolerations: [["key": "edge", "operator": "Exists", "effect": "NoSchedule"]],
+            nodeSelector: ["role": "edge"],
+            tolerations: [["key": "edge", "operator": "Exists", "effect": "NoSchedule"]],
             affinity: [
                 "podAffinity": [
                     "preferredDuringSchedulingIgnoredDuringExecution": [
-                        ["weight": 10, "podAffinityTerm": ["topologyKey": "zone", "labelSelector": ["matchLabels": ["a": "b"]]]]
+                        [
+                            "weight": 10,
+                            "podAffinityTerm": ["topologyKey": "zone", "labelSelector": ["matchLabels": ["a": "b"]]],
+                        ]
                     ]
                 ]
             ], priorityClassName: "relays")
@@ -57,7 +62,9 @@ import Testing
         for spec in Self.everySpec() {
             objects.append(RelayStatefulSet.build(Fixtures.owner, spec: spec, defaultImage: Fixtures.image))
             for index in 0..<spec.effectiveReplicas {
-                if let service = RelayService.build(Fixtures.owner, spec: spec, index: index) { objects.append(service) }
+                if let service = RelayService.build(Fixtures.owner, spec: spec, index: index) {
+                    objects.append(service)
+                }
             }
             let files = Dictionary(
                 uniqueKeysWithValues: (0..<spec.effectiveReplicas).map {
@@ -77,7 +84,6 @@ import Testing
         for status in StatusComputationTests.sampleStatuses() {
             bodies.append(try StatusBody.make(names: Fixtures.names, status: status))
         }
-        bodies.append(FinalizerBody.make(names: Fixtures.names, finalizers: [PeerRelay.finalizer]))
         let result = try validate(bodies, partial: true)
         #expect(result.status == 0, "\(result.output)")
     }

@@ -5,13 +5,18 @@ import Testing
 @Suite struct SpecValidationTests {
     @Test func validSpecPasses() {
         #expect(SpecValidation.validate(Fixtures.spec()) == nil)
-        #expect(SpecValidation.validate(Fixtures.spec(staticEndpoints: ["203.0.113.7:40000", "[2001:db8::1]:40000"])) == nil)
-        #expect(SpecValidation.validate(Fixtures.spec(replicas: 1, staticEndpoints: ["relay.example.com:4000", "x.example:1"])) == nil)
+        #expect(
+            SpecValidation.validate(Fixtures.spec(staticEndpoints: ["203.0.113.7:40000", "[2001:db8::1]:40000"])) == nil
+        )
+        #expect(
+            SpecValidation.validate(
+                Fixtures.spec(replicas: 1, staticEndpoints: ["relay.example.com:4000", "x.example:1"])) == nil)
     }
 
     @Test func tooFewStaticEndpoints() throws {
         let error = try #require(SpecValidation.validate(Fixtures.spec(staticEndpoints: ["203.0.113.7:40000"])))
-        #expect(error.message == "spec.staticEndpoints has 1 entry but spec.replicas is 2: give one endpoint per replica")
+        #expect(
+            error.message == "spec.staticEndpoints has 1 entry but spec.replicas is 2: give one endpoint per replica")
     }
 
     @Test func duplicateStaticEndpoints() throws {
@@ -21,7 +26,8 @@ import Testing
     }
 
     @Test func bracketedHostMustBeIPv6() throws {
-        let error = try #require(SpecValidation.validate(Fixtures.spec(replicas: 1, staticEndpoints: ["[12:zz]:40000"])))
+        let error = try #require(
+            SpecValidation.validate(Fixtures.spec(replicas: 1, staticEndpoints: ["[12:zz]:40000"])))
         #expect(error.message.contains("spec.staticEndpoints[0]"))
         #expect(error.message.contains("not a valid IPv6 address"))
     }

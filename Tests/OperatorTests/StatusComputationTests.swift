@@ -48,7 +48,8 @@ import Testing
         #expect(status.endpoints?.map(\.pod) == ["edge-0", "edge-1"])
         #expect(status.endpoints?.allSatisfy { $0.published == true } == true)
         #expect(status.observedGeneration == 3)
-        #expect(status.conditions?.allSatisfy { $0.observedGeneration == 3 && $0.lastTransitionTime == Self.t0 } == true)
+        #expect(
+            status.conditions?.allSatisfy { $0.observedGeneration == 3 && $0.lastTransitionTime == Self.t0 } == true)
     }
 
     @Test func recomputingKeepsTransitionTimesSoNothingIsWritten() {
@@ -78,7 +79,8 @@ import Testing
 
     @Test func publishFailureNamesTheReason() {
         var input = Self.input()
-        input.publish = PublishOutcome(published: [], failure: (.secretNotFound, "Secret net/tailnet-publisher not found"))
+        input.publish = PublishOutcome(
+            published: [], failure: (.secretNotFound, "Secret net/tailnet-publisher not found"))
         let status = StatusComputation.compute(input)
         #expect(status.condition("Published")?.status == "False")
         #expect(status.condition("Published")?.reason == "SecretNotFound")
@@ -94,7 +96,11 @@ import Testing
         #expect(status.condition("Ready")?.reason == "InvalidSpec")
         #expect(status.condition("EndpointsReady")?.reason == "InvalidSpec")
         #expect(status.condition("Ready")?.message.hasPrefix("spec.limits.maxSessionsPerNode") == true)
-        #expect(status.condition("Published") == ready.condition("Published").map { var c = $0; c.observedGeneration = 3; return c })
+        #expect(
+            status.condition("Published")
+                == ready.condition("Published").map {
+                    var c = $0; c.observedGeneration = 3; return c
+                })
         #expect(status.endpoints == ready.endpoints)
     }
 

@@ -185,7 +185,8 @@ import Testing
         #expect(removed.count == 1 && removed[0].vni == vni && removed[0].reason == .bindTimeout)
         #expect(h.table.sessionCount == 0)
         #expect(h.table.allocatedPerNode.isEmpty)
-        #expect(h.table.vniByPair.isEmpty)
+        #expect(h.table.sessions.pairIndexCount == 0)
+        #expect(h.table.subjects.count == 0)
         #expect(h.table.counters.sessionsExpiredUnbound == 1)
         // A new allocation for the pair gets a new VNI.
         #expect(try h.allocate(a, peer: b) == vni + 1)

@@ -39,6 +39,10 @@ def free_port():
         return s.getsockname()[1]
 
 
+class KubectlError(AssertionError):
+    """kubectl failed; wait_until retries on it (e.g. NotFound before a controller created the object)."""
+
+
 def wait_until(what, timeout, fn, interval=0.5):
     deadline = time.monotonic() + timeout
     last = None
@@ -47,7 +51,7 @@ def wait_until(what, timeout, fn, interval=0.5):
             last = fn()
             if last:
                 return last
-        except (subprocess.CalledProcessError, OSError, ValueError, KeyError) as e:
+        except (KubectlError, subprocess.CalledProcessError, OSError, ValueError, KeyError, IndexError, TypeError) as e:
             last = e
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {what} (last: {last!r})")
@@ -125,7 +129,7 @@ class LocalClusterTest(unittest.TestCase):
         r = subprocess.run(["kubectl", *args], env=self.env, input=stdin, capture_output=True, text=True,
                            timeout=timeout)
         if check and r.returncode != 0:
-            raise AssertionError(f"kubectl {' '.join(args)} failed ({r.returncode}): {r.stderr.strip()}")
+            raise KubectlError(f"kubectl {' '.join(args)} failed ({r.returncode}): {r.stderr.strip()}")
         return r.stdout
 
     def get(self, *args):

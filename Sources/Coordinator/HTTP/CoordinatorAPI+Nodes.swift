@@ -61,14 +61,17 @@ extension CoordinatorAPI {
         }
         if let error = CoordinatorError.invalidFields(fields) { throw error }
         let known = since!
-        if hub.version <= known {
+        // A client claiming a version newer than ours (e.g. after a restore from backup) gets the current netmap
+        // at once instead of waiting for a version that may never come.
+        let current = hub.version
+        if known == current {
             let moved = await hub.waitForVersion(after: known, timeout: .seconds(timeout!))
             if !moved {
                 metrics.netmapNotModified.increment()
                 return Response(status: .notModified, headers: [.init("X-Netmap-Version")!: "\(hub.version)"])
             }
         }
-        let snapshot = try await cache.snapshot(minimumVersion: max(known + 1, hub.version))
+        let snapshot = try await cache.snapshot(minimumVersion: hub.version)
         guard let bytes = try snapshot.render(for: nodeID) else {
             throw CoordinatorError.unauthorized("this node was removed; register it again with a pre-auth key")
         }

@@ -121,11 +121,13 @@ public final class WorkQueue<Key: Hashable & Sendable>: Sendable {
         while true {
             if Task.isCancelled { return nil }
             let now = clock.now
+            // Promoting a delayed key wakes other waiting workers: resume them after the lock, or they wait forever.
+            var woken: [CheckedContinuation<Void, Never>] = []
             let step: Step = state.withLock { state in
                 if state.shutDown { return .stop }
                 for (key, due) in state.delayed where due <= now {
                     state.delayed[key] = nil
-                    _ = Self.enqueue(key, &state)
+                    woken += Self.enqueue(key, &state)
                 }
                 if state.readyHead < state.ready.count {
                     let key = state.ready[state.readyHead]
@@ -140,6 +142,7 @@ public final class WorkQueue<Key: Hashable & Sendable>: Sendable {
                 }
                 return .wait(state.delayed.values.min())
             }
+            for waiter in woken { waiter.resume() }
             switch step {
             case .key(let key): return key
             case .stop: return nil

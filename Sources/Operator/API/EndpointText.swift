@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A `host:port` endpoint as written in `spec.staticEndpoints` and `status.endpoints[].addresses`.
@@ -48,7 +48,9 @@ public struct EndpointText: Sendable, Hashable {
                 !label.isEmpty && label.count <= 63 && label.first != "-" && label.last != "-"
                     && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
             }
-        guard validName else { return .failure(.init(text, "has '\(hostPart)', which is not an IP address or DNS name")) }
+        guard validName else {
+            return .failure(.init(text, "has '\(hostPart)', which is not an IP address or DNS name"))
+        }
         return .success(EndpointText(host: .dnsName(hostPart.lowercased()), port: port))
     }
 

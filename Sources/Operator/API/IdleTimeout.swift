@@ -15,7 +15,8 @@ public enum IdleTimeout {
             return .success(number)
         }
         guard let text = value.stringValue else {
-            return .failure(InvalidSpec("spec.limits.idleTimeout must be a number of seconds or a duration such as 30m"))
+            return .failure(
+                InvalidSpec("spec.limits.idleTimeout must be a number of seconds or a duration such as 30m"))
         }
         guard let milliseconds = parseMilliseconds(text) else {
             return .failure(

@@ -9,7 +9,8 @@ public enum SpecValidation {
             if endpoints.count < replicas {
                 let entries = endpoints.count == 1 ? "1 entry" : "\(endpoints.count) entries"
                 problems.append(
-                    "spec.staticEndpoints has \(entries) but spec.replicas is \(replicas): give one endpoint per replica")
+                    "spec.staticEndpoints has \(entries) but spec.replicas is \(replicas): give one endpoint per replica"
+                )
             }
             var seen: [String: Int] = [:]
             for (index, text) in endpoints.enumerated() {

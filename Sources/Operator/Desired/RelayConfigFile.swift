@@ -39,7 +39,9 @@ public struct RelayConfigFile: Sendable, Equatable {
             "idleTimeoutSeconds": .int(idleTimeoutSeconds),
             "logFormat": "json",
         ]
-        if !advertisedEndpoints.isEmpty { members["advertisedEndpoints"] = .array(advertisedEndpoints.map { .string($0) }) }
+        if !advertisedEndpoints.isEmpty {
+            members["advertisedEndpoints"] = .array(advertisedEndpoints.map { .string($0) })
+        }
         if let maxSessions { members["maxSessions"] = .int(maxSessions) }
         if let maxSessionsPerNode { members["maxSessionsPerNode"] = .int(maxSessionsPerNode) }
         return JSONTree.object(members).text + "\n"

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The Secret (keys and certificates) and ConfigMap (config files) shared by the replicas of one PeerRelay,

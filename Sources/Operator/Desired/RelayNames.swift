@@ -33,8 +33,18 @@ public struct RelayNames: Sendable, Equatable {
     public var secret: String { "\(name)-relay" }
     /// The ConfigMap holding every replica's relay-server config file (key `<pod>.json`).
     public var configMap: String { "\(name)-config" }
-    /// Name of the relay in the coordinator (`name` + `replica` identify an entry).
-    public var coordinatorName: String { "\(namespace).\(name)" }
+    /// Name of the relay in the coordinator (a DNS label; `name` + `replica` identify an entry there):
+    /// `<namespace>-<name>`, or when that is longer than 63 bytes its first 54 bytes and a hash.
+    public var coordinatorName: String {
+        let full = "\(namespace)-\(name)"
+        if full.utf8.count <= 63 { return full }
+        var hash: UInt32 = 2_166_136_261
+        for byte in full.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        var prefix = String(full.prefix(54))
+        while prefix.hasSuffix("-") { prefix.removeLast() }
+        let hex = String(hash, radix: 16)
+        return prefix + "-" + String(repeating: "0", count: 8 - hex.count) + hex
+    }
 
     /// Labels every child carries.
     public var labels: [String: String] {

@@ -34,8 +34,10 @@ public enum RelayStatefulSet {
                 fieldEnv("RELAY_LISTEN", "status.podIP"),
                 fieldEnv("RELAY_ADMIN_ADDRESS", "status.podIP"),
             ],
-            "ports": [.object(relayPort), ["name": "admin", "containerPort": .int(RelayNames.adminPort), "protocol": "TCP"]],
-            "readinessProbe": probe("/readyz", period: 5, failures: 3),
+            "ports": [
+                .object(relayPort), ["name": "admin", "containerPort": .int(RelayNames.adminPort), "protocol": "TCP"],
+            ],
+            "readinessProbe": probe("/readyz", period: 2, failures: 3),
             "livenessProbe": probe("/healthz", period: 10, failures: 6),
             "securityContext": [
                 "runAsNonRoot": true, "runAsUser": .int(runAsUser), "runAsGroup": .int(runAsUser),

@@ -45,7 +45,8 @@ public enum EndpointDiscovery {
                 let ips = seen.ingressIPs.map { EndpointText.format(address: $0, port: spec.effectivePort) }
                 if !ips.isEmpty { return Replica(index: index, addresses: sortedUnique(ips), pending: nil) }
                 if let host = seen.ingressHostnames.first {
-                    return resolved(host, port: spec.effectivePort, index: index, previous: previous[index], resolver: resolver)
+                    return resolved(
+                        host, port: spec.effectivePort, index: index, previous: previous[index], resolver: resolver)
                 }
                 return Replica(index: index, addresses: [], pending: .loadBalancer(service: names.service(index)))
             case .nodePort, .hostPort:
@@ -69,10 +70,12 @@ public enum EndpointDiscovery {
                 guard !addresses.isEmpty else {
                     return Replica(
                         index: index, addresses: [],
-                        pending: .nodeAddress("node \(node) of pod \(names.pod(index)) has no ExternalIP or InternalIP"))
+                        pending: .nodeAddress("node \(node) of pod \(names.pod(index)) has no ExternalIP or InternalIP")
+                    )
                 }
                 return Replica(
-                    index: index, addresses: sortedUnique(addresses.map { EndpointText.format(address: $0, port: port) }),
+                    index: index,
+                    addresses: sortedUnique(addresses.map { EndpointText.format(address: $0, port: port) }),
                     pending: nil)
             }
         }

@@ -15,7 +15,8 @@ public struct PublishOutcome: Sendable, Equatable {
     /// Whether every registration of replicas beyond `spec.replicas` is gone.
     public var leftoversRemoved: Bool
 
-    public init(published: Set<Int>, failure: (reason: Failure, message: String)? = nil, leftoversRemoved: Bool = true) {
+    public init(published: Set<Int>, failure: (reason: Failure, message: String)? = nil, leftoversRemoved: Bool = true)
+    {
         self.published = published
         self.failure = failure
         self.leftoversRemoved = leftoversRemoved

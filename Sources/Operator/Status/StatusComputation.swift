@@ -19,7 +19,9 @@ public enum StatusComputation {
             var status = input.previous ?? PeerRelayStatus()
             let publishedVerdict =
                 input.previous?.condition(published).map {
-                    Verdict(status: $0.status == "True" ? true : $0.status == "False" ? false : nil, reason: $0.reason, message: $0.message)
+                    Verdict(
+                        status: $0.status == "True" ? true : $0.status == "False" ? false : nil, reason: $0.reason,
+                        message: $0.message)
                 } ?? Verdict(status: nil, reason: "InvalidSpec", message: "not published: \(invalid.message)")
             status.observedGeneration = input.generation
             status.conditions = conditions(
@@ -44,7 +46,8 @@ public enum StatusComputation {
         if let failure = input.applyFailure {
             readyVerdict = Verdict(status: false, reason: "ApplyFailed", message: failure)
         } else if replicas == 0 {
-            readyVerdict = Verdict(status: true, reason: "ScaledToZero", message: "scaled to zero; no relay is published")
+            readyVerdict = Verdict(
+                status: true, reason: "ScaledToZero", message: "scaled to zero; no relay is published")
         } else if endpointsVerdict.status != true {
             let missing = input.discovery.filter(\.addresses.isEmpty).count
             readyVerdict = Verdict(
@@ -71,7 +74,9 @@ public enum StatusComputation {
     }
 
     static func endpointsCondition(_ input: StatusInput, replicas: Int) -> Verdict {
-        if replicas == 0 { return Verdict(status: true, reason: "ScaledToZero", message: "scaled to zero; no endpoints") }
+        if replicas == 0 {
+            return Verdict(status: true, reason: "ScaledToZero", message: "scaled to zero; no endpoints")
+        }
         let pending = input.discovery.filter { $0.addresses.isEmpty }
         guard let first = pending.first else {
             let statics = input.spec.staticEndpointList.count >= replicas
@@ -105,7 +110,8 @@ public enum StatusComputation {
         if replicas == 0 {
             return input.publish.leftoversRemoved
                 ? Verdict(status: true, reason: "ScaledToZero", message: "scaled to zero; every registration removed")
-                : Verdict(status: false, reason: "CoordinatorUnreachable", message: "earlier registrations not removed yet")
+                : Verdict(
+                    status: false, reason: "CoordinatorUnreachable", message: "earlier registrations not removed yet")
         }
         let withoutEndpoint = endpoints.filter { ($0.addresses ?? []).isEmpty }.count
         if withoutEndpoint > 0 {

@@ -66,12 +66,20 @@ public final class RelayEngine: Sendable {
     }
 
     /// Handles a control datagram and records what happened.
+    ///
+    /// The public-key work (opening the box, an Allocate's key agreement and certificate check) runs outside the
+    /// table lock, so a flood of Allocates with random keys cannot stall forwarding on other sockets.
     func handleControl(
         datagram: UnsafeRawBufferPointer, header: GeneveHeader, sender: PublicKey, source: EndpointAddress,
         now: Timestamp
     ) -> ControlOutcome {
-        let result = table.withLockedValue {
-            $0.handleControl(datagram, header: header, sender: sender, from: source, now: now)
+        let result: ControlResult
+        switch table.withLockedValue({ $0.admitControl(header: header, sender: sender, from: source, now: now) }) {
+        case .dropped(let reason):
+            result = ControlResult(reply: nil, event: .dropped(reason))
+        case .admitted(let admission):
+            let opened = admission.open(datagram, now: now)
+            result = table.withLockedValue { $0.applyControl(opened, now: now) }
         }
         record(result, vni: header.vni, source: source)
         if let reply = result.reply {
