@@ -58,13 +58,6 @@ final class ChunkChannel: Sendable {
         }
     }
 
-    deinit {
-        // libdispatch traps when a semaphore is freed below its initial value: return the permits
-        // still held by unread chunks.
-        let unread = state.withLock { $0.buffer.count - $0.head }
-        for _ in 0..<unread { space.signal() }
-    }
-
     /// Producer side: the transfer ended, cleanly (`nil`) or with an error.
     func finish(_ failure: HTTPClientError?) {
         let waiter: CheckedContinuation<[UInt8]?, any Error>? = state.withLock { state in
