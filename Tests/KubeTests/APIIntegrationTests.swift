@@ -2,6 +2,7 @@ import Foundation
 import Kube
 import Testing
 
+extension KubeIntegration {
 @Suite(.enabled(if: Cluster.available, "needs PEERRELAY_KUBECONFIG (hack/cluster up)"), .serialized)
 struct APIIntegrationTests {
     @Test func serverSideApplyConflictsAndForce() async throws {
@@ -216,4 +217,5 @@ struct APIIntegrationTests {
             #expect(initial.contains("present"))
         }
     }
+}
 }

@@ -2,6 +2,7 @@ import Foundation
 import Kube
 import Testing
 
+extension KubeIntegration {
 @Suite(.enabled(if: Cluster.available, "needs PEERRELAY_KUBECONFIG (hack/cluster up)"), .serialized)
 struct ClientIntegrationTests {
     @Test func configMapCRUD() async throws {
@@ -118,4 +119,5 @@ struct ClientIntegrationTests {
             guard case .unauthorized = error else { Issue.record("expected unauthorized, got \(error)"); return }
         }
     }
+}
 }

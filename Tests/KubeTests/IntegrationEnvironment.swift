@@ -1,5 +1,9 @@
 import Foundation
 import Kube
+import Testing
+
+/// Every suite that talks to the cluster, run one test at a time: one of them restarts kube-apiserver.
+@Suite(.serialized) enum KubeIntegration {}
 
 /// The real cluster for integration tests: `PEERRELAY_KUBECONFIG` (from `eval "$(hack/cluster env)"`).
 enum Cluster {

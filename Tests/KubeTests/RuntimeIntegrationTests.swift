@@ -3,6 +3,7 @@ import Kube
 import Synchronization
 import Testing
 
+extension KubeIntegration {
 @Suite(.enabled(if: Cluster.available, "needs PEERRELAY_KUBECONFIG (hack/cluster up)"), .serialized)
 struct RuntimeIntegrationTests {
     /// Makes older resourceVersions unservable: writes, compacts etcd up to the current revision, then
@@ -223,4 +224,5 @@ struct RuntimeIntegrationTests {
             #expect(controller.reconcileCount >= 3)
         }
     }
+}
 }
