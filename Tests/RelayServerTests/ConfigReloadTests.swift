@@ -2,6 +2,7 @@ import RelayCore
 import Testing
 
 @testable import RelayServer
+import PeerRelayTestSupport
 
 @Suite struct ConfigReloadTests {
     static func configJSON(tailnet: TestTailnet, advertise: [String], extra: String = "") -> String {

@@ -5,6 +5,7 @@ import RelayCore
 import RelayServer
 import Telemetry
 import Testing
+import PeerRelayTestSupport
 
 #if canImport(Glibc)
     import Glibc

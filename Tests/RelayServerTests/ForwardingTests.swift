@@ -4,6 +4,7 @@ import RelayCore
 import Testing
 
 @testable import RelayServer
+import PeerRelayTestSupport
 
 @Suite struct ForwardingTests {
     /// Allocates (both sides) and binds (both sides); returns the VNI.

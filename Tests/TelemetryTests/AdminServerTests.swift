@@ -7,6 +7,7 @@ import ServiceLifecycle
 import Testing
 
 @testable import Telemetry
+import PeerRelayTestSupport
 
 @Suite struct AdminServerTests {
     struct Info: Codable, Sendable { var name: String; var count: Int }

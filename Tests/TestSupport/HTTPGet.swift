@@ -5,17 +5,23 @@ import NIOPosix
 #endif
 
 /// A blocking HTTP/1.1 GET over a plain POSIX TCP socket to 127.0.0.1 (tests only; 5 s timeouts).
-struct HTTPGet {
-    struct Response {
-        var status: Int
-        var headers: [String: String]
-        var body: String
+public struct HTTPGet {
+    public struct Response: Sendable {
+        public var status: Int
+        public var headers: [String: String]
+        public var body: String
+
+        public init(status: Int, headers: [String: String], body: String) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+        }
     }
 
-    enum Failure: Error, CustomStringConvertible {
+    public enum Failure: Error, CustomStringConvertible {
         case socket(String)
         case malformed(String)
-        var description: String {
+        public var description: String {
             switch self {
             case .socket(let message): "socket: \(message)"
             case .malformed(let text): "malformed response: \(text.prefix(200))"
@@ -24,11 +30,11 @@ struct HTTPGet {
     }
 
     /// Runs the blocking request on NIO's thread pool so it never blocks the cooperative pool the server needs.
-    static func get(port: Int, path: String) async throws -> Response {
+    public static func get(port: Int, path: String) async throws -> Response {
         try await NIOThreadPool.singleton.runIfActive { try blockingGet(port: port, path: path) }
     }
 
-    static func blockingGet(port: Int, path: String) throws -> Response {
+    public static func blockingGet(port: Int, path: String) throws -> Response {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure.socket("socket() errno \(errno)") }
         defer { close(fd) }
