@@ -5,7 +5,7 @@ sample PeerRelay from manifests/examples/, a relayctl probe through each publish
 Everything it starts is stopped on exit (also on Ctrl-C or a failed step).
 
 Usage: hack/demo-cluster.py BIN_DIR [--keep] [--replicas N]   (normally run by hack/demo, which builds BIN_DIR)
-The same recipe, with many more checks, is tests/operator-e2e/e2e.py."""
+The same recipe, with many more checks, is e2e/operator-e2e/e2e.py."""
 
 import argparse
 import base64
