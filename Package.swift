@@ -120,8 +120,6 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        .executableTarget(name: "kube-bench", dependencies: ["Kube"], swiftSettings: swiftSettings),
-
         // MARK: Tailnet control plane
         .target(
             name: "Tailnet",
@@ -152,14 +150,6 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        .executableTarget(
-            name: "coordinator-bench",
-            dependencies: [
-                "Tailnet", "RelayCore", "CurlHTTP",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: swiftSettings
-        ),
         .testTarget(
             name: "CoordinatorTests",
             dependencies: [
@@ -205,6 +195,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Benchmarks (Benchmarks/, run by Benchmarks/bench-*)
+        .executableTarget(
+            name: "kube-bench", dependencies: ["Kube"], path: "Benchmarks/Sources/kube-bench",
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "coordinator-bench",
+            dependencies: [
+                "Tailnet", "RelayCore", "CurlHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/Sources/coordinator-bench",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "relay-bench",
             dependencies: [
@@ -212,8 +215,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
+            path: "Benchmarks/Sources/relay-bench",
             swiftSettings: swiftSettings
         ),
+
+        .executableTarget(
+            name: "relaycore-bench", dependencies: ["RelayCore"], path: "Benchmarks/Sources/relaycore-bench",
+            swiftSettings: swiftSettings),
+
+        // MARK: Fuzzing (hack/fuzz builds this with libFuzzer; a plain build makes an input replayer)
+        .executableTarget(
+            name: "relaycore-fuzz", dependencies: ["RelayCore"], path: "Fuzz/RelayCoreFuzz",
+            swiftSettings: swiftSettings),
 
         // MARK: Tests
         .target(

@@ -1,4 +1,4 @@
-// LD_PRELOAD shim for hack/bench-relaycore: counts heap allocations so the benchmark can prove the data path
+// LD_PRELOAD shim for Benchmarks/bench-relaycore: counts heap allocations so the benchmark can prove the data path
 // allocates nothing. Read the count with dlsym(RTLD_DEFAULT, "peerrelay_malloc_count").
 #define _GNU_SOURCE
 #include <dlfcn.h>

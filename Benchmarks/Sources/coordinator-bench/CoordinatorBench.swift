@@ -13,7 +13,7 @@ import Tailnet
     import Glibc
 #endif
 
-/// Load generator for `hack/bench-coordinator`: registrations per second, then netmap fan-out to many long-polling
+/// Load generator for `Benchmarks/bench-coordinator`: registrations per second, then netmap fan-out to many long-polling
 /// nodes after one change. Talks to a running coordinator through the real `Tailnet` client.
 @main
 struct CoordinatorBench: AsyncParsableCommand {

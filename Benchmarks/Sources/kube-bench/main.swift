@@ -1,4 +1,4 @@
-// kube-bench: measurements behind hack/bench-kube (see docs/benchmarks.md).
+// kube-bench: measurements behind Benchmarks/bench-kube (see docs/benchmarks.md).
 //   kube-bench seed <kubeconfig> <namespace> <count>       create <count> ConfigMaps (16 in flight)
 //   kube-bench measure <kubeconfig> <namespace> <runs>     print JSON: cache memory, list latency, watch rates
 import Foundation

@@ -1,4 +1,4 @@
-// Reference UDP forwarder for hack/bench-relay: the "best C can do on one core" baseline.
+// Reference UDP forwarder for Benchmarks/bench-relay: the "best C can do on one core" baseline.
 //
 // One UDP socket. Datagrams from PEER1 go to PEER2 and the other way round, verbatim, chosen by
 // source address (no session lookup, no parsing). Reads with recvmmsg(MSG_WAITFORONE) and writes with

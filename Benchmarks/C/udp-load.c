@@ -1,4 +1,4 @@
-// Load generator and sink for hack/bench-relay.
+// Load generator and sink for Benchmarks/bench-relay.
 //
 //   udp-load gen SRC DST SIZE SECONDS VNI [BATCH]
 //     Binds SRC (the address a relay session side was bound from), sends SIZE-byte datagrams to DST as
