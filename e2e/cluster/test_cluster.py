@@ -14,47 +14,18 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
 import urllib.request
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-CLUSTER = os.path.join(ROOT, "hack", "cluster")
-DEBUG_BIN = os.path.join(ROOT, ".build", "debug")
-
-
-def process_running(pid):
-    """True when pid exists and is not a zombie (an exited child nobody reaped yet is not running)."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "hack", "lib"))
+from peerrelay import CLUSTER, DEBUG_BIN, free_port, process_running, wait_until  # noqa: E402
 
 
 class KubectlError(AssertionError):
     """kubectl failed; wait_until retries on it (e.g. NotFound before a controller created the object)."""
-
-
-def wait_until(what, timeout, fn, interval=0.5):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        try:
-            last = fn()
-            if last:
-                return last
-        except (KubectlError, subprocess.CalledProcessError, OSError, ValueError, KeyError, IndexError, TypeError) as e:
-            last = e
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what} (last: {last!r})")
 
 
 # echo HOST PORT NAME: answers each UDP datagram and each TCP line with "NAME:<data>" (TCP also serves as

@@ -1,34 +1,34 @@
 """relay-operator end to end (see run). Steps run in order and share one cluster, coordinator and pair of
-operator processes; a failed step is counted and the run goes on where that makes sense."""
+operator processes; a failed step is counted and the run goes on where that makes sense. The recipe itself
+(cluster, coordinator, manifests, operator, PeerRelay objects, probes) is hack/lib/peerrelay.py's Stack, which
+hack/demo runs too."""
 
-import base64
 import json
 import os
 import shutil
 import signal
-import socket
-import subprocess
 import sys
-import tempfile
 import time
 import traceback
 import urllib.request
 
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from cryptography.hazmat.primitives import serialization
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "hack", "lib"))
+from peerrelay import CLUSTER, Stack, condition, wait_until  # noqa: E402
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-BIN = os.path.join(ROOT, ".build", "debug")
-CLUSTER = os.path.join(ROOT, "hack", "cluster")
 NS = "e2e"
 LEASE_NS = "peer-relay-system"
 LEASE = "peer-relay-operator"
 LEASE_SECONDS = 6
+NODE_EXTERNAL_IP = "127.0.3.1"
 
+stack = Stack("operator-e2e", NS, "e2e.test")
+BIN, work, env, processes = stack.bin, stack.work, stack.env, stack.processes
+COORD, COORD_PORT, NODES = stack.coord_url, stack.coord_port, stack.nodes
+run, kubectl, kget, start, stop = stack.run, stack.kubectl, stack.kget, stack.start, stack.stop
+coord, relays, peerrelay, apply_peerrelay = stack.coord, stack.relays, stack.peerrelay, stack.apply_peerrelay
+OPERATOR_PORTS = {}
+OPERATOR_KUBECONFIG = []
 passed, failed = [], []
-work = tempfile.mkdtemp(prefix="operator-e2e-")
-env = dict(os.environ, PEERRELAY_CLUSTER_DIR=os.path.join(work, "cluster"))
-processes = {}
 
 
 def log(message):
@@ -47,154 +47,13 @@ def step(name, fn):
         traceback.print_exc(limit=3)
 
 
-def run(*args, check=True, timeout=60, input=None):
-    result = subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout, input=input)
-    if check and result.returncode != 0:
-        raise AssertionError(f"{' '.join(args)} exited {result.returncode}: {result.stderr.strip() or result.stdout.strip()}")
-    return result
-
-
-def kubectl(*args, **kw):
-    return run("kubectl", *args, **kw)
-
-
-def kget(*args):
-    return json.loads(kubectl("get", *args, "-o", "json").stdout)
-
-
-def wait_until(what, timeout, fn, interval=0.5):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        try:
-            last = fn()
-            if last:
-                return last
-        except (AssertionError, subprocess.SubprocessError, OSError, ValueError, KeyError) as error:
-            last = error
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what} (last: {last!r})")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start(name, args, log_name):
-    out = open(os.path.join(work, log_name), "w")
-    proc = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    processes[name] = proc
-    return proc
-
-
-def stop(name, sig=signal.SIGTERM, timeout=15):
-    proc = processes.pop(name, None)
-    if proc is None or proc.poll() is not None:
-        return proc.returncode if proc else None
-    proc.send_signal(sig)
-    try:
-        return proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-        return None
-
-
-# --- coordinator -------------------------------------------------------------------------------
-
-COORD_PORT = free_port()
-COORD = f"http://127.0.0.1:{COORD_PORT}"
-
-
-def coord(method, path, body=None, token_file="admin.token"):
-    token = open(os.path.join(work, token_file)).read().strip()
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(COORD + path, data=data, method=method)
-    request.add_header("Authorization", f"Bearer {token}")
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read() or b"null")
-
-
-def relays(name):
-    return sorted(
-        (r for r in coord("GET", "/v1/relays")["relays"] if r["name"] == f"{NS}-{name}"), key=lambda r: r["replica"])
-
-
-def pem(certificate_b64):
-    lines = [certificate_b64[i:i + 64] for i in range(0, len(certificate_b64), 64)]
-    return "-----BEGIN PEERRELAY CERTIFICATE-----\n" + "\n".join(lines) + "\n-----END PEERRELAY CERTIFICATE-----\n"
-
-
-def register_node(name, key):
-    private = X25519PrivateKey.generate()
-    raw = private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption())
-    public = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    request = urllib.request.Request(
-        COORD + "/v1/register", method="POST",
-        data=json.dumps({"preAuthKey": key, "publicKey": base64.b64encode(public).decode(), "name": name}).encode())
-    request.add_header("Content-Type", "application/json")
-    with urllib.request.urlopen(request, timeout=10) as response:
-        answer = json.loads(response.read())
-    prefix = os.path.join(work, name)
-    with open(prefix + ".key", "w") as f:
-        f.write(base64.b64encode(raw).decode() + "\n")
-    with open(prefix + ".crt", "w") as f:
-        f.write(pem(answer["certificate"]))
-    os.chmod(prefix + ".key", 0o600)
-    return prefix
-
-
 def probe(endpoint, relay_certificate_b64):
-    cert = os.path.join(work, "relay.pem")
-    with open(cert, "w") as f:
-        f.write(pem(relay_certificate_b64))
-    result = run(
-        os.path.join(BIN, "relayctl"), "probe", "--relay", endpoint, "--relay-cert", cert,
-        "--identity", NODES[0], "--identity", NODES[1], "--count", "3", "--json", check=False, timeout=60)
-    if result.returncode != 0:
-        raise AssertionError(f"relayctl probe {endpoint} failed: {result.stdout.strip()} {result.stderr.strip()}")
-    return result.stdout
-
-
-# --- cluster helpers ---------------------------------------------------------------------------
-
-def peerrelay(name):
-    return kget("peerrelay", name, "-n", NS)
-
-
-def condition(obj, kind):
-    for c in obj.get("status", {}).get("conditions", []):
-        if c["type"] == kind:
-            return c
-    return {}
+    """relayctl probe between node-a and node-b through endpoint; the JSON report (fails when no ping returns)."""
+    return stack.probe(endpoint, relay_certificate_b64)
 
 
 def ready(name, replicas):
-    obj = peerrelay(name)
-    status = obj.get("status", {})
-    return (
-        condition(obj, "Ready").get("status") == "True"
-        and status.get("observedGeneration") == obj["metadata"]["generation"]
-        and status.get("readyReplicas") == replicas
-        and len(status.get("endpoints", [])) == replicas
-        and obj)
-
-
-def apply_peerrelay(name, replicas, extra=""):
-    manifest = f"""apiVersion: peerrelay.dev/v1alpha1
-kind: PeerRelay
-metadata: {{name: {name}, namespace: {NS}}}
-spec:
-  replicas: {replicas}
-  tailnet:
-    coordinatorURL: {COORD}
-    publisherTokenSecretRef: {{name: tailnet-publisher}}
-{extra}"""
-    kubectl("apply", "-f", "-", input=manifest)
+    return stack.ready(name, replicas)
 
 
 def lease_holder():
@@ -203,81 +62,26 @@ def lease_holder():
 
 
 def start_operator(name):
-    port = free_port()
-    return start(
-        name,
-        [os.path.join(BIN, "relay-operator"), "--kubeconfig", OPERATOR_KUBECONFIG[0], f"--admin-address=127.0.0.1:{port}",
-         "--log-format", "json", "--leader-elect", "--leader-election-namespace", LEASE_NS,
-         "--leader-election-lease", LEASE, "--lease-duration-seconds", str(LEASE_SECONDS)],
-        f"{name}.log"), port
-
-
-NODES = []
-OPERATOR_PORTS = {}
-NODE_EXTERNAL_IP = "127.0.3.1"
+    port = stack.start_operator(
+        name, OPERATOR_KUBECONFIG[0], "--log-format", "json", "--leader-elect", "--leader-election-namespace",
+        LEASE_NS, "--leader-election-lease", LEASE, "--lease-duration-seconds", str(LEASE_SECONDS))
+    return processes[name], port
 
 
 def setup():
-    for tool in ["relay-operator", "relay-server", "tailnet-coordinator", "relayctl"]:
-        if not os.access(os.path.join(BIN, tool), os.X_OK):
-            raise AssertionError(f"{BIN}/{tool} is missing: run `swift build` first")
-    run(CLUSTER, "up", timeout=180)
-    for line in run(CLUSTER, "env").stdout.split():
-        if "=" in line and line != "export":
-            key, value = line.split("=", 1)
-            env[key] = value
-    image_map = os.path.join(work, "image-map.json")
-    with open(image_map, "w") as f:
-        json.dump({"ghcr.io/peerrelay/*": BIN + "/"}, f)
-    run(CLUSTER, "node-up", "--image-map", image_map, "--external-ip", NODE_EXTERNAL_IP, timeout=90)
-    data = os.path.join(work, "coordinator")
-    run(os.path.join(BIN, "tailnet-coordinator"), "init", "--data-dir", data, "--tailnet-id", "e2e.test",
-        "--admin-token-file", os.path.join(work, "admin.token"))
-    run(os.path.join(BIN, "tailnet-coordinator"), "token", "--data-dir", data, "--kind", "relay-publisher",
-        "--output", os.path.join(work, "publisher.token"))
-    start("coordinator", [os.path.join(BIN, "tailnet-coordinator"), "serve", "--data-dir", data, "--port", str(COORD_PORT)],
-          "coordinator.log")
-    wait_until("the coordinator", 20, lambda: urllib.request.urlopen(COORD + "/healthz", timeout=2).status == 200)
-    key = coord("POST", "/v1/keys", {"reusable": True, "expiresInSeconds": 3600, "description": "e2e"})["key"]
-    NODES.extend([register_node("node-a", key), register_node("node-b", key)])
+    stack.require_tools("relay-operator", "relay-server", "tailnet-coordinator", "relayctl")
+    stack.cluster_up(timeout=180)
+    stack.node_up(NODE_EXTERNAL_IP)
+    stack.coordinator_up()
+    key = stack.pre_auth_key("e2e")
+    stack.register_node("node-a", key)
+    stack.register_node("node-b", key)
 
 
 def test_manifests():
-    out = kubectl("apply", "-f", os.path.join(ROOT, "manifests", "00-namespace.yaml"),
-                  "-f", os.path.join(ROOT, "manifests", "01-crd.yaml"), "-f", os.path.join(ROOT, "manifests", "02-rbac.yaml")).stdout
-    assert "customresourcedefinition.apiextensions.k8s.io/peerrelays.peerrelay.dev" in out, out
-    wait_until("the CRD to be established", 30, lambda: kubectl("get", "crd", "peerrelays.peerrelay.dev", "-o",
-               "jsonpath={.status.conditions[?(@.type=='Established')].status}").stdout == "True")
-    operator_kubeconfig()
-    kubectl("create", "namespace", NS)
-    kubectl("-n", NS, "create", "secret", "generic", "tailnet-publisher",
-            "--from-file=token=" + os.path.join(work, "publisher.token"))
-
-
-def operator_kubeconfig():
-    """A kubeconfig with the token of the chart's ServiceAccount peer-relay-system/peer-relay, so the operators
-    run with exactly the RBAC of manifests/02-rbac.yaml."""
-    def token_secret():
-        account = kget("serviceaccount", "peer-relay", "-n", LEASE_NS)
-        return account.get("secrets", [{}])[0].get("name")
-    name = wait_until("the operator ServiceAccount token", 30, token_secret)
-    token = base64.b64decode(kget("secret", name, "-n", LEASE_NS)["data"]["token"]).decode()
-    server = kubectl("config", "view", "--raw", "--minify", "-o", "jsonpath={.clusters[0].cluster.server}").stdout
-    ca = kubectl("config", "view", "--raw", "--minify", "-o",
-                 "jsonpath={.clusters[0].cluster.certificate-authority-data}").stdout
-    path = os.path.join(work, "operator.kubeconfig")
-    with open(path, "w") as f:
-        json.dump({
-            "apiVersion": "v1", "kind": "Config", "current-context": "operator",
-            "clusters": [{"name": "e2e", "cluster": {"server": server, "certificate-authority-data": ca}}],
-            "users": [{"name": "operator", "user": {"token": token}}],
-            "contexts": [{"name": "operator", "context": {"cluster": "e2e", "user": "operator"}}],
-        }, f)
-    os.chmod(path, 0o600)
-    OPERATOR_KUBECONFIG.append(path)
-
-
-OPERATOR_KUBECONFIG = []
+    stack.install_manifests()
+    OPERATOR_KUBECONFIG.append(stack.service_account_kubeconfig())
+    stack.publisher_secret()
 
 
 def test_operators_start():
@@ -311,8 +115,8 @@ def test_published():
 
 def test_probe_each_published_endpoint():
     for relay in relays("edge"):
-        out = probe(relay["endpoints"][0], relay["certificate"])
-        log(f"probe {relay['endpoints'][0]}: {out.strip()[:200]}")
+        report = probe(relay["endpoints"][0], relay["certificate"])
+        log(f"probe {relay['endpoints'][0]}: {json.dumps(report)[:200]}")
 
 
 def test_kubectl_get_pr():
@@ -518,9 +322,7 @@ def main():
         step("delete removes every child and unpublishes", test_delete_removes_everything)
         step("SIGTERM: operators exit 0 and release the lease", test_graceful_shutdown)
     finally:
-        for name in list(processes):
-            stop(name, timeout=10)
-        run(CLUSTER, "down", check=False, timeout=120)
+        stack.down(timeout=10)
         if failed:
             log(f"logs kept in {work}")
         else:
