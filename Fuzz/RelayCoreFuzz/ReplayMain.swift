@@ -11,17 +11,19 @@
         static func main() {
             let paths = CommandLine.arguments.dropFirst()
             if paths.isEmpty {
-                fputs("usage: relaycore-fuzz FILE...   (replays inputs; hack/fuzz builds the libFuzzer binary)\n", stderr)
-                exit(2)
+                fail("usage: relaycore-fuzz FILE...   (replays inputs; hack/fuzz builds the libFuzzer binary)")
             }
             for path in paths {
-                guard let bytes = readFile(path) else {
-                    fputs("relaycore-fuzz: cannot read \(path)\n", stderr)
-                    exit(2)
-                }
+                guard let bytes = readFile(path) else { fail("relaycore-fuzz: cannot read \(path)") }
                 _ = bytes.withUnsafeBufferPointer { fuzzOneInput($0.baseAddress, $0.count) }
                 print("relaycore-fuzz: \(path): \(bytes.count) bytes, no crash")
             }
+        }
+
+        static func fail(_ message: String) -> Never {
+            var text = message + "\n"
+            text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+            exit(2)
         }
 
         static func readFile(_ path: String) -> [UInt8]? {
