@@ -153,7 +153,7 @@ let package = Package(
         .testTarget(
             name: "CoordinatorTests",
             dependencies: [
-                "Coordinator", "Tailnet", "RelayCore", "CurlHTTP",
+                "Coordinator", "Tailnet", "RelayCore", "CurlHTTP", "PeerRelayTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -259,7 +259,7 @@ let package = Package(
         .testTarget(
             name: "RelayClientTests",
             dependencies: [
-                "RelayClient", "RelayCore",
+                "RelayClient", "RelayCore", "PeerRelayTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -268,6 +268,7 @@ let package = Package(
         .testTarget(
             name: "CurlHTTPTests", dependencies: ["CurlHTTP"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "YAMLParsingTests", dependencies: ["YAMLParsing"], swiftSettings: swiftSettings),
-        .testTarget(name: "KubeTests", dependencies: ["Kube", "CurlHTTP"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KubeTests", dependencies: ["Kube", "CurlHTTP", "PeerRelayTestSupport"], swiftSettings: swiftSettings),
     ]
 )
