@@ -120,6 +120,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Node agent
+        .target(name: "Agent", dependencies: ["RelayCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "RelayCore"], swiftSettings: swiftSettings),
+
         // MARK: Tailnet control plane
         .target(
             name: "Tailnet",
