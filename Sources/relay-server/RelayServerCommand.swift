@@ -40,6 +40,7 @@ struct RelayServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-datagram-bytes"), help: help("max-datagram-bytes")) var maxDatagramBytes: String?
     @Flag(name: .customLong("udp-gro"), inversion: .prefixedNo, help: help("udp-gro")) var udpGRO: Bool?
     @Flag(name: .customLong("udp-gso"), inversion: .prefixedNo, help: help("udp-gso")) var udpGSO: Bool?
+    @Flag(name: .customLong("batched-io"), inversion: .prefixedNo, help: help("batched-io")) var batchedIO: Bool?
     @Option(name: .customLong("admin-address"), help: help("admin-address")) var adminAddress: String?
     @Option(name: .customLong("admin-port"), help: help("admin-port")) var adminPort: String?
     @Option(name: .customLong("private-key-file"), help: help("private-key-file")) var privateKeyFile: String?
@@ -78,6 +79,7 @@ struct RelayServerCommand: AsyncParsableCommand {
             ("allocation-burst", allocationBurst), ("bind-rate", bindRate), ("bind-burst", bindBurst),
             ("log-format", logFormat), ("log-level", logLevel), ("reload-interval-ms", reloadIntervalMs),
             ("udp-gro", udpGRO.map { "\($0)" }), ("udp-gso", udpGSO.map { "\($0)" }),
+            ("batched-io", batchedIO.map { "\($0)" }),
         ]
         let lists: [(String, [String])] = [
             ("listen", listen), ("ca-key", caKey), ("ca-key-file", caKeyFile), ("revoked-serial", revokedSerial),

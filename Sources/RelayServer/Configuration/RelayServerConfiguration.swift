@@ -12,6 +12,8 @@ public struct RelayServerConfiguration: Sendable {
     public var maxDatagramBytes: Int
     public var udpGRO: Bool
     public var udpGSO: Bool
+    /// Linux: the relay's own batched socket threads (recvmmsg/sendmmsg); false: NIO channels.
+    public var batchedIO: Bool
     public var adminAddress: String
     public var adminPort: Int
     public var privateKey: PrivateKey
@@ -47,6 +49,11 @@ public struct RelayServerConfiguration: Sendable {
         maxDatagramBytes = settings.maxDatagramBytes ?? 2048
         udpGRO = settings.udpGRO ?? false
         udpGSO = settings.udpGSO ?? false
+        #if os(Linux)
+            batchedIO = settings.batchedIO ?? true
+        #else
+            batchedIO = false
+        #endif
         adminAddress = settings.adminAddress ?? "0.0.0.0"
         adminPort = settings.adminPort ?? Self.defaultAdminPort
         guard let format = LogFormat(parsing: settings.logFormat ?? "text") else {

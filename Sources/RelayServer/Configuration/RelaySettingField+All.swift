@@ -26,6 +26,10 @@ extension RelaySettingField {
         .bool(
             "udpGSO", "udp-gso", "RELAY_UDP_GSO", \.udpGSO,
             help: "with --udp-gro, forward a train of one session as one segmentation-offload write (default false)"),
+        .bool(
+            "batchedIO", "batched-io", "RELAY_BATCHED_IO", \.batchedIO,
+            help: "Linux: one thread per socket reading and writing batches (recvmmsg/sendmmsg) into fixed buffers "
+                + "(default true); false uses NIO channels"),
         .string(
             "adminAddress", "admin-address", "RELAY_ADMIN_ADDRESS", \.adminAddress,
             help: "address of the admin HTTP server (/metrics, /healthz, /readyz, /debug/sessions) (default 0.0.0.0)"),

@@ -7,24 +7,40 @@ import RelayCore
     import Glibc
 #endif
 
-/// The relay's UDP sockets: for every listen address, one SO_REUSEPORT socket per event loop (the kernel spreads
-/// flows across them), vector reads (recvmmsg) into a receive buffer sized for the whole batch, forwarding inline
-/// on the loop.
+/// The relay's UDP sockets: for every listen address, `sockets` SO_REUSEPORT sockets (the kernel spreads flows
+/// across them). On Linux by default each socket has its own thread reading and writing batches with
+/// recvmmsg/sendmmsg into fixed buffers (``BatchedDataPlane``); otherwise (`batchedIO` off, or not Linux) each
+/// socket is a NIO channel on its own event loop with vector reads, forwarding inline on the loop.
 public final class RelayDataPlane: Sendable {
-    /// Every bound socket.
-    public let channels: [any Channel]
+    /// The NIO channels (empty with the batched data plane).
+    let channels: [any Channel]
+    #if os(Linux)
+        let batched: BatchedDataPlane?
+    #endif
     /// One address per listen address, with the real port.
     public let boundAddresses: [SocketAddress]
     /// The UDP port all sockets share.
     public let port: Int
 
-    private init(channels: [any Channel], boundAddresses: [SocketAddress], port: Int) {
-        self.channels = channels
-        self.boundAddresses = boundAddresses
-        self.port = port
-    }
+    #if os(Linux)
+        private init(
+            channels: [any Channel], batched: BatchedDataPlane? = nil, boundAddresses: [SocketAddress], port: Int
+        ) {
+            self.channels = channels
+            self.batched = batched
+            self.boundAddresses = boundAddresses
+            self.port = port
+        }
+    #else
+        private init(channels: [any Channel], boundAddresses: [SocketAddress], port: Int) {
+            self.channels = channels
+            self.boundAddresses = boundAddresses
+            self.port = port
+        }
+    #endif
 
-    /// Opens all sockets on the loops of `group` (one socket per loop and listen address).
+    /// Opens all sockets: the batched data plane where it is on and available, else NIO channels on the loops of
+    /// `group` (one socket per loop and listen address).
     public static func bind(
         configuration: RelayServerConfiguration, engine: RelayEngine, metrics: RelayMetrics,
         group: MultiThreadedEventLoopGroup, logger: Logger
@@ -34,6 +50,33 @@ public final class RelayDataPlane: Sendable {
             let claimed = try PortProbe.claim(address: address, port: port)
             if port == 0 { port = claimed }
         }
+        #if os(Linux)
+            if configuration.batchedIO {
+                let batched = try BatchedDataPlane.start(
+                    configuration: configuration, port: port, engine: engine, metrics: metrics, loop: group.next(),
+                    logger: logger)
+                let all = batched.sockets.joined()
+                metrics.sockets.record(all.count)
+                logger.info(
+                    "relay listening",
+                    metadata: [
+                        "addresses": .array(batched.sockets[0].map { .string("\($0.address)") }),
+                        "sockets": "\(all.count)", "io": "batched", "readBatch": "\(configuration.readBatch)",
+                        "udpGRO": "\(all.allSatisfy(\.receiveOffload) && configuration.udpGRO)",
+                        "udpGSO": "\(configuration.udpGRO && configuration.udpGSO)",
+                    ])
+                return RelayDataPlane(
+                    channels: [], batched: batched, boundAddresses: batched.sockets[0].map(\.address), port: port)
+            }
+        #endif
+        return try await bindChannels(
+            configuration: configuration, port: port, engine: engine, metrics: metrics, group: group, logger: logger)
+    }
+
+    private static func bindChannels(
+        configuration: RelayServerConfiguration, port: Int, engine: RelayEngine, metrics: RelayMetrics,
+        group: MultiThreadedEventLoopGroup, logger: Logger
+    ) async throws(RelaySocketError) -> RelayDataPlane {
         let loops = Array(group.makeIterator())
         var channels: [any Channel] = []
         var bound: [SocketAddress] = []
@@ -65,7 +108,7 @@ public final class RelayDataPlane: Sendable {
         logger.info(
             "relay listening",
             metadata: [
-                "addresses": .array(bound.map { .string("\($0)") }), "sockets": "\(channels.count)",
+                "addresses": .array(bound.map { .string("\($0)") }), "sockets": "\(channels.count)", "io": "nio",
                 "readBatch": "\(configuration.readBatch)", "udpGRO": "\(configuration.udpGRO)",
                 "udpGSO": "\(configuration.udpGSO)",
             ])
@@ -124,6 +167,9 @@ public final class RelayDataPlane: Sendable {
 
     /// Closes every socket.
     public func close() async {
+        #if os(Linux)
+            await batched?.close()
+        #endif
         for channel in channels {
             try? await channel.close()
         }

@@ -1,0 +1,96 @@
+#if os(Linux)
+    import Atomics
+    import Logging
+    import NIOCore
+    import NIOPosix
+    import RelayCore
+
+    /// The relay's own batched data plane (Linux): for every listen address `sockets` SO_REUSEPORT sockets (one per
+    /// core by default), each read and written in batches by its own thread (``BatchedForwarder``). NIO keeps the
+    /// admin port.
+    final class BatchedDataPlane: Sendable {
+        /// Every socket, grouped by index: `sockets[i]` holds one socket per listen address.
+        let sockets: [[BatchedSocket]]
+        private let stop: ManagedAtomic<Bool>
+        private let pool: NIOThreadPool
+        private let finished: [EventLoopFuture<Void>]
+
+        private init(
+            sockets: [[BatchedSocket]], stop: ManagedAtomic<Bool>, pool: NIOThreadPool,
+            finished: [EventLoopFuture<Void>]
+        ) {
+            self.sockets = sockets
+            self.stop = stop
+            self.pool = pool
+            self.finished = finished
+        }
+
+        /// Opens the sockets on `port` and starts one thread per socket.
+        static func start(
+            configuration: RelayServerConfiguration, port: Int, engine: RelayEngine, metrics: RelayMetrics,
+            loop: any EventLoop, logger: Logger
+        ) throws(RelaySocketError) -> BatchedDataPlane {
+            var rows: [[BatchedSocket]] = []
+            do {
+                for _ in 0..<configuration.sockets {
+                    var row: [BatchedSocket] = []
+                    for address in configuration.listenAddresses {
+                        do {
+                            row.append(
+                                try BatchedSocket.open(
+                                    address: address, port: port, bufferBytes: configuration.socketBufferBytes,
+                                    receiveOffload: configuration.udpGRO))
+                        } catch {
+                            row.forEach { $0.close() }
+                            throw error
+                        }
+                    }
+                    rows.append(row)
+                }
+            } catch {
+                rows.joined().forEach { $0.close() }
+                throw error
+            }
+            let stop = ManagedAtomic(false)
+            let pool = NIOThreadPool(numberOfThreads: rows.joined().count)
+            pool.start()
+            let options = BatchedForwarder.Options(
+                readBatch: configuration.readBatch, maxDatagramBytes: configuration.maxDatagramBytes,
+                segmentationOffload: configuration.udpGRO && configuration.udpGSO)
+            var finished: [EventLoopFuture<Void>] = []
+            for row in rows {
+                // A datagram for the other address family leaves by that family's socket of the same index.
+                var egress: [Int32?] = [nil, nil]
+                for socket in row where egress[socket.transport.rawValue] == nil {
+                    egress[socket.transport.rawValue] = socket.fd
+                }
+                for socket in row {
+                    let egressSockets = egress
+                    finished.append(
+                        pool.runIfActive(eventLoop: loop) {
+                            guard
+                                var forwarder = BatchedForwarder(
+                                    socket: socket, egressSockets: egressSockets, engine: engine, metrics: metrics,
+                                    options: options, logger: logger)
+                            else {
+                                logger.critical(
+                                    "cannot allocate receive buffers; a data-plane socket is not served",
+                                    metadata: ["address": "\(socket.address)"])
+                                return
+                            }
+                            forwarder.run(until: stop)
+                        })
+                }
+            }
+            return BatchedDataPlane(sockets: rows, stop: stop, pool: pool, finished: finished)
+        }
+
+        /// Stops the threads (each within its receive timeout), then closes the sockets.
+        func close() async {
+            guard !stop.exchange(true, ordering: .relaxed) else { return }
+            for future in finished { try? await future.get() }
+            try? await pool.shutdownGracefully()
+            for socket in sockets.joined() { socket.close() }
+        }
+    }
+#endif
