@@ -22,7 +22,7 @@ final class ChildWriter: Sendable {
         _ type: T.Type, name: String, namespace: String, body: JSONTree, observedVersion: String?
     ) async throws(KubeError) -> T? {
         let key = "\(T.resource.plural)/\(namespace)/\(name)"
-        let bytes = body.encoded()
+        let bytes = body.jsonBytes()
         let unchanged = applied.withLock { state in
             guard let last = state[key], let observedVersion else { return false }
             return last.body == bytes && last.resourceVersion == observedVersion

@@ -98,7 +98,7 @@ public final class RelayReconciler: Sendable {
         if let invalid = SpecValidation.validate(spec) {
             let status = StatusComputation.compute(
                 StatusInput(
-                    spec: spec, names: names, generation: generation, previous: previous, now: RFC3339.now(),
+                    spec: spec, names: names, generation: generation, previous: previous, now: .now,
                     invalidSpec: invalid))
             try await writeStatus(relay, names: names, status: status)
             return .done
@@ -212,7 +212,7 @@ public final class RelayReconciler: Sendable {
         let setStatus = (appliedSet ?? currentSet)?.status
         let status = StatusComputation.compute(
             StatusInput(
-                spec: spec, names: names, generation: generation, previous: previous, now: RFC3339.now(),
+                spec: spec, names: names, generation: generation, previous: previous, now: .now,
                 applyFailure: applyFailure, discovery: discovery, podReplicas: setStatus?.replicas ?? 0,
                 readyReplicas: setStatus?.readyReplicas ?? 0, publish: outcome))
         try await writeStatus(relay, names: names, status: status)
@@ -252,9 +252,7 @@ public final class RelayReconciler: Sendable {
 
     static func caKeys(in configMap: ConfigMap?) -> [String] {
         for text in (configMap?.data ?? [:]).values {
-            if let tree = try? JSONTree.parse(Array(text.utf8)), let keys = tree["caKeys"]?.arrayValue {
-                return keys.compactMap(\.stringValue)
-            }
+            if let keys = RelayConfigFile(text: text)?.settings.caKeys { return keys }
         }
         return []
     }
@@ -266,16 +264,16 @@ public final class RelayReconciler: Sendable {
         metrics.apiRequests.increment()
         _ = try await ChildWriter.apply(
             JSONValue.self, client: client, resource: PeerRelay.resource, namespace: names.namespace, name: names.name,
-            body: try StatusBody.make(names: names, status: status).encoded(), subresource: "status")
+            body: try StatusBody.make(names: names, status: status).jsonBytes(), subresource: "status")
         let before = relay.status?.condition(StatusComputation.ready)
         if let ready = status.condition(StatusComputation.ready),
             before?.status != ready.status || before?.reason != ready.reason
         {
-            logger.info(
-                "PeerRelay \(names.namespace)/\(names.name): Ready=\(ready.status) \(ready.reason): \(ready.message)")
+            let (reason, message) = (ready.reason ?? "", ready.message ?? "")
+            logger.info("PeerRelay \(names.namespace)/\(names.name): Ready=\(ready.status) \(reason): \(message)")
             await events?.record(
-                relay, type: ready.status == "True" ? "Normal" : "Warning", reason: ready.reason, action: "Reconcile",
-                note: ready.message)
+                relay, type: ready.status == "True" ? "Normal" : "Warning", reason: reason, action: "Reconcile",
+                note: message)
         }
         if relay.spec.exposureType == .hostPort, !(relay.spec.exposure?.annotations ?? [:]).isEmpty,
             relay.status?.observedGeneration != status.observedGeneration
