@@ -59,7 +59,8 @@ final class ProcessLines: Sendable {
 /// The build directory of this checkout (where `kube-lease-probe` is built).
 enum BuildProducts {
     static var directory: String {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         return root.appendingPathComponent(".build/debug").path
     }
 }
