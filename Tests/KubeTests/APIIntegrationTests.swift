@@ -225,9 +225,11 @@ extension KubeIntegration {
                 map.data = ["n": "4"]
                 map = try await client.replace(map)
                 try await client.delete(ConfigMap.self, name: "w", namespace: namespace)
+                // Only "w": kube-controller-manager adds kube-root-ca.crt to new namespaces at any moment.
                 let resumed = try await client.watch(
                     ConfigMap.self, namespace: namespace,
-                    options: WatchOptions(resourceVersion: lastVersion, timeoutSeconds: 2))
+                    options: WatchOptions(
+                        fieldSelector: "metadata.name=w", resourceVersion: lastVersion, timeoutSeconds: 2))
                 var after: [String] = []
                 for try await event in resumed {
                     switch event {
