@@ -193,7 +193,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "OperatorTests", dependencies: ["Operator", "Interchange", "RelayCore", "RelayServer", "Kube", "CurlHTTP"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OperatorTests",
+            dependencies: [
+                "Operator", "Interchange", "RelayCore", "RelayServer", "Kube", "CurlHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Recordings"],
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Admin CLI
         .executableTarget(
