@@ -1,5 +1,4 @@
 #if os(Linux)
-    import Atomics
     import Logging
     import NIOCore
     import NIOPosix
@@ -11,12 +10,12 @@
     final class BatchedDataPlane: Sendable {
         /// Every socket, grouped by index: `sockets[i]` holds one socket per listen address.
         let sockets: [[BatchedSocket]]
-        private let stop: ManagedAtomic<Bool>
+        private let stop: StopSignal
         private let pool: NIOThreadPool
         private let finished: [EventLoopFuture<Void>]
 
         private init(
-            sockets: [[BatchedSocket]], stop: ManagedAtomic<Bool>, pool: NIOThreadPool,
+            sockets: [[BatchedSocket]], stop: StopSignal, pool: NIOThreadPool,
             finished: [EventLoopFuture<Void>]
         ) {
             self.sockets = sockets
@@ -51,7 +50,7 @@
                 rows.joined().forEach { $0.close() }
                 throw error
             }
-            let stop = ManagedAtomic(false)
+            let stop = StopSignal()
             let pool = NIOThreadPool(numberOfThreads: rows.joined().count)
             pool.start()
             let options = BatchedForwarder.Options(
@@ -87,7 +86,7 @@
 
         /// Stops the threads (each within its receive timeout), then closes the sockets.
         func close() async {
-            guard !stop.exchange(true, ordering: .relaxed) else { return }
+            guard stop.set() else { return }
             for future in finished { try? await future.get() }
             try? await pool.shutdownGracefully()
             for socket in sockets.joined() { socket.close() }

@@ -1,5 +1,4 @@
 #if os(Linux)
-    import Atomics
     import CRelayIO
     import Logging
     import RelayCore
@@ -64,8 +63,8 @@
         }
 
         /// Serves until `stop` is set (noticed within the socket's receive timeout).
-        mutating func run(until stop: ManagedAtomic<Bool>) {
-            while !stop.load(ordering: .relaxed) {
+        mutating func run(until stop: StopSignal) {
+            while !stop.isSet {
                 let count = Int(relay_io_receive(receive, socket.fd))
                 if count < 0 {
                     // A pending socket error (e.g. ICMP unreachable for an earlier send); never fatal.
