@@ -30,25 +30,21 @@
             loop: any EventLoop, logger: Logger
         ) throws(RelaySocketError) -> BatchedDataPlane {
             var rows: [[BatchedSocket]] = []
-            do {
-                for _ in 0..<configuration.sockets {
-                    var row: [BatchedSocket] = []
-                    for address in configuration.listenAddresses {
-                        do {
-                            row.append(
-                                try BatchedSocket.open(
-                                    address: address, port: port, bufferBytes: configuration.socketBufferBytes,
-                                    receiveOffload: configuration.udpGRO))
-                        } catch {
-                            row.forEach { $0.close() }
-                            throw error
-                        }
+            for _ in 0..<configuration.sockets {
+                var row: [BatchedSocket] = []
+                for address in configuration.listenAddresses {
+                    do throws(RelaySocketError) {
+                        row.append(
+                            try BatchedSocket.open(
+                                address: address, port: port, bufferBytes: configuration.socketBufferBytes,
+                                receiveOffload: configuration.udpGRO))
+                    } catch {
+                        row.forEach { $0.close() }
+                        rows.joined().forEach { $0.close() }
+                        throw error
                     }
-                    rows.append(row)
                 }
-            } catch {
-                rows.joined().forEach { $0.close() }
-                throw error
+                rows.append(row)
             }
             let stop = StopSignal()
             let pool = NIOThreadPool(numberOfThreads: rows.joined().count)

@@ -40,14 +40,14 @@
             if ok, !isIPv4 { ok = setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &one, size) == 0 }
             guard ok else {
                 let reason = PortProbe.errnoText(errno)
-                close(fd)
+                _ = Glibc.close(fd)
                 throw .bindFailed(address: address, port: port, reason: reason)
             }
             let bound = socketAddress.withSockAddr { pointer, length in
                 Glibc.bind(fd, pointer, socklen_t(length)) == 0 ? 0 : errno
             }
             guard bound == 0 else {
-                close(fd)
+                _ = Glibc.close(fd)
                 throw PortProbe.error(errno: bound, address: address, port: port)
             }
             _ = relay_io_set_receive_timeout(fd, receiveTimeoutMilliseconds)
