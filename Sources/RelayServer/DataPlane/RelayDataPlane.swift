@@ -121,24 +121,26 @@ public final class RelayDataPlane: Sendable {
     ) async throws -> any Channel {
         let isIPv4 = ListenAddress.family(of: address) == .ipv4
         let transport: Transport = isIPv4 ? .udp4 : .udp6
-        // With GRO one slot must hold a whole coalesced train (at most 64 KiB).
-        let slot =
-            configuration.udpGRO ? max(65536, configuration.maxDatagramBytes + 1) : configuration.maxDatagramBytes + 1
+        // With GRO one slot must hold a whole coalesced train (at most 64 KiB). NIO allocates the whole batch's
+        // buffer per read, so with GRO the batch is capped at 8 slots.
+        let gro = configuration.udpGRO && System.supportsUDPReceiveOffload
+        let slot = gro ? max(65536, configuration.maxDatagramBytes + 1) : configuration.maxDatagramBytes + 1
+        let readBatch = gro ? min(configuration.readBatch, 8) : configuration.readBatch
         var bootstrap = DatagramBootstrap(group: loop)
             .channelOption(
                 ChannelOptions.Types.SocketOption(level: .socket, name: .init(rawValue: SO_REUSEPORT)), value: 1
             )
             .channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(configuration.socketBufferBytes))
             .channelOption(.socketOption(.so_sndbuf), value: SocketOptionValue(configuration.socketBufferBytes))
-            .channelOption(.datagramVectorReadMessageCount, value: configuration.readBatch)
+            .channelOption(.datagramVectorReadMessageCount, value: readBatch)
             .channelOption(
-                .recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: configuration.readBatch * slot)
+                .recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: readBatch * slot)
             )
             .channelOption(.maxMessagesPerRead, value: 4)
             .channelOption(
                 .writeBufferWaterMark,
                 value: ChannelOptions.Types.WriteBufferWaterMark(low: 1 << 20, high: configuration.socketBufferBytes))
-        if configuration.udpGRO {
+        if gro {
             bootstrap = bootstrap.channelOption(.datagramReceiveOffload, value: true)
                 .channelOption(.datagramReceiveSegmentSize, value: true)
         }
@@ -150,7 +152,8 @@ public final class RelayDataPlane: Sendable {
         let handlerLogger = logger
         let options = RelayDatagramHandler.Options(
             maxDatagramBytes: configuration.maxDatagramBytes,
-            segmentationOffload: configuration.udpGRO && configuration.udpGSO)
+            segmentationOffload: configuration.udpGRO && configuration.udpGSO && System.supportsUDPReceiveOffload
+                && System.supportsUDPSegmentationOffload)
         do {
             return try await bootstrap.channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
