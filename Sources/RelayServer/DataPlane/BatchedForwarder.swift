@@ -282,13 +282,14 @@
                 counters.noRouteDrops += 1
                 return
             }
-            let queue = output == socket.transport ? receive : crossFamily
+            let ownFamily = output == socket.transport
+            let queue = ownFamily ? receive : crossFamily
             let queued = destination.withAddressWords { high, low in
                 relay_io_queue(
                     queue, bytes.baseAddress, UInt32(bytes.count), high, low, destination.port, UInt16(segmentSize))
             }
             if queued != 0 {
-                flush(queue, fd: egressSockets[output.rawValue]!)
+                flush(queue, fd: ownFamily ? socket.fd : egressSockets[output.rawValue]!)
                 _ = destination.withAddressWords { high, low in
                     relay_io_queue(
                         queue, bytes.baseAddress, UInt32(bytes.count), high, low, destination.port,
