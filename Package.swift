@@ -185,7 +185,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "OperatorTests", dependencies: ["Operator", "RelayCore", "Kube", "CurlHTTP"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OperatorTests",
+            dependencies: [
+                "Operator", "RelayCore", "Kube", "CurlHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Recordings"],
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Admin CLI
         .executableTarget(
