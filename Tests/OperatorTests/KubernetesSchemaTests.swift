@@ -8,8 +8,7 @@ import Testing
 @Suite(
     .enabled(
         if: KubernetesOpenAPIDocument.found,
-        "needs the Kubernetes 1.34 OpenAPI document kept outside the repository (hack/validate-k8s-objects --find-openapi says how to get it)"
-    ))
+        "needs the Kubernetes 1.34 OpenAPI document (hack/validate-k8s-objects --find-openapi: how to get it)"))
 struct KubernetesSchemaTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
