@@ -1,13 +1,19 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
 
+/// Every target: Swift 6 language mode (the tools default) plus the upcoming features the anchors enable.
 let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny")
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// Executables, tests, benchmarks and the fuzzer publish no API, so their imports are internal by default too.
+let leafSwiftSettings: [SwiftSetting] = swiftSettings + [.enableUpcomingFeature("InternalImportsByDefault")]
+
+// Linux only: the data plane, the CLIs and the tests use Glibc, recvmmsg/GSO and network namespaces, so no
+// Apple platform is declared.
 let package = Package(
     name: "PeerRelay",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "relay-server", targets: ["relay-server"]),
         .executable(name: "relayctl", targets: ["relayctl"]),
@@ -91,7 +97,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
 
         // MARK: HTTP and YAML foundations
@@ -125,12 +131,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
 
         // MARK: Node agent
         .target(name: "Agent", dependencies: ["RelayCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "RelayCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "RelayCore"], swiftSettings: leafSwiftSettings),
 
         // MARK: Tailnet control plane
         .target(
@@ -159,7 +165,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
 
         .testTarget(
@@ -168,9 +174,9 @@ let package = Package(
                 "Coordinator", "Tailnet", "RelayCore", "CurlHTTP", "PeerRelayTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
-        .testTarget(name: "TailnetTests", dependencies: ["Tailnet", "RelayCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "TailnetTests", dependencies: ["Tailnet", "RelayCore"], swiftSettings: leafSwiftSettings),
 
         // MARK: Operator
         .target(
@@ -191,7 +197,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
         .testTarget(
             name: "OperatorTests",
@@ -200,7 +206,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Recordings"],
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
 
         // MARK: Admin CLI
@@ -212,13 +218,13 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
 
         // MARK: Benchmarks (Benchmarks/, run by Benchmarks/bench-*)
         .executableTarget(
             name: "kube-bench", dependencies: ["Kube"], path: "Benchmarks/Sources/kube-bench",
-            swiftSettings: swiftSettings),
+            swiftSettings: leafSwiftSettings),
         .executableTarget(
             name: "coordinator-bench",
             dependencies: [
@@ -226,7 +232,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/Sources/coordinator-bench",
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
         .executableTarget(
             name: "relay-bench",
@@ -236,17 +242,17 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Benchmarks/Sources/relay-bench",
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
 
         .executableTarget(
             name: "relaycore-bench", dependencies: ["RelayCore"], path: "Benchmarks/Sources/relaycore-bench",
-            swiftSettings: swiftSettings),
+            swiftSettings: leafSwiftSettings),
 
         // MARK: Fuzzing (hack/fuzz builds this with libFuzzer; a plain build makes an input replayer)
         .executableTarget(
             name: "relaycore-fuzz", dependencies: ["RelayCore"], path: "Fuzz/RelayCoreFuzz",
-            swiftSettings: swiftSettings),
+            swiftSettings: leafSwiftSettings),
 
         // MARK: Tests
         .target(
@@ -255,7 +261,7 @@ let package = Package(
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore"], swiftSettings: leafSwiftSettings),
         .testTarget(
             name: "RelayServerTests",
             dependencies: [
@@ -265,7 +271,7 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
         .testTarget(
             name: "TelemetryTests",
@@ -274,7 +280,7 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
         .testTarget(
             name: "RelayClientTests",
@@ -283,13 +289,13 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
         .testTarget(
-            name: "CurlHTTPTests", dependencies: ["CurlHTTP"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
-        .testTarget(name: "InterchangeTests", dependencies: ["Interchange"], swiftSettings: swiftSettings),
-        .testTarget(name: "YAMLParsingTests", dependencies: ["Interchange", "YAMLParsing"], swiftSettings: swiftSettings),
+            name: "CurlHTTPTests", dependencies: ["CurlHTTP"], exclude: ["Fixtures"], swiftSettings: leafSwiftSettings),
+        .testTarget(name: "InterchangeTests", dependencies: ["Interchange"], swiftSettings: leafSwiftSettings),
+        .testTarget(name: "YAMLParsingTests", dependencies: ["Interchange", "YAMLParsing"], swiftSettings: leafSwiftSettings),
         .testTarget(
-            name: "KubeTests", dependencies: ["Kube", "CurlHTTP", "PeerRelayTestSupport"], swiftSettings: swiftSettings),
+            name: "KubeTests", dependencies: ["Kube", "CurlHTTP", "PeerRelayTestSupport"], swiftSettings: leafSwiftSettings),
     ]
 )

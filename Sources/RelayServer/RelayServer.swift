@@ -5,6 +5,7 @@ import NIOPosix
 import RelayCore
 import ServiceLifecycle
 import Telemetry
+import UnixSignals
 
 /// A running relay: UDP sockets, shared session engine, admin HTTP server, expiry sweeper and config watcher, all
 /// services of one `ServiceGroup` with graceful shutdown.

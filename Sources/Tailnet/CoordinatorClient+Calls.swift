@@ -1,4 +1,6 @@
 /// One method per coordinator API operation.
+import CurlHTTP
+
 extension CoordinatorClient {
     // MARK: Anyone
 

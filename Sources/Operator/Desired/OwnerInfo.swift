@@ -1,4 +1,6 @@
 /// What every child needs to know about its PeerRelay: names and the ownerReference.
+import Interchange
+
 public struct OwnerInfo: Sendable, Equatable {
     public var names: RelayNames
     public var uid: String

@@ -1,3 +1,5 @@
+import Interchange
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else

@@ -1,4 +1,6 @@
 /// The per-replica UDP Service (`LoadBalancer` or `NodePort` exposure; none with `HostPort`).
+import Interchange
+
 public enum RelayService {
     /// The apply body of replica `index`'s Service, or nil when the exposure type needs none.
     public static func build(_ owner: OwnerInfo, spec: PeerRelaySpec, index: Int) -> JSONTree? {
