@@ -10,6 +10,7 @@ struct RelayCtl: AsyncParsableCommand {
             CACommand.self,
             CertCommand.self,
             ProbeCommand.self,
+            FallbackCommand.self,
             SessionsCommand.self,
             ConnectCommand.self,
             TailnetCommand.self,
