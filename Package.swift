@@ -19,7 +19,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
-        .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
@@ -35,6 +34,9 @@ let package = Package(
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
 
+        // MARK: Shared vocabulary (no dependencies): JSON values and RFC 3339 times
+        .target(name: "Interchange", swiftSettings: swiftSettings),
+
         // MARK: Relay (never links Kubernetes code)
         .target(
             name: "RelayCore",
@@ -42,8 +44,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "RelayNIO",
+            dependencies: ["RelayCore", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Telemetry",
             dependencies: [
+                "Interchange",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -57,13 +65,13 @@ let package = Package(
         .target(
             name: "RelayServer",
             dependencies: [
-                "RelayCore", "Telemetry",
+                "RelayCore", "RelayNIO", "Telemetry",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -71,7 +79,7 @@ let package = Package(
         .target(
             name: "RelayClient",
             dependencies: [
-                "RelayCore",
+                "RelayCore", "RelayNIO",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -136,19 +144,6 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        .executableTarget(
-            name: "fallback-bench",
-            dependencies: [
-                "Fallback", "FallbackClient", "FallbackServer", "Coordinator", "RelayCore", "RelayClient",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-
         // MARK: HTTP and YAML foundations
         .target(
             name: "CurlHTTP",
@@ -157,7 +152,7 @@ let package = Package(
         ),
         .target(
             name: "YAMLParsing",
-            dependencies: ["CYAML"],
+            dependencies: ["CYAML", "Interchange"],
             swiftSettings: swiftSettings
         ),
 
@@ -165,7 +160,7 @@ let package = Package(
         .target(
             name: "Kube",
             dependencies: [
-                "CurlHTTP", "YAMLParsing",
+                "CurlHTTP", "Interchange", "YAMLParsing",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -183,7 +178,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        .executableTarget(name: "kube-bench", dependencies: ["Kube"], swiftSettings: swiftSettings),
+        // MARK: Node agent
+        .target(name: "Agent", dependencies: ["RelayCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "RelayCore"], swiftSettings: swiftSettings),
 
         // MARK: Tailnet control plane
         .target(
@@ -215,18 +212,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        .executableTarget(
-            name: "coordinator-bench",
-            dependencies: [
-                "Tailnet", "RelayCore", "CurlHTTP",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: swiftSettings
-        ),
         .testTarget(
             name: "CoordinatorTests",
             dependencies: [
-                "Coordinator", "Tailnet", "RelayCore", "CurlHTTP", "Fallback", "FallbackClient", "RelayClient",
+                "Coordinator", "Tailnet", "RelayCore", "CurlHTTP", "PeerRelayTestSupport", "Fallback", "FallbackClient",
+                "RelayClient",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -237,7 +227,7 @@ let package = Package(
         .target(
             name: "Operator",
             dependencies: [
-                "Kube", "Tailnet", "RelayCore", "Telemetry", "CurlHTTP",
+                "Interchange", "Kube", "Tailnet", "RelayCore", "Telemetry", "CurlHTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -254,13 +244,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "OperatorTests", dependencies: ["Operator", "RelayCore", "Kube", "CurlHTTP"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OperatorTests",
+            dependencies: [
+                "Operator", "Interchange", "RelayCore", "RelayServer", "Kube", "CurlHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Recordings"],
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Admin CLI
         .executableTarget(
             name: "relayctl",
             dependencies: [
-                "RelayCore", "RelayClient", "Tailnet", "CurlHTTP", "FallbackClient",
+                "Interchange", "RelayCore", "RelayClient", "RelayNIO", "Tailnet", "CurlHTTP", "FallbackClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -268,6 +266,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Benchmarks (Benchmarks/, run by Benchmarks/bench-*)
+        .executableTarget(
+            name: "kube-bench", dependencies: ["Kube"], path: "Benchmarks/Sources/kube-bench",
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "coordinator-bench",
+            dependencies: [
+                "Tailnet", "RelayCore", "CurlHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/Sources/coordinator-bench",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "relay-bench",
             dependencies: [
@@ -275,8 +286,32 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
+            path: "Benchmarks/Sources/relay-bench",
             swiftSettings: swiftSettings
         ),
+
+        .executableTarget(
+            name: "relaycore-bench", dependencies: ["RelayCore"], path: "Benchmarks/Sources/relaycore-bench",
+            swiftSettings: swiftSettings),
+
+        .executableTarget(
+            name: "fallback-bench",
+            dependencies: [
+                "Fallback", "FallbackClient", "FallbackServer", "Coordinator", "RelayCore", "RelayClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Benchmarks/Sources/fallback-bench",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Fuzzing (hack/fuzz builds this with libFuzzer; a plain build makes an input replayer)
+        .executableTarget(
+            name: "relaycore-fuzz", dependencies: ["RelayCore"], path: "Fuzz/RelayCoreFuzz",
+            swiftSettings: swiftSettings),
 
         // MARK: Tests
         .target(
@@ -300,7 +335,7 @@ let package = Package(
         .testTarget(
             name: "TelemetryTests",
             dependencies: [
-                "Telemetry", "PeerRelayTestSupport",
+                "Interchange", "Telemetry", "PeerRelayTestSupport",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -309,7 +344,7 @@ let package = Package(
         .testTarget(
             name: "RelayClientTests",
             dependencies: [
-                "RelayClient", "RelayCore",
+                "RelayClient", "RelayCore", "PeerRelayTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -317,7 +352,9 @@ let package = Package(
         ),
         .testTarget(
             name: "CurlHTTPTests", dependencies: ["CurlHTTP"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
-        .testTarget(name: "YAMLParsingTests", dependencies: ["YAMLParsing"], swiftSettings: swiftSettings),
-        .testTarget(name: "KubeTests", dependencies: ["Kube", "CurlHTTP"], swiftSettings: swiftSettings),
+        .testTarget(name: "InterchangeTests", dependencies: ["Interchange"], swiftSettings: swiftSettings),
+        .testTarget(name: "YAMLParsingTests", dependencies: ["Interchange", "YAMLParsing"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KubeTests", dependencies: ["Kube", "CurlHTTP", "PeerRelayTestSupport"], swiftSettings: swiftSettings),
     ]
 )

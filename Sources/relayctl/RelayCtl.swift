@@ -11,7 +11,7 @@ struct RelayCtl: AsyncParsableCommand {
             CertCommand.self,
             ProbeCommand.self,
             FallbackCommand.self,
-            SessionsCommand.self,
+            SessionListCommand.self,
             ConnectCommand.self,
             TailnetCommand.self,
             KeysCommand.self,
