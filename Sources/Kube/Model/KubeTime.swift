@@ -14,11 +14,13 @@ public struct KubeTime: Codable, Sendable, Hashable, Comparable, CustomStringCon
     public var seconds: Double
     public var micro: Bool
 
+    /// `seconds` since the Unix epoch; `micro` keeps microseconds in the text.
     public init(seconds: Double, micro: Bool = false) {
         self.seconds = seconds
         self.micro = micro
     }
 
+    /// The time of `date`.
     public init(date: Date, micro: Bool = false) {
         self.init(seconds: date.timeIntervalSince1970, micro: micro)
     }
