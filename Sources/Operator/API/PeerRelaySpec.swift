@@ -1,3 +1,5 @@
+import Kube
+
 /// `PeerRelay.spec`. Optional fields are nil when absent; the apiserver fills the schema defaults, and
 /// the `effective…` accessors repeat them for objects that bypassed defaulting.
 public struct PeerRelaySpec: Codable, Sendable, Equatable {
@@ -9,6 +11,7 @@ public struct PeerRelaySpec: Codable, Sendable, Equatable {
     public var limits: Limits?
     public var pod: PodOverrides?
 
+    /// A spec; unset fields take the defaults in docs/peerrelay-api.md.
     public init(
         replicas: Int? = nil, port: Int? = nil, exposure: Exposure? = nil, staticEndpoints: [String]? = nil,
         tailnet: TailnetReference, limits: Limits? = nil, pod: PodOverrides? = nil
@@ -36,6 +39,7 @@ public struct PeerRelaySpec: Codable, Sendable, Equatable {
         public var externalTrafficPolicy: String?
         public var loadBalancerClass: String?
 
+        /// How replicas are exposed.
         public init(
             type: ExposureType? = nil, annotations: [String: String]? = nil, externalTrafficPolicy: String? = nil,
             loadBalancerClass: String? = nil
@@ -52,6 +56,7 @@ public struct PeerRelaySpec: Codable, Sendable, Equatable {
         public var coordinatorURL: String
         public var publisherTokenSecretRef: SecretKeyReference
 
+        /// The coordinator at `coordinatorURL` and the Secret holding its publisher token.
         public init(coordinatorURL: String, publisherTokenSecretRef: SecretKeyReference) {
             self.coordinatorURL = coordinatorURL
             self.publisherTokenSecretRef = publisherTokenSecretRef
@@ -63,6 +68,7 @@ public struct PeerRelaySpec: Codable, Sendable, Equatable {
         public var name: String
         public var key: String?
 
+        /// Key `key` (default `token`) of Secret `name`.
         public init(name: String, key: String? = nil) {
             self.name = name
             self.key = key
@@ -75,6 +81,7 @@ public struct PeerRelaySpec: Codable, Sendable, Equatable {
         public var maxSessionsPerNode: Int?
         public var idleTimeout: JSONTree?
 
+        /// Session limits of each replica.
         public init(maxSessions: Int? = nil, maxSessionsPerNode: Int? = nil, idleTimeout: JSONTree? = nil) {
             self.maxSessions = maxSessions
             self.maxSessionsPerNode = maxSessionsPerNode
@@ -85,15 +92,16 @@ public struct PeerRelaySpec: Codable, Sendable, Equatable {
     /// `spec.pod`.
     public struct PodOverrides: Codable, Sendable, Equatable {
         public var image: String?
-        public var resources: JSONTree?
+        public var resources: ResourceRequirements?
         public var nodeSelector: [String: String]?
-        public var tolerations: JSONTree?
+        public var tolerations: [PodSpec.Toleration]?
         public var affinity: JSONTree?
         public var priorityClassName: String?
 
+        /// Overrides of the relay pods.
         public init(
-            image: String? = nil, resources: JSONTree? = nil, nodeSelector: [String: String]? = nil,
-            tolerations: JSONTree? = nil, affinity: JSONTree? = nil, priorityClassName: String? = nil
+            image: String? = nil, resources: ResourceRequirements? = nil, nodeSelector: [String: String]? = nil,
+            tolerations: [PodSpec.Toleration]? = nil, affinity: JSONTree? = nil, priorityClassName: String? = nil
         ) {
             self.image = image
             self.resources = resources

@@ -9,6 +9,7 @@ public struct PeerRelayStatus: Codable, Sendable, Equatable {
     public var endpoints: [ReplicaEndpoint]?
     public var conditions: [Condition]?
 
+    /// A status.
     public init(
         observedGeneration: Int64? = nil, replicas: Int? = nil, readyReplicas: Int? = nil,
         endpointsSummary: String? = nil, endpoints: [ReplicaEndpoint]? = nil, conditions: [Condition]? = nil
@@ -28,6 +29,7 @@ public struct PeerRelayStatus: Codable, Sendable, Equatable {
         public var addresses: [String]?
         public var published: Bool?
 
+        /// Replica `index`'s endpoints and whether the coordinator has them.
         public init(index: Int, pod: String?, addresses: [String]?, published: Bool?) {
             self.index = index
             self.pod = pod
@@ -45,6 +47,7 @@ public struct PeerRelayStatus: Codable, Sendable, Equatable {
         public var lastTransitionTime: String
         public var observedGeneration: Int64?
 
+        /// A condition.
         public init(
             type: String, status: String, reason: String, message: String, lastTransitionTime: String,
             observedGeneration: Int64?

@@ -10,6 +10,7 @@ public struct RelayConfigFile: Sendable, Equatable {
     public var maxSessions: Int?
     public var maxSessionsPerNode: Int?
 
+    /// A config file with every value given.
     public init(
         port: Int, caKeys: [String], advertisedEndpoints: [String], idleTimeoutSeconds: Int, maxSessions: Int?,
         maxSessionsPerNode: Int?

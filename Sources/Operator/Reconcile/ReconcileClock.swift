@@ -6,6 +6,7 @@ public struct ReconcileClock: Sendable {
     /// Wall-clock now as RFC 3339 (condition `lastTransitionTime`).
     public var wallTime: @Sendable () -> String
 
+    /// Clocks from two closures.
     public init(
         now: @escaping @Sendable () -> ContinuousClock.Instant, wallTime: @escaping @Sendable () -> String
     ) {

@@ -15,6 +15,7 @@ public struct StatusInput: Sendable {
     public var readyReplicas: Int
     public var publish: PublishOutcome
 
+    /// The inputs of one status computation.
     public init(
         spec: PeerRelaySpec, names: RelayNames, generation: Int64, previous: PeerRelayStatus?, now: String,
         invalidSpec: InvalidSpec? = nil, applyFailure: String? = nil, discovery: [EndpointDiscovery.Replica] = [],
