@@ -1,3 +1,4 @@
+import Interchange
 import Kube
 import Testing
 
@@ -39,7 +40,7 @@ import Testing
     @Test func podOverridesAreCopied() throws {
         var spec = Fixtures.spec(exposure: .hostPort)
         spec.port = 443
-        let affinity: JSONTree = [
+        let affinity: JSONValue = [
             "nodeAffinity": [
                 "requiredDuringSchedulingIgnoredDuringExecution": [
                     "nodeSelectorTerms": [["matchExpressions": [["key": "zone", "operator": "In", "values": ["a"]]]]]
@@ -62,7 +63,7 @@ import Testing
         #expect(podSpec.nodeSelector == ["role": "edge"])
         #expect(podSpec.priorityClassName == "relays")
         #expect(podSpec.tolerations?.count == 1)
-        #expect(podSpec.affinity?["nodeAffinity"] == (try JSONValue(encoding: affinity))["nodeAffinity"])
+        #expect(podSpec.affinity?["nodeAffinity"] == affinity["nodeAffinity"])
         let anti = podSpec.affinity?["podAntiAffinity"]?["requiredDuringSchedulingIgnoredDuringExecution"]
         #expect(anti?.arrayValue?.first?["topologyKey"] == "kubernetes.io/hostname")
     }

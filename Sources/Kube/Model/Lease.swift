@@ -4,8 +4,8 @@ public struct Lease: KubeObject, Hashable {
     public struct Spec: Codable, Sendable, Hashable {
         public var holderIdentity: String?
         public var leaseDurationSeconds: Int?
-        public var acquireTime: KubeTime?
-        public var renewTime: KubeTime?
+        public var acquireTime: RFC3339Time?
+        public var renewTime: RFC3339Time?
         public var leaseTransitions: Int?
         /// An empty spec.
         public init() {}

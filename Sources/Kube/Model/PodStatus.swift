@@ -6,8 +6,8 @@ public struct PodStatus: Codable, Sendable, Hashable {
         public var status: String
         public var reason: String?
         public var message: String?
-        public var lastTransitionTime: KubeTime?
-        public var lastProbeTime: KubeTime?
+        public var lastTransitionTime: RFC3339Time?
+        public var lastProbeTime: RFC3339Time?
     }
 
     public var phase: String?
@@ -16,7 +16,7 @@ public struct PodStatus: Codable, Sendable, Hashable {
     public var reason: String?
     public var hostIP: String?
     public var podIP: String?
-    public var startTime: KubeTime?
+    public var startTime: RFC3339Time?
     public var qosClass: String?
 
     /// An empty status.

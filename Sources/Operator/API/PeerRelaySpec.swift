@@ -1,3 +1,4 @@
+import Interchange
 import Kube
 
 /// `PeerRelay.spec`. Optional fields are nil when absent; the apiserver fills the schema defaults, and
@@ -79,10 +80,10 @@ public struct PeerRelaySpec: Codable, Sendable, Equatable {
     public struct Limits: Codable, Sendable, Equatable {
         public var maxSessions: Int?
         public var maxSessionsPerNode: Int?
-        public var idleTimeout: JSONTree?
+        public var idleTimeout: JSONValue?
 
         /// Session limits of each replica.
-        public init(maxSessions: Int? = nil, maxSessionsPerNode: Int? = nil, idleTimeout: JSONTree? = nil) {
+        public init(maxSessions: Int? = nil, maxSessionsPerNode: Int? = nil, idleTimeout: JSONValue? = nil) {
             self.maxSessions = maxSessions
             self.maxSessionsPerNode = maxSessionsPerNode
             self.idleTimeout = idleTimeout
@@ -95,13 +96,13 @@ public struct PeerRelaySpec: Codable, Sendable, Equatable {
         public var resources: ResourceRequirements?
         public var nodeSelector: [String: String]?
         public var tolerations: [PodSpec.Toleration]?
-        public var affinity: JSONTree?
+        public var affinity: JSONValue?
         public var priorityClassName: String?
 
         /// Overrides of the relay pods.
         public init(
             image: String? = nil, resources: ResourceRequirements? = nil, nodeSelector: [String: String]? = nil,
-            tolerations: [PodSpec.Toleration]? = nil, affinity: JSONTree? = nil, priorityClassName: String? = nil
+            tolerations: [PodSpec.Toleration]? = nil, affinity: JSONValue? = nil, priorityClassName: String? = nil
         ) {
             self.image = image
             self.resources = resources

@@ -88,7 +88,7 @@ public enum RelayStatefulSet {
     /// `pod.affinity`, plus a required anti-affinity on `kubernetes.io/hostname` with `HostPort` (two relays
     /// cannot bind one host port).
     static func affinity(spec: PeerRelaySpec, names: RelayNames) -> JSONValue? {
-        let given = spec.pod?.affinity.flatMap { try? JSONValue(encoding: $0) }
+        let given = spec.pod?.affinity
         guard spec.exposureType == .hostPort else { return given }
         var members = given?.objectValue ?? [:]
         let term = JSONValue.object([
