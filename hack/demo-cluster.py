@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""The full PeerRelay flow for hack/demo, on embedded defaults: a fresh local Kubernetes cluster (hack/cluster) with
-the node shim, a tailnet-coordinator on loopback, the CRD and RBAC from manifests/, the relay-operator process, the
-sample PeerRelay from manifests/examples/, a relayctl probe through each published endpoint, and a status table.
+"""The full PeerRelay flow for hack/demo, on embedded defaults: a fresh local Kubernetes cluster on a real node
+(hack/cluster: kubelet, containerd, kube-proxy in the cluster's own network namespace), the project image built from
+the Containerfile and imported into the node, a tailnet-coordinator on the host, the Helm chart installed with the
+Helm SDK (helm-python-sdk; the operator runs as a pod with its ServiceAccount), the sample PeerRelay from
+manifests/examples/, a relayctl probe through each published endpoint, and a status table.
 Everything it starts is stopped on exit (also on Ctrl-C or a failed step).
 
 Usage: hack/demo-cluster.py BIN_DIR [--keep] [--replicas N]   (normally run by hack/demo, which builds BIN_DIR)
@@ -23,7 +25,8 @@ import urllib.request
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 CLUSTER = os.path.join(ROOT, "hack", "cluster")
 NS = "demo"
-NODE_EXTERNAL_IP = "127.0.3.1"
+OPERATOR_NS = "peer-relay-system"
+RELEASE = "peer-relay"
 
 
 class StepFailed(Exception):
@@ -62,7 +65,9 @@ class Demo:
         self.processes = {}
         self.cluster_started = False
         self.timings = []
-        self.coord_url = f"http://127.0.0.1:{free_port()}"
+        self.coord_port = free_port()
+        self.coord_local = f"http://127.0.0.1:{self.coord_port}"
+        self.coord_url = None  # what pods use: the host end of the cluster's link (set once the cluster is up)
         self.nodes = []
         self.probes = []
 
@@ -118,7 +123,7 @@ class Demo:
     def coord(self, method, path, body=None):
         token = open(self.path("admin.token")).read().strip()
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.coord_url + path, data=data, method=method)
+        request = urllib.request.Request(self.coord_local + path, data=data, method=method)
         request.add_header("Authorization", f"Bearer {token}")
         if data is not None:
             request.add_header("Content-Type", "application/json")
@@ -146,13 +151,11 @@ class Demo:
             if "=" in line and line != "export":
                 key, value = line.split("=", 1)
                 self.env[key] = value
-        image_map = self.path("image-map.json")
-        with open(image_map, "w") as f:
-            json.dump({"ghcr.io/peerrelay/*": self.bin + "/"}, f)
-        self.run(CLUSTER, "node-up", "--image-map", image_map, "--external-ip", NODE_EXTERNAL_IP, timeout=90,
-                 log=cluster_log)
-        say(f"kube-apiserver ready; kubeconfig {self.env.get('KUBECONFIG')}")
+        self.coord_url = f"http://{self.env['PEERRELAY_HOST_IP']}:{self.coord_port}"
+        say(f"kube-apiserver ready; kubeconfig {self.env.get('KUBECONFIG')}; network namespace {self.env['PEERRELAY_NETNS']}")
         say(self.kubectl("get", "nodes", "-o", "wide").stdout.rstrip())
+        self.run(CLUSTER, "load-images", timeout=900, log=cluster_log)
+        say("image ghcr.io/peerrelay/peerrelay:0.1.0 built from the Containerfile (hack/image-build) and imported")
 
     def coordinator(self):
         data = self.path("coordinator")
@@ -161,35 +164,46 @@ class Demo:
                  "--admin-token-file", self.path("admin.token"))
         self.run(coordinator, "token", "--data-dir", data, "--kind", "relay-publisher",
                  "--output", self.path("publisher.token"))
-        port = self.coord_url.rsplit(":", 1)[1]
+        port = str(self.coord_port)
         log = self.start("coordinator", [coordinator, "serve", "--data-dir", data, "--port", port])
+        # It serves plain HTTP on loopback only; pods reach it through a TCP forwarder on the host end of the link.
+        host_ip = self.env["PEERRELAY_HOST_IP"]
+        self.start("forwarder", ["socat", f"TCP-LISTEN:{port},bind={host_ip},fork,reuseaddr", f"TCP:127.0.0.1:{port}"])
         self.wait_until("the coordinator's /healthz", 20,
                         lambda: urllib.request.urlopen(self.coord_url + "/healthz", timeout=2).status == 200,
-                        log=log, watch=["coordinator"])
-        say(f"tailnet-coordinator on {self.coord_url}, SQLite store in {data}")
+                        log=log, watch=["coordinator", "forwarder"])
+        say(f"tailnet-coordinator on {self.coord_local} (pods use {self.coord_url}), SQLite store in {data}")
         say("admin token and a relay-publisher token issued")
 
     def operator(self):
-        manifests = os.path.join(ROOT, "manifests")
-        files = [os.path.join(manifests, n) for n in ("00-namespace.yaml", "01-crd.yaml", "02-rbac.yaml")]
-        out = self.kubectl("apply", *sum((["-f", f] for f in files), [])).stdout
-        say("$ kubectl apply -f manifests/00-namespace.yaml -f manifests/01-crd.yaml -f manifests/02-rbac.yaml")
-        say(out.rstrip())
+        import helm_python as helm
+        chart_dir = os.path.join(ROOT, "charts", "peer-relay")
+        say(f"$ helm install {RELEASE} charts/peer-relay --namespace {OPERATOR_NS} --create-namespace   (helm-python-sdk)")
+        try:
+            with helm.Chart.load(chart_dir) as chart, helm.Config(kubeconfig_path=self.env["KUBECONFIG"],
+                                                                  namespace=OPERATOR_NS) as config:
+                release = config.install(chart, RELEASE, {}, namespace=OPERATOR_NS, create_namespace=True, timeout=120)
+        except helm.HelmError as error:
+            raise StepFailed(f"helm install failed: {error}")
+        info = release.get("info", {}) if isinstance(release, dict) else {}
+        say(f"release {RELEASE}: {info.get('status', 'deployed')}, chart {os.path.basename(chart_dir)}")
+        self.helm_installed = True
         self.wait_until("the PeerRelay CRD to be established", 30, lambda: self.kubectl(
             "get", "crd", "peerrelays.peerrelay.dev", "-o",
             "jsonpath={.status.conditions[?(@.type=='Established')].status}").stdout == "True")
+
+        def operator_ready():
+            pods = json.loads(self.kubectl("get", "pods", "-n", OPERATOR_NS, "-l",
+                                           "app.kubernetes.io/component=operator", "-o", "json").stdout)["items"]
+            return [p for p in pods if any(c["type"] == "Ready" and c["status"] == "True"
+                                           for c in p["status"].get("conditions", []))]
+        pod = self.wait_until("the relay-operator pod Ready", 180, operator_ready)[0]["metadata"]["name"]
+        say(self.kubectl("get", "pods", "-n", OPERATOR_NS, "-o", "wide").stdout.rstrip())
+        self.operator_pod = pod
         self.kubectl("create", "namespace", NS)
         self.kubectl("-n", NS, "create", "secret", "generic", "tailnet-publisher",
                      "--from-file=token=" + self.path("publisher.token"))
         say(f"namespace {NS} with Secret tailnet-publisher (the coordinator's relay-publisher token)")
-        port = free_port()
-        log = self.start("relay-operator", [self.tool("relay-operator"), "--kubeconfig", self.env["KUBECONFIG"],
-                                            f"--admin-address=127.0.0.1:{port}"])
-        self.wait_until("relay-operator /readyz", 30,
-                        lambda: urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2).status == 200,
-                        log=log, watch=["relay-operator"])
-        say(f"relay-operator running (admin http://127.0.0.1:{port}), in-cluster manifests/03-operator.yaml "
-            "replaced by this process")
 
     def peerrelay(self):
         sample = os.path.join(ROOT, "manifests", "examples", "peerrelay-minimal.yaml")
@@ -201,7 +215,7 @@ class Demo:
         say(f"$ kubectl apply -n {NS} -f manifests/examples/peerrelay-minimal.yaml "
             f"(coordinatorURL {self.coord_url}, replicas {self.replicas})")
         say(self.kubectl("apply", "-n", NS, "-f", "-", input=text).stdout.rstrip())
-        log = self.processes["relay-operator"][1]
+        log = None
 
         def ready():
             obj = json.loads(self.kubectl("get", "peerrelay", "minimal", "-n", NS, "-o", "json").stdout)
@@ -215,11 +229,12 @@ class Demo:
                     and obj)
 
         try:
-            obj = self.wait_until(f"PeerRelay minimal Ready with {self.replicas} published replicas", 150, ready,
-                                  log=log, watch=["relay-operator", "coordinator"])
+            obj = self.wait_until(f"PeerRelay minimal Ready with {self.replicas} published replicas", 180, ready,
+                                  watch=["coordinator"])
         except StepFailed as error:
             status = self.kubectl("get", "peerrelay", "minimal", "-n", NS, "-o", "jsonpath={.status}", check=False)
-            raise StepFailed(f"{error}\nstatus: {status.stdout}", log)
+            logs = self.kubectl("logs", "-n", OPERATOR_NS, self.operator_pod, "--tail=25", check=False)
+            raise StepFailed(f"{error}\nstatus: {status.stdout}\noperator pod log:\n{logs.stdout}")
         for e in obj["status"]["endpoints"]:
             say(f"replica {e.get('index')} (pod {e.get('pod')}): {', '.join(e.get('addresses', []))} published")
 
@@ -233,7 +248,7 @@ class Demo:
                                         serialization.NoEncryption())
             public = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
             request = urllib.request.Request(
-                self.coord_url + "/v1/register", method="POST",
+                self.coord_local + "/v1/register", method="POST",
                 data=json.dumps({"preAuthKey": key, "publicKey": base64.b64encode(public).decode(),
                                  "name": name}).encode())
             request.add_header("Content-Type", "application/json")
@@ -257,9 +272,14 @@ class Demo:
             with open(cert, "w") as f:
                 f.write(pem(relay["certificate"]))
             args = [self.tool("relayctl"), "probe", "--relay", endpoint, "--relay-cert", cert,
-                    "--identity", self.nodes[0], "--identity", self.nodes[1], "--count", "10", "--json"]
+                    "--identity", self.nodes[0], "--identity", self.nodes[1], "--count", "10", "--json",
+                    "--local-host", self.env["PEERRELAY_HOST_IP"]]
             say(f"$ relayctl probe --relay {endpoint} --identity alice --identity bob --count 10")
-            report = json.loads(self.run(*args, timeout=60).stdout)
+            # kube-proxy installs a new Service's rules up to ~1 s after its endpoint is Ready: retry briefly.
+            result = self.wait_until(f"a probe through {endpoint}", 30,
+                                     lambda: (lambda r: r if r.returncode == 0 else None)(
+                                         self.run(*args, timeout=60, check=False)), interval=1)
+            report = json.loads(result.stdout)
             rtts = report.get("rttMilliseconds", [])
             if report.get("failure") is not None or not rtts:
                 raise StepFailed(f"probe through {endpoint} failed: {report}")
@@ -272,8 +292,8 @@ class Demo:
         say(f"$ kubectl get pr -n {NS} -o wide")
         say(self.kubectl("get", "pr", "-n", NS, "-o", "wide").stdout.rstrip())
         say("")
-        say(f"$ relayctl relays list --coordinator {self.coord_url}")
-        say(self.run(self.tool("relayctl"), "relays", "list", "--coordinator", self.coord_url,
+        say(f"$ relayctl relays list --coordinator {self.coord_local}")
+        say(self.run(self.tool("relayctl"), "relays", "list", "--coordinator", self.coord_local,
                      "--admin-token-file", self.path("admin.token")).stdout.rstrip())
         say("")
         pod = json.loads(self.kubectl("get", "pod", "minimal-0", "-n", NS, "-o", "json").stdout)
@@ -285,6 +305,9 @@ class Demo:
             say(result.stdout.rstrip())
         else:
             say("(admin endpoint not reachable: " + (result.stderr.strip() if result is not None else "no pod IP") + ")")
+        say("")
+        say(f"$ kubectl logs -n {NS} minimal-0 | head -3")
+        say("\n".join(self.kubectl("logs", "-n", NS, "minimal-0").stdout.splitlines()[:3]))
 
     # --- lifecycle ------------------------------------------------------------------------------------------
 
@@ -301,16 +324,16 @@ class Demo:
             say(f"{name} stopped (exit status {proc.returncode})")
         if self.cluster_started:
             result = subprocess.run([CLUSTER, "down"], env=self.env, capture_output=True, text=True, timeout=120)
-            say("local cluster and node shim stopped" if result.returncode == 0
+            say("local cluster (control plane, kubelet, containerd, kube-proxy, network namespace) stopped" if result.returncode == 0
                 else f"hack/cluster down exited {result.returncode}: {result.stderr.strip()}")
             self.cluster_started = False
 
     def main(self):
         ok = False
         steps = [
-            ("3/8 local Kubernetes cluster (hack/cluster up) and node shim", self.cluster),
-            ("4/8 tailnet-coordinator on loopback", self.coordinator),
-            ("5/8 CRD, RBAC, publisher Secret and the relay-operator", self.operator),
+            ("3/8 local Kubernetes cluster on a real node (hack/cluster up) and the project image", self.cluster),
+            ("4/8 tailnet-coordinator on the host", self.coordinator),
+            ("5/8 helm install charts/peer-relay (Helm SDK): the operator as a pod; publisher Secret", self.operator),
             (f"6/8 sample PeerRelay ({self.replicas} replicas) until Ready and published", self.peerrelay),
             ("7/8 register two nodes, relayctl probe through each published endpoint", self.nodes_and_probe),
             ("8/8 status", self.status),
@@ -340,8 +363,8 @@ class Demo:
             print(f"\n{bold('== What happened')}")
             for title, took in self.timings:
                 say(f"{took:6.1f}s  {title.split(' ', 1)[1]}")
-            say(f"- a PeerRelay with {self.replicas} replicas was reconciled into relay-server pods with LoadBalancer "
-                "endpoints and published to the coordinator")
+            say(f"- the chart's operator pod reconciled a PeerRelay with {self.replicas} replicas into relay-server pods "
+                "(started by the kubelet) with LoadBalancer endpoints (routed by kube-proxy) and published them")
             for replica, endpoint, got, sent, lo, avg, hi in self.probes:
                 say(f"- replica {replica} at {endpoint}: {got}/{sent} sealed pings between alice and bob, "
                     f"rtt min/avg/max {lo:.3f}/{avg:.3f}/{hi:.3f} ms")

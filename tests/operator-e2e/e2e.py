@@ -1,5 +1,9 @@
-"""relay-operator end to end (see run). Steps run in order and share one cluster, coordinator and pair of
-operator processes; a failed step is counted and the run goes on where that makes sense."""
+"""relay-operator end to end on the real node (see run): the operator runs as pods of the Deployment in
+manifests/ (image built from the Containerfile, in-cluster config, its ServiceAccount token, the manifests' RBAC
+enforced), relays run as pods started by the kubelet, LoadBalancer/NodePort/HostPort traffic goes through
+kube-proxy and the CNI portmap plugin. The tailnet-coordinator runs on the host, outside the cluster (it serves
+plain HTTP on loopback only, so a TCP forwarder on the host end of the cluster's link lets the operator pod reach
+it). Steps run in order and share one cluster; a failed step is counted and the run goes on where that makes sense."""
 
 import base64
 import json
@@ -23,9 +27,9 @@ CLUSTER = os.path.join(ROOT, "hack", "cluster")
 NS = "e2e"
 LEASE_NS = "peer-relay-system"
 LEASE = "peer-relay-operator"
-LEASE_SECONDS = 6
+LEASE_SECONDS = 15  # manifests/03-operator.yaml keeps relay-operator's default --lease-duration-seconds
 
-passed, failed = [], []
+passed, failed, skipped = [], [], []
 work = tempfile.mkdtemp(prefix="operator-e2e-")
 env = dict(os.environ, PEERRELAY_CLUSTER_DIR=os.path.join(work, "cluster"))
 processes = {}
@@ -105,13 +109,14 @@ def stop(name, sig=signal.SIGTERM, timeout=15):
 # --- coordinator -------------------------------------------------------------------------------
 
 COORD_PORT = free_port()
-COORD = f"http://127.0.0.1:{COORD_PORT}"
+COORD_LOCAL = f"http://127.0.0.1:{COORD_PORT}"
+COORD = None  # http://<host end of the cluster link>:<port>, what the operator pods use (set in setup)
 
 
 def coord(method, path, body=None, token_file="admin.token"):
     token = open(os.path.join(work, token_file)).read().strip()
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(COORD + path, data=data, method=method)
+    request = urllib.request.Request(COORD_LOCAL + path, data=data, method=method)
     request.add_header("Authorization", f"Bearer {token}")
     if data is not None:
         request.add_header("Content-Type", "application/json")
@@ -134,7 +139,7 @@ def register_node(name, key):
     raw = private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption())
     public = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     request = urllib.request.Request(
-        COORD + "/v1/register", method="POST",
+        COORD_LOCAL + "/v1/register", method="POST",
         data=json.dumps({"preAuthKey": key, "publicKey": base64.b64encode(public).decode(), "name": name}).encode())
     request.add_header("Content-Type", "application/json")
     with urllib.request.urlopen(request, timeout=10) as response:
@@ -154,10 +159,16 @@ def probe(endpoint, relay_certificate_b64):
         f.write(pem(relay_certificate_b64))
     result = run(
         os.path.join(BIN, "relayctl"), "probe", "--relay", endpoint, "--relay-cert", cert,
-        "--identity", NODES[0], "--identity", NODES[1], "--count", "3", "--json", check=False, timeout=60)
+        "--identity", NODES[0], "--identity", NODES[1], "--count", "3", "--json",
+        "--local-host", env["PEERRELAY_HOST_IP"], check=False, timeout=60)
     if result.returncode != 0:
         raise AssertionError(f"relayctl probe {endpoint} failed: {result.stdout.strip()} {result.stderr.strip()}")
     return result.stdout
+
+
+def probe_retrying(endpoint, relay_certificate_b64, timeout=30):
+    """kube-proxy installs a new Service's rules up to ~1 s after its endpoint is Ready, so retry briefly."""
+    return wait_until(f"relayctl probe {endpoint}", timeout, lambda: probe(endpoint, relay_certificate_b64), interval=1)
 
 
 # --- cluster helpers ---------------------------------------------------------------------------
@@ -202,34 +213,32 @@ def lease_holder():
     return lease.get("spec", {}).get("holderIdentity")
 
 
-def start_operator(name):
-    port = free_port()
-    return start(
-        name,
-        [os.path.join(BIN, "relay-operator"), "--kubeconfig", OPERATOR_KUBECONFIG[0], f"--admin-address=127.0.0.1:{port}",
-         "--log-format", "json", "--leader-elect", "--leader-election-namespace", LEASE_NS,
-         "--leader-election-lease", LEASE, "--lease-duration-seconds", str(LEASE_SECONDS)],
-        f"{name}.log"), port
+def operator_pods():
+    return {p["metadata"]["name"]: p for p in kget("pods", "-n", LEASE_NS, "-l", "app.kubernetes.io/component=operator")["items"]
+            if not p["metadata"].get("deletionTimestamp")}
+
+
+def operator_ready_pods():
+    return [name for name, p in operator_pods().items()
+            if any(c["type"] == "Ready" and c["status"] == "True" for c in p["status"].get("conditions", []))]
 
 
 NODES = []
-OPERATOR_PORTS = {}
-NODE_EXTERNAL_IP = "127.0.3.1"
+NODE_IP = None
 
 
 def setup():
+    global COORD, NODE_IP
     for tool in ["relay-operator", "relay-server", "tailnet-coordinator", "relayctl"]:
         if not os.access(os.path.join(BIN, tool), os.X_OK):
             raise AssertionError(f"{BIN}/{tool} is missing: run `swift build` first")
-    run(CLUSTER, "up", timeout=180)
+    run(CLUSTER, "up", timeout=300)
     for line in run(CLUSTER, "env").stdout.split():
         if "=" in line and line != "export":
             key, value = line.split("=", 1)
             env[key] = value
-    image_map = os.path.join(work, "image-map.json")
-    with open(image_map, "w") as f:
-        json.dump({"ghcr.io/peerrelay/*": BIN + "/"}, f)
-    run(CLUSTER, "node-up", "--image-map", image_map, "--external-ip", NODE_EXTERNAL_IP, timeout=90)
+    NODE_IP = env["PEERRELAY_NODE_IP"]
+    run(CLUSTER, "load-images", timeout=600)
     data = os.path.join(work, "coordinator")
     run(os.path.join(BIN, "tailnet-coordinator"), "init", "--data-dir", data, "--tailnet-id", "e2e.test",
         "--admin-token-file", os.path.join(work, "admin.token"))
@@ -237,64 +246,56 @@ def setup():
         "--output", os.path.join(work, "publisher.token"))
     start("coordinator", [os.path.join(BIN, "tailnet-coordinator"), "serve", "--data-dir", data, "--port", str(COORD_PORT)],
           "coordinator.log")
+    host_ip = env["PEERRELAY_HOST_IP"]
+    start("forwarder", ["socat", f"TCP-LISTEN:{COORD_PORT},bind={host_ip},fork,reuseaddr", f"TCP:127.0.0.1:{COORD_PORT}"],
+          "forwarder.log")
+    COORD = f"http://{host_ip}:{COORD_PORT}"
     wait_until("the coordinator", 20, lambda: urllib.request.urlopen(COORD + "/healthz", timeout=2).status == 200)
     key = coord("POST", "/v1/keys", {"reusable": True, "expiresInSeconds": 3600, "description": "e2e"})["key"]
     NODES.extend([register_node("node-a", key), register_node("node-b", key)])
 
 
 def test_manifests():
-    out = kubectl("apply", "-f", os.path.join(ROOT, "manifests", "00-namespace.yaml"),
-                  "-f", os.path.join(ROOT, "manifests", "01-crd.yaml"), "-f", os.path.join(ROOT, "manifests", "02-rbac.yaml")).stdout
+    """kubectl apply -f manifests/ exactly as a user does: namespace, CRD, RBAC and the operator Deployment."""
+    out = kubectl("apply", "-f", os.path.join(ROOT, "manifests")).stdout
     assert "customresourcedefinition.apiextensions.k8s.io/peerrelays.peerrelay.dev" in out, out
+    assert "deployment.apps/peer-relay" in out, out
     wait_until("the CRD to be established", 30, lambda: kubectl("get", "crd", "peerrelays.peerrelay.dev", "-o",
                "jsonpath={.status.conditions[?(@.type=='Established')].status}").stdout == "True")
-    operator_kubeconfig()
     kubectl("create", "namespace", NS)
     kubectl("-n", NS, "create", "secret", "generic", "tailnet-publisher",
             "--from-file=token=" + os.path.join(work, "publisher.token"))
 
 
-def operator_kubeconfig():
-    """A kubeconfig with the token of the chart's ServiceAccount peer-relay-system/peer-relay, so the operators
-    run with exactly the RBAC of manifests/02-rbac.yaml."""
-    def token_secret():
-        account = kget("serviceaccount", "peer-relay", "-n", LEASE_NS)
-        return account.get("secrets", [{}])[0].get("name")
-    name = wait_until("the operator ServiceAccount token", 30, token_secret)
-    token = base64.b64decode(kget("secret", name, "-n", LEASE_NS)["data"]["token"]).decode()
-    server = kubectl("config", "view", "--raw", "--minify", "-o", "jsonpath={.clusters[0].cluster.server}").stdout
-    ca = kubectl("config", "view", "--raw", "--minify", "-o",
-                 "jsonpath={.clusters[0].cluster.certificate-authority-data}").stdout
-    path = os.path.join(work, "operator.kubeconfig")
-    with open(path, "w") as f:
-        json.dump({
-            "apiVersion": "v1", "kind": "Config", "current-context": "operator",
-            "clusters": [{"name": "e2e", "cluster": {"server": server, "certificate-authority-data": ca}}],
-            "users": [{"name": "operator", "user": {"token": token}}],
-            "contexts": [{"name": "operator", "context": {"cluster": "e2e", "user": "operator"}}],
-        }, f)
-    os.chmod(path, 0o600)
-    OPERATOR_KUBECONFIG.append(path)
-
-
-OPERATOR_KUBECONFIG = []
+def test_rbac_enforced():
+    """The operator's ServiceAccount can do what manifests/02-rbac.yaml grants and nothing else."""
+    who = "--as=system:serviceaccount:peer-relay-system:peer-relay"
+    def can(*args):
+        return kubectl("auth", "can-i", who, *args, check=False).stdout.strip()
+    assert can("patch", "peerrelays.peerrelay.dev/status", "-n", NS) == "yes"
+    assert can("create", "statefulsets.apps", "-n", NS) == "yes"
+    assert can("delete", "pods", "-n", NS) == "no", "the operator must not be able to delete pods"
+    assert can("create", "deployments.apps", "-n", NS) == "no"
+    assert can("update", "leases.coordination.k8s.io", "-n", "default") == "no", "leases only in its namespace"
 
 
 def test_operators_start():
-    for name in ["operator-a", "operator-b"]:
-        _, port = start_operator(name)
-        OPERATOR_PORTS[name] = port
+    """Two operator pods (the Deployment scaled to 2): in-cluster config and the ServiceAccount token; one leads."""
+    kubectl("-n", LEASE_NS, "scale", "deployment", "peer-relay", "--replicas=2")
+    wait_until("two operator pods Ready", 180, lambda: len(operator_ready_pods()) == 2)
     holder = wait_until("a leader", 30, lease_holder)
-    assert holder, "no lease holder"
-    for name, port in OPERATOR_PORTS.items():
-        wait_until(f"{name} /readyz", 30, lambda: urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2).status == 200)
+    assert holder in operator_pods(), (holder, list(operator_pods()))
+    log(f"operator pods {sorted(operator_pods())}; leader {holder}")
+    logs = kubectl("-n", LEASE_NS, "logs", holder).stdout
+    assert "leading" in logs, logs[-2000:]
 
 
 def test_two_replicas_ready():
     apply_peerrelay("edge", 2)
     obj = wait_until("edge Ready with 2 replicas", 120, lambda: ready("edge", 2))
     addresses = [e.get("addresses", []) for e in obj["status"]["endpoints"]]
-    assert all(len(a) == 1 and a[0].startswith("127.0.2.") and a[0].endswith(":40000") for a in addresses), addresses
+    pool = env["PEERRELAY_LB_CIDR"].rsplit(".", 1)[0] + "."
+    assert all(len(a) == 1 and a[0].startswith(pool) and a[0].endswith(":40000") for a in addresses), addresses
     assert addresses[0] != addresses[1], addresses
     log(f"edge endpoints {addresses}")
 
@@ -311,8 +312,11 @@ def test_published():
 
 def test_probe_each_published_endpoint():
     for relay in relays("edge"):
-        out = probe(relay["endpoints"][0], relay["certificate"])
+        out = probe_retrying(relay["endpoints"][0], relay["certificate"])
         log(f"probe {relay['endpoints'][0]}: {out.strip()[:200]}")
+    pod = kget("pods", "-n", NS, "-l", "app.kubernetes.io/instance=edge")["items"][0]["metadata"]["name"]
+    logs = kubectl("logs", "-n", NS, pod).stdout
+    assert "relay-server started" in logs, logs[-1000:]
 
 
 def test_kubectl_get_pr():
@@ -370,22 +374,24 @@ def test_scale_down_unpublishes():
 
 
 def test_leader_failover():
+    """The leading operator pod is deleted: the other pod takes over within the lease, and the Deployment's
+    replacement pod joins as the standby."""
     holder = wait_until("a leader", 20, lease_holder)
-    leader = next(name for name, proc in processes.items() if name.startswith("operator") and str(proc.pid) in holder)
-    other = "operator-b" if leader == "operator-a" else "operator-a"
-    killed = time.monotonic()
-    stop(leader, sig=signal.SIGKILL)
-    new = wait_until("another leader", LEASE_SECONDS * 3, lambda: (lambda h: h if h and h != holder else None)(lease_holder()),
-                     interval=0.2)
-    took = time.monotonic() - killed
-    log(f"{leader} ({holder}) killed; {other} ({new}) leads after {took:.1f}s (lease {LEASE_SECONDS}s)")
-    assert str(processes[other].pid) in new, (new, processes[other].pid)
+    others = [name for name in operator_pods() if name != holder]
+    assert others, operator_pods()
+    deleted = time.monotonic()
+    kubectl("-n", LEASE_NS, "delete", "pod", holder, "--wait=false")
+    new = wait_until("another leader", LEASE_SECONDS * 3,
+                     lambda: (lambda h: h if h and h != holder else None)(lease_holder()), interval=0.2)
+    took = time.monotonic() - deleted
+    log(f"{holder} deleted; {new} leads after {took:.1f}s (lease {LEASE_SECONDS}s)")
+    assert new in others, (new, others)
     assert took <= LEASE_SECONDS + 3, f"takeover took {took:.1f}s, lease is {LEASE_SECONDS}s"
     kubectl("scale", "pr", "edge", "-n", NS, "--replicas=2")
     wait_until("edge Ready with 2 replicas under the new leader", 120, lambda: ready("edge", 2))
     wait_until("both replicas published again", 30, lambda: len(relays("edge")) == 2)
-    _, port = start_operator(leader)  # back to two operators (standby)
-    OPERATOR_PORTS[leader] = port
+    wait_until("the replacement operator pod Ready", 120,
+               lambda: len(operator_ready_pods()) == 2 and holder not in operator_pods())
 
 
 def test_apiserver_restart_mid_reconcile():
@@ -404,21 +410,25 @@ def test_apiserver_restart_mid_reconcile():
 
 
 def test_node_exposures():
-    """NodePort: the node's ExternalIP with the Service's allocated node port; HostPort: the node's address with
-    spec.port and no Service. (The node shim forwards neither, so these are checked up to publication.)"""
+    """NodePort: the node's address (it has only an InternalIP) with the Service's node port; HostPort: the node's
+    address with spec.port and no Service. Both carry a relayctl probe through kube-proxy / the portmap plugin."""
     apply_peerrelay("np", 1, "  exposure: {type: NodePort, externalTrafficPolicy: Cluster}\n")
     apply_peerrelay("hp", 1, "  port: 40100\n  exposure: {type: HostPort}\n")
-    obj = wait_until("np Ready", 90, lambda: ready("np", 1))
+    obj = wait_until("np Ready", 120, lambda: ready("np", 1))
     node_port = kget("service", "np-0", "-n", NS)["spec"]["ports"][0]["nodePort"]
-    assert obj["status"]["endpoints"][0]["addresses"] == [f"{NODE_EXTERNAL_IP}:{node_port}"], obj["status"]["endpoints"]
+    assert obj["status"]["endpoints"][0]["addresses"] == [f"{NODE_IP}:{node_port}"], obj["status"]["endpoints"]
     assert condition(obj, "EndpointsReady")["reason"] == "Discovered"
-    assert [r["endpoints"] for r in relays("np")] == [[f"{NODE_EXTERNAL_IP}:{node_port}"]]
-    obj = wait_until("hp Ready", 90, lambda: ready("hp", 1))
-    assert obj["status"]["endpoints"][0]["addresses"] == [f"{NODE_EXTERNAL_IP}:40100"], obj["status"]["endpoints"]
+    published = relays("np")
+    assert [r["endpoints"] for r in published] == [[f"{NODE_IP}:{node_port}"]]
+    probe_retrying(f"{NODE_IP}:{node_port}", published[0]["certificate"])
+    obj = wait_until("hp Ready", 120, lambda: ready("hp", 1))
+    assert obj["status"]["endpoints"][0]["addresses"] == [f"{NODE_IP}:40100"], obj["status"]["endpoints"]
     assert kget("services", "-n", NS, "-l", "app.kubernetes.io/instance=hp")["items"] == []
     template = kget("statefulset", "hp", "-n", NS)["spec"]["template"]["spec"]
     assert template["containers"][0]["ports"][0].get("hostPort") == 40100
     assert template["affinity"]["podAntiAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
+    published = wait_until("hp published", 30, lambda: relays("hp"))
+    probe_retrying(f"{NODE_IP}:40100", published[0]["certificate"])
     for name in ["np", "hp"]:
         kubectl("delete", "pr", name, "-n", NS, "--wait=true", timeout=90)
     assert relays("np") == [] and relays("hp") == []
@@ -489,34 +499,40 @@ def test_delete_removes_everything():
 
 
 def test_graceful_shutdown():
-    for name in [n for n in list(processes) if n.startswith("operator")]:
-        code = stop(name, timeout=30)
-        assert code == 0, f"{name} exited {code} after SIGTERM"
+    """Deployment scaled to 0: the kubelet sends SIGTERM, the operators exit cleanly (no SIGKILL after the grace
+    period) and release the lease."""
+    started = time.monotonic()
+    kubectl("-n", LEASE_NS, "scale", "deployment", "peer-relay", "--replicas=0")
+    wait_until("operator pods gone", 60, lambda: not kget("pods", "-n", LEASE_NS, "-l",
+                                                          "app.kubernetes.io/component=operator")["items"])
+    took = time.monotonic() - started
+    assert took < 25, f"the operators took {took:.1f}s to stop (grace period 30 s: they ignored SIGTERM?)"
     holder = lease_holder()
     assert not holder, f"lease still held by {holder!r} after both operators stopped"
 
 
 def main():
     try:
-        step("setup: cluster, node shim, coordinator, node identities", setup)
+        step("setup: real-node cluster, project image, coordinator, node identities", setup)
         if failed:
             return
-        step("kubectl apply manifests (CRD, RBAC); operators use the chart ServiceAccount", test_manifests)
-        step("two operator processes with leader election", test_operators_start)
+        step("kubectl apply -f manifests/ (namespace, CRD, RBAC, operator Deployment)", test_manifests)
+        step("the operator ServiceAccount's RBAC is enforced", test_rbac_enforced)
+        step("two operator pods (in-cluster config) with leader election", test_operators_start)
         step("PeerRelay with 2 replicas becomes Ready with LoadBalancer endpoints", test_two_replicas_ready)
         step("both replicas published to the coordinator", test_published)
         step("relayctl probe through each published endpoint", test_probe_each_published_endpoint)
         step("kubectl get pr shows Ready and the endpoints", test_kubectl_get_pr)
         step("staticEndpoints change reaches running relays without restart", test_static_endpoints_reach_running_relays)
         step("scale 2->1 unpublishes replica 1, removes its Service and keys", test_scale_down_unpublishes)
-        step("leader killed: the other operator takes over within the lease", test_leader_failover)
+        step("leader pod deleted: the other operator pod takes over within the lease", test_leader_failover)
         step("apiserver restart mid-reconcile: converges without duplicates", test_apiserver_restart_mid_reconcile)
-        step("NodePort and HostPort exposure: node address endpoints, published", test_node_exposures)
+        step("NodePort and HostPort exposure: node address endpoints, published, probed", test_node_exposures)
         step("publisher Secret created later: SecretNotFound, then Ready", test_publisher_secret_appears_later)
         step("coordinator outage: CoordinatorUnreachable, then recovers", test_coordinator_outage)
         step("invalid spec: Ready=False InvalidSpec with a Warning Event", test_invalid_spec)
         step("delete removes every child and unpublishes", test_delete_removes_everything)
-        step("SIGTERM: operators exit 0 and release the lease", test_graceful_shutdown)
+        step("scale to 0: operator pods stop on SIGTERM and release the lease", test_graceful_shutdown)
     finally:
         for name in list(processes):
             stop(name, timeout=10)
