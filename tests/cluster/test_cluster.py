@@ -147,6 +147,7 @@ class RealNodeClusterTest(unittest.TestCase):
         return container
 
     def relay_deployment(self, name, advertise, pod_extra=None, container_extra=None):
+        self.keys()  # the relay-keys Secret
         spec = {"containers": [self.relay_container(advertise, container_extra)],
                 "volumes": [{"name": "keys", "secret": {"secretName": "relay-keys", "defaultMode": 0o444}}]}
         spec.update(pod_extra or {})
@@ -239,7 +240,9 @@ class RealNodeClusterTest(unittest.TestCase):
         for name in ("kubelet", "containerd", "kube-proxy", "kube-apiserver"):
             with open(os.path.join(self.state, "pids", f"{name}.pid")) as f:
                 pid = f.read().strip()
-            self.assertEqual(os.readlink(f"/proc/{pid}/ns/net"), os.readlink(f"/run/netns/{self.netns}"), name)
+            ns = os.stat(f"/proc/{pid}/ns/net")
+            self.assertEqual(ns.st_ino, os.stat(f"/run/netns/{self.netns}").st_ino, f"{name} is not in the cluster's netns")
+            self.assertNotEqual(ns.st_ino, os.stat("/proc/self/ns/net").st_ino, name)
 
     def test_04_project_image_imported_under_the_manifests_name(self):
         self.need_images()
@@ -253,18 +256,18 @@ class RealNodeClusterTest(unittest.TestCase):
 
     def test_05_relay_behind_load_balancer_with_client_address_kept(self):
         self.need_images()
-        self.relay_deployment("relay-lb", "0.0.0.0:1")
-        self.apply({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "relay-lb", "namespace": self.ns},
-                    "spec": {"type": "LoadBalancer", "externalTrafficPolicy": "Local", "selector": {"app": "relay-lb"},
+        self.relay_deployment("lb-relay", "0.0.0.0:1")
+        self.apply({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "lb-relay", "namespace": self.ns},
+                    "spec": {"type": "LoadBalancer", "externalTrafficPolicy": "Local", "selector": {"app": "lb-relay"},
                              "ports": [{"name": "relay", "port": RELAY_PORT, "targetPort": "relay", "protocol": "UDP"}]}})
-        wait_until("relay-lb pod Ready (its /readyz)", 120,
-                   lambda: [p for p in self.pods("app=relay-lb") if self.pod_ready(p["metadata"]["name"])])
+        wait_until("lb-relay pod Ready (its /readyz)", 120,
+                   lambda: [p for p in self.pods("app=lb-relay") if self.pod_ready(p["metadata"]["name"])])
         lb_ip = wait_until("a LoadBalancer address from the pool", 30, lambda: (
-            self.get("service", "-n", self.ns, "relay-lb")["status"].get("loadBalancer", {}).get("ingress") or [{}])[0].get("ip"))
+            self.get("service", "-n", self.ns, "lb-relay")["status"].get("loadBalancer", {}).get("ingress") or [{}])[0].get("ip"))
         self.assertTrue(lb_ip.startswith(self.cluster_env["PEERRELAY_LB_CIDR"].rsplit(".", 1)[0] + "."), lb_ip)
         out = self.probe(f"{lb_ip}:{RELAY_PORT}")
         self.assertIn("3/3", out)
-        pod = self.pods("app=relay-lb")[0]["metadata"]["name"]
+        pod = self.pods("app=lb-relay")[0]["metadata"]["name"]
         logs = self.kubectl("logs", "-n", self.ns, pod)
         self.assertIn("relay-server started", logs)
 
@@ -294,37 +297,50 @@ class RealNodeClusterTest(unittest.TestCase):
 
     def test_07_node_port_and_host_port_relays_carry_a_probe(self):
         self.need_images()
-        self.relay_deployment("relay-np", "0.0.0.0:1")
-        self.apply({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "relay-np", "namespace": self.ns},
-                    "spec": {"type": "NodePort", "selector": {"app": "relay-np"},
+        self.relay_deployment("np-relay", "0.0.0.0:1")
+        self.apply({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "np-relay", "namespace": self.ns},
+                    "spec": {"type": "NodePort", "selector": {"app": "np-relay"},
                              "ports": [{"port": RELAY_PORT, "targetPort": "relay", "protocol": "UDP"}]}})
         host_port = 40100
-        self.relay_deployment("relay-hp", f"{self.node_ip}:{host_port}", container_extra={
+        self.relay_deployment("hp-relay", f"{self.node_ip}:{host_port}", container_extra={
             "ports": [{"name": "relay", "containerPort": RELAY_PORT, "hostPort": host_port, "protocol": "UDP"},
                       {"name": "admin", "containerPort": ADMIN_PORT}]})
-        for name in ("relay-np", "relay-hp"):
+        for name in ("np-relay", "hp-relay"):
             wait_until(f"{name} Ready", 120, lambda: [p for p in self.pods(f"app={name}")
                                                       if self.pod_ready(p["metadata"]["name"])])
-        node_port = self.get("service", "-n", self.ns, "relay-np")["spec"]["ports"][0]["nodePort"]
+        node_port = self.get("service", "-n", self.ns, "np-relay")["spec"]["ports"][0]["nodePort"]
         self.assertIn("3/3", self.probe(f"{self.node_ip}:{node_port}"))
         self.assertIn("3/3", self.probe(f"{self.node_ip}:{host_port}"))
 
     def test_08_service_environment_does_not_crash_relay_server(self):
         """Regression: kubelet injects RELAY_0_PORT etc. for a Service named relay-0; relay-server in a plain
-        Deployment (enableServiceLinks left at its default, true) must start and stay up."""
+        Deployment (enableServiceLinks left at its default, true) must start and stay up. In its own namespace, so
+        the other steps' pods do not get those variables."""
         self.need_images()
-        self.apply({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "relay-0", "namespace": self.ns},
+        ns = "svcenv"
+        self.kubectl("create", "namespace", ns)
+        wait_until("default ServiceAccount token in svcenv", 60,
+                   lambda: self.get("serviceaccount", "-n", ns, "default").get("secrets"))
+        keys = self.keys()
+        self.kubectl("create", "secret", "generic", "relay-keys", "-n", ns,
+                     f"--from-file=relay.key={keys}/relay.key", f"--from-file=relay.crt={keys}/relay.crt",
+                     f"--from-file=ca.pub={keys}/ca/ca.pub")
+        self.apply({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "relay-0", "namespace": ns},
                     "spec": {"selector": {"app": "nothing"}, "ports": [{"port": RELAY_PORT, "protocol": "UDP"}]}})
-        self.relay_deployment("plain-relay", "0.0.0.0:1")
-        pod = wait_until("plain-relay Ready", 120, lambda: [p for p in self.pods("app=plain-relay")
-                                                            if self.pod_ready(p["metadata"]["name"])])[0]
-        name = pod["metadata"]["name"]
-        env = self.kubectl("exec", "-n", self.ns, name, "--", "env")
-        self.assertIn("RELAY_0_PORT=", env, "kubelet should have injected the Service environment")
-        time.sleep(3)
-        status = self.get("pod", "-n", self.ns, name)["status"]["containerStatuses"][0]
-        self.assertEqual(status["restartCount"], 0, status)
-        self.assertIn("relay-server started", self.kubectl("logs", "-n", self.ns, name))
+        saved, self.ns = self.ns, ns
+        try:
+            self.relay_deployment("plain-relay", "0.0.0.0:1")
+            pod = wait_until("plain-relay Ready", 120, lambda: [p for p in self.pods("app=plain-relay")
+                                                                if self.pod_ready(p["metadata"]["name"])])[0]
+            name = pod["metadata"]["name"]
+            env = self.kubectl("exec", "-n", ns, name, "--", "env")
+            self.assertIn("RELAY_0_PORT=", env, "kubelet should have injected the Service environment")
+            time.sleep(3)
+            status = self.get("pod", "-n", ns, name)["status"]["containerStatuses"][0]
+            self.assertEqual(status["restartCount"], 0, status)
+            self.assertIn("relay-server started", self.kubectl("logs", "-n", ns, name))
+        finally:
+            self.ns = saved
 
     def test_09_secret_update_reaches_a_running_pod_and_exec_works(self):
         self.need_images()
@@ -343,11 +359,11 @@ class RealNodeClusterTest(unittest.TestCase):
 
     def test_10_liveness_probe_failure_restarts_the_relay(self):
         self.need_images()
-        self.relay_deployment("relay-live", "0.0.0.0:1", container_extra={
+        self.relay_deployment("live-relay", "0.0.0.0:1", container_extra={
             "livenessProbe": {"httpGet": {"path": "/healthz", "port": 9999}, "initialDelaySeconds": 2,
                               "periodSeconds": 1, "failureThreshold": 2}})
-        pod = wait_until("relay-live restarted by its liveness probe", 120, lambda: [
-            p for p in self.pods("app=relay-live")
+        pod = wait_until("live-relay restarted by its liveness probe", 120, lambda: [
+            p for p in self.pods("app=live-relay")
             if (p["status"].get("containerStatuses") or [{}])[0].get("restartCount", 0) >= 1])[0]
         name = pod["metadata"]["name"]
         self.assertIn("relay-server started", self.kubectl("logs", "-n", self.ns, name, "--previous"))
