@@ -122,6 +122,10 @@ let package = Package(
 
         .executableTarget(name: "kube-bench", dependencies: ["Kube"], swiftSettings: swiftSettings),
 
+        // MARK: Node agent
+        .target(name: "Agent", dependencies: ["RelayCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "RelayCore"], swiftSettings: swiftSettings),
+
         // MARK: Tailnet control plane
         .target(
             name: "Tailnet",

@@ -37,6 +37,9 @@ extension ControlMessage {
             w.append(m.rawCode)
             w.append(m.generation)
             w.appendShortString(m.message)
+        case .callMeMaybe(let m):
+            w.append(UInt8(m.endpoints.count))
+            for endpoint in m.endpoints { endpoint.write(to: &w) }
         }
         return w.bytes
     }
@@ -105,6 +108,15 @@ extension ControlMessage {
                 throw .malformedMessage
             }
             self = .error(RelayErrorMessage(rawCode: code, generation: generation, message: text))
+        case .callMeMaybe:
+            guard let count = r.readUInt8(), Int(count) <= CallMeMaybeMessage.maximumEndpoints,
+                r.remaining >= Int(count) * EndpointAddress.encodedSize
+            else { throw .malformedMessage }
+            self = .callMeMaybe(
+                CallMeMaybeMessage(
+                    endpoints: (0..<Int(count)).map {
+                        EndpointAddress(loading: plaintext, at: r.offset + $0 * EndpointAddress.encodedSize)
+                    }))
         }
     }
 

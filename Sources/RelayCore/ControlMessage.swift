@@ -8,6 +8,7 @@ public enum ControlMessage: Hashable, Sendable {
     case challenge(BindMessage)
     case answer(BindMessage)
     case error(RelayErrorMessage)
+    case callMeMaybe(CallMeMaybeMessage)
 
     /// Wire type byte.
     public enum MessageType: UInt8, Sendable, Hashable, CaseIterable {
@@ -19,6 +20,7 @@ public enum ControlMessage: Hashable, Sendable {
         case challenge = 0x06
         case answer = 0x07
         case error = 0x08
+        case callMeMaybe = 0x09
     }
 
     /// Protocol version carried in every plaintext.
@@ -34,6 +36,7 @@ public enum ControlMessage: Hashable, Sendable {
         case .challenge: .challenge
         case .answer: .answer
         case .error: .error
+        case .callMeMaybe: .callMeMaybe
         }
     }
 }
@@ -58,6 +61,20 @@ public struct PongMessage: Hashable, Sendable {
     public init(transactionID: TransactionID, observedSource: EndpointAddress) {
         self.transactionID = transactionID
         self.observedSource = observedSource
+    }
+}
+
+/// CallMeMaybe (node → node, end to end, usually through the fallback relay): "I am pinging all your endpoints now,
+/// ping me back on these" — both sides punch at once.
+public struct CallMeMaybeMessage: Hashable, Sendable {
+    /// Most endpoints one message carries.
+    public static let maximumEndpoints = 32
+
+    /// The sender's direct endpoints (own addresses and reflexive addresses).
+    public var endpoints: [EndpointAddress]
+
+    public init(endpoints: [EndpointAddress]) {
+        self.endpoints = Array(endpoints.prefix(Self.maximumEndpoints))
     }
 }
 

@@ -1,0 +1,29 @@
+import RelayCore
+
+/// One WireGuard peer as the agent configures it: the peer's WireGuard key, its tailnet address, and the agent's
+/// loopback socket that stands in for the peer's endpoint.
+public struct WireGuardPeer: Hashable, Sendable {
+    /// The peer's WireGuard public key.
+    public var publicKey: PublicKey
+    /// The agent's per-peer loopback socket (WireGuard sends there; the agent moves the packets on).
+    public var endpoint: EndpointAddress
+    /// Allowed IPs in CIDR form, e.g. "100.64.0.7/32".
+    public var allowedIPs: [String]
+
+    public init(publicKey: PublicKey, endpoint: EndpointAddress, allowedIPs: [String]) {
+        self.publicKey = publicKey
+        self.endpoint = endpoint
+        self.allowedIPs = allowedIPs
+    }
+}
+
+/// What wireguard-go reports about one peer (`get=1`).
+public struct WireGuardPeerStatus: Hashable, Sendable {
+    public var publicKey: PublicKey
+    public var endpoint: String?
+    /// Unix seconds of the last handshake (nil: never).
+    public var lastHandshake: Int64?
+    public var receivedBytes: UInt64 = 0
+    public var sentBytes: UInt64 = 0
+    public var allowedIPs: [String] = []
+}
