@@ -30,7 +30,7 @@ public enum RelayStatefulSet {
             "env": [
                 fieldEnv("POD_NAME", "metadata.name"),
                 // Bind the pod's own address: traffic to the Service or host port arrives there, and pods that
-                // share a network namespace (test node shim) never collide on the port.
+                // share a network namespace (hostNetwork) never collide on the port.
                 fieldEnv("RELAY_LISTEN", "status.podIP"),
                 fieldEnv("RELAY_ADMIN_ADDRESS", "status.podIP"),
             ],
