@@ -120,8 +120,6 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        .executableTarget(name: "kube-bench", dependencies: ["Kube"], swiftSettings: swiftSettings),
-
         // MARK: Node agent
         .target(name: "Agent", dependencies: ["RelayCore"], swiftSettings: swiftSettings),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "RelayCore"], swiftSettings: swiftSettings),
@@ -156,18 +154,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        .executableTarget(
-            name: "coordinator-bench",
-            dependencies: [
-                "Tailnet", "RelayCore", "CurlHTTP",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: swiftSettings
-        ),
         .testTarget(
             name: "CoordinatorTests",
             dependencies: [
-                "Coordinator", "Tailnet", "RelayCore", "CurlHTTP",
+                "Coordinator", "Tailnet", "RelayCore", "CurlHTTP", "PeerRelayTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -209,6 +199,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Benchmarks (Benchmarks/, run by Benchmarks/bench-*)
+        .executableTarget(
+            name: "kube-bench", dependencies: ["Kube"], path: "Benchmarks/Sources/kube-bench",
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "coordinator-bench",
+            dependencies: [
+                "Tailnet", "RelayCore", "CurlHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/Sources/coordinator-bench",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "relay-bench",
             dependencies: [
@@ -216,8 +219,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
+            path: "Benchmarks/Sources/relay-bench",
             swiftSettings: swiftSettings
         ),
+
+        .executableTarget(
+            name: "relaycore-bench", dependencies: ["RelayCore"], path: "Benchmarks/Sources/relaycore-bench",
+            swiftSettings: swiftSettings),
+
+        // MARK: Fuzzing (hack/fuzz builds this with libFuzzer; a plain build makes an input replayer)
+        .executableTarget(
+            name: "relaycore-fuzz", dependencies: ["RelayCore"], path: "Fuzz/RelayCoreFuzz",
+            swiftSettings: swiftSettings),
 
         // MARK: Tests
         .target(
@@ -250,7 +263,7 @@ let package = Package(
         .testTarget(
             name: "RelayClientTests",
             dependencies: [
-                "RelayClient", "RelayCore",
+                "RelayClient", "RelayCore", "PeerRelayTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -259,6 +272,7 @@ let package = Package(
         .testTarget(
             name: "CurlHTTPTests", dependencies: ["CurlHTTP"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "YAMLParsingTests", dependencies: ["YAMLParsing"], swiftSettings: swiftSettings),
-        .testTarget(name: "KubeTests", dependencies: ["Kube", "CurlHTTP"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KubeTests", dependencies: ["Kube", "CurlHTTP", "PeerRelayTestSupport"], swiftSettings: swiftSettings),
     ]
 )

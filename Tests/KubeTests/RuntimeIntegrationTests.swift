@@ -1,5 +1,6 @@
 import Foundation
 import Kube
+import PeerRelayTestSupport
 import Synchronization
 import Testing
 
@@ -16,15 +17,17 @@ struct RuntimeIntegrationTests {
             map.data = ["i": "\(index)"]
             map = try await client.replace(map)
         }
-        if let endpoint = Cluster.etcdEndpoint {
-            let status = try run("/usr/bin/env", ["etcdctl", "--endpoints=\(endpoint)", "endpoint", "status", "-w", "json"])
-            let value = try JSONValue.parse(json: Array(status.utf8))
-            if let revision = value[0]?[path: ["Status", "header", "revision"]]?.intValue {
-                _ = try run("/usr/bin/env", ["etcdctl", "--endpoints=\(endpoint)", "compact", String(revision)])
-            }
-        }
-        let script = URL(fileURLWithPath: BuildProducts.directory).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("hack/cluster").path
+        let endpoint = try #require(
+            Cluster.etcdEndpoint, "needs PEERRELAY_ETCD_ENDPOINT (eval \"$(hack/cluster env)\") to compact etcd")
+        let status = try await ChildProcess.run(
+            "/usr/bin/env", ["etcdctl", "--endpoints=\(endpoint)", "endpoint", "status", "-w", "json"])
+        try #require(status.status == 0, "etcdctl endpoint status: \(status.output)")
+        let value = try JSONValue.parse(json: Array(status.stdout.utf8))
+        let revision = try #require(value[0]?[path: ["Status", "header", "revision"]]?.intValue, "\(status.stdout)")
+        let compacted = try await ChildProcess.run(
+            "/usr/bin/env", ["etcdctl", "--endpoints=\(endpoint)", "compact", String(revision)])
+        try #require(compacted.status == 0, "etcdctl compact: \(compacted.output)")
+        let script = BuiltProducts.repositoryRoot + "/hack/cluster"
         // Through python: children of this process inherit a blocked signal mask, and bash cannot reap
         // its own children with SIGCHLD blocked.
         let unblock = "import os,signal,sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execv(sys.argv[1], sys.argv[1:])"
@@ -37,21 +40,12 @@ struct RuntimeIntegrationTests {
             Issue.record("cannot run hack/cluster restart-apiserver")
             return
         }
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
-    }
-
-    func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        var waitStatus: Int32 = 0
+        waitpid(pid, &waitStatus, 0)
+        // WIFEXITED && WEXITSTATUS == 0, by hand (the macros are not imported).
+        try #require(
+            waitStatus & 0x7F == 0 && (waitStatus >> 8) & 0xFF == 0,
+            "hack/cluster restart-apiserver failed (wait status \(waitStatus))")
     }
 
     @Test(.enabled(if: ProcessInfo.processInfo.environment["PEERRELAY_CLUSTER_DIR"] != nil, "restarts kube-apiserver: needs PEERRELAY_CLUSTER_DIR"))
@@ -109,18 +103,14 @@ struct RuntimeIntegrationTests {
     }
 
     @Test func leaseFailsOverToTheSecondProcessAfterTheFirstIsKilled() async throws {
-        let probe = BuildProducts.directory + "/kube-lease-probe"
-        guard FileManager.default.fileExists(atPath: probe) else {
-            Issue.record("\(probe) is missing; run `swift build --build-tests` first")
-            return
-        }
+        let probe = try BuiltProducts.path("kube-lease-probe")
         try await Cluster.withNamespace("lease") { client, namespace in
             let leaseSeconds = 4
             let retryMillis = 400
-            let first = try ProcessLines(probe, [Cluster.kubeconfig!, namespace, "relay-operator", "first", "\(leaseSeconds)", "\(retryMillis)"])
+            let first = try ChildProcess(probe, arguments: [Cluster.kubeconfig!, namespace, "relay-operator", "first", "\(leaseSeconds)", "\(retryMillis)"])
             defer { first.stop() }
-            #expect(await first.waitFor("LEADING first", timeout: .seconds(20)))
-            let second = try ProcessLines(probe, [Cluster.kubeconfig!, namespace, "relay-operator", "second", "\(leaseSeconds)", "\(retryMillis)"])
+            #expect(await first.waitForLine("LEADING first", timeout: .seconds(20)))
+            let second = try ChildProcess(probe, arguments: [Cluster.kubeconfig!, namespace, "relay-operator", "second", "\(leaseSeconds)", "\(retryMillis)"])
             defer { second.stop() }
             try await Task.sleep(for: .seconds(2))
             #expect(!second.output.contains("LEADING second"), "two leaders at once")
@@ -128,7 +118,7 @@ struct RuntimeIntegrationTests {
             let clock = ContinuousClock()
             let killed = clock.now
             first.signal(SIGKILL)
-            #expect(await second.waitFor("LEADING second", timeout: .seconds(20)))
+            #expect(await second.waitForLine("LEADING second", timeout: .seconds(20)))
             let takeover = clock.now - killed
             print("KubeTests: lease takeover after SIGKILL took \(takeover) (lease \(leaseSeconds) s, retry \(retryMillis) ms)")
             #expect(takeover <= .seconds(leaseSeconds) + .milliseconds(2 * retryMillis) + .milliseconds(500))
@@ -141,7 +131,7 @@ struct RuntimeIntegrationTests {
 
             // SIGTERM: graceful shutdown releases the lease.
             second.signal(SIGTERM)
-            #expect(await second.waitFor("STOPPED second", timeout: .seconds(10)))
+            #expect(await second.waitForLine("STOPPED second", timeout: .seconds(10)))
             let released = try await client.get(Lease.self, name: "relay-operator", namespace: namespace)
             #expect(released.spec?.holderIdentity == nil)
         }
