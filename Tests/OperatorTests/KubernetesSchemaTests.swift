@@ -1,5 +1,6 @@
 import Foundation
 import Interchange
+import Kube
 import Testing
 
 @testable import Operator
@@ -14,7 +15,7 @@ struct KubernetesSchemaTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    func validate(_ objects: [JSONValue], partial: Bool) throws -> (status: Int32, output: String) {
+    func validate(_ objects: [any Encodable], partial: Bool) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = Self.root.appendingPathComponent("hack/validate-k8s-objects")
         process.arguments = (partial ? ["--partial"] : []) + ["-"]
@@ -24,7 +25,7 @@ struct KubernetesSchemaTests {
         process.standardOutput = output
         process.standardError = output
         try process.run()
-        let body = JSONValue.array(objects).jsonString()
+        let body = JSONValue.array(try objects.map { try JSONValue(encoding: $0) }).jsonString()
         input.fileHandleForWriting.write(Data("{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":\(body)}".utf8))
         try input.fileHandleForWriting.close()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -42,9 +43,10 @@ struct KubernetesSchemaTests {
             loadBalancerClass: "example.com/udp")
         full.limits = .init(maxSessions: 100, maxSessionsPerNode: 10, idleTimeout: "90s")
         full.pod = .init(
-            image: "registry.example/relay:2", resources: ["requests": ["cpu": "100m", "memory": "64Mi"]],
+            image: "registry.example/relay:2",
+            resources: ResourceRequirements(requests: ["cpu": "100m", "memory": "64Mi"]),
             nodeSelector: ["role": "edge"],
-            tolerations: [["key": "edge", "operator": "Exists", "effect": "NoSchedule"]],
+            tolerations: [.init(key: "edge", operator: "Exists", effect: "NoSchedule")],
             affinity: [
                 "podAffinity": [
                     "preferredDuringSchedulingIgnoredDuringExecution": [
@@ -63,7 +65,7 @@ struct KubernetesSchemaTests {
     }
 
     @Test func appliedObjectsAreValidKubernetesObjects() throws {
-        var objects: [JSONValue] = []
+        var objects: [any Encodable] = []
         for spec in Self.everySpec() {
             objects.append(RelayStatefulSet.build(Fixtures.owner, spec: spec, defaultImage: Fixtures.image))
             for index in 0..<spec.effectiveReplicas {
@@ -85,16 +87,17 @@ struct KubernetesSchemaTests {
     }
 
     @Test func statusBodiesAreValidPeerRelays() throws {
-        var bodies: [JSONValue] = []
+        var bodies: [any Encodable] = []
         for status in StatusComputationTests.sampleStatuses() {
-            bodies.append(try StatusBody.make(names: Fixtures.names, status: status))
+            bodies.append(StatusBody(names: Fixtures.names, status: status))
         }
         let result = try validate(bodies, partial: true)
         #expect(result.status == 0, "\(result.output)")
     }
 
     @Test func theValidatorCatchesMistakes() throws {
-        var broken = RelayStatefulSet.build(Fixtures.owner, spec: Fixtures.spec(), defaultImage: Fixtures.image)
+        var broken = try JSONValue(
+            encoding: RelayStatefulSet.build(Fixtures.owner, spec: Fixtures.spec(), defaultImage: Fixtures.image))
         if case .object(var members) = broken, case .object(var spec) = members["spec"] {
             spec["replica"] = 2
             members["spec"] = .object(spec)
@@ -103,7 +106,7 @@ struct KubernetesSchemaTests {
         #expect(try validate([broken], partial: false).status != 0)
         var status = PeerRelayStatus(endpointsSummary: "")
         status.conditions = []
-        #expect(try validate([try StatusBody.make(names: Fixtures.names, status: status)], partial: true).status != 0)
+        #expect(try validate([StatusBody(names: Fixtures.names, status: status)], partial: true).status != 0)
     }
 }
 
