@@ -3,8 +3,9 @@ kube-proxy and the test-only LoadBalancer address allocator, all in the cluster'
 as admin and as an unprivileged user, a CRD, the project image built from the Containerfile and imported without
 a registry, the real relay-server as pods reached through a LoadBalancer address, a NodePort and a HostPort with
 `relayctl probe`, `externalTrafficPolicy: Local` keeping the client address (and Cluster masquerading it),
-`kubectl logs`/`exec`, a Secret update reaching a running pod, a liveness probe restarting a relay, pods
-surviving an apiserver restart, nothing in the host's iptables, and `hack/cluster down` leaving nothing behind.
+`kubectl logs`/`exec`, a Secret update reaching a running pod, a liveness probe restarting a relay, the
+Service-environment regression (relay-server beside a Service named `relay-0`), pods surviving an apiserver
+restart, nothing in the host's iptables, and `hack/cluster down` leaving nothing behind.
 
 The suite starts its own cluster in a temporary PEERRELAY_CLUSTER_DIR, so it can run next to another cluster.
 Steps run in order (test_NN_ names) and share the cluster.
@@ -295,6 +296,38 @@ class RealNodeClusterTest(unittest.TestCase):
         node_port = self.get("service", "-n", self.ns, "np-relay")["spec"]["ports"][0]["nodePort"]
         self.assertIn("3/3", self.probe(f"{self.node_ip}:{node_port}"))
         self.assertIn("3/3", self.probe(f"{self.node_ip}:{host_port}"))
+
+    def test_08_service_environment_does_not_crash_relay_server(self):
+        """Regression: kubelet injects RELAY_0_PORT etc. for a Service named relay-0; relay-server in a plain
+        Deployment (enableServiceLinks left at its default, true) must start and stay up. In its own namespace, so
+        the other steps' pods do not get those variables."""
+        self.need_images()
+        ns = "svcenv"
+        self.kubectl("create", "namespace", ns)
+        wait_until("default ServiceAccount token in svcenv", 60,
+                   lambda: self.get("serviceaccount", "-n", ns, "default").get("secrets"))
+        keys = self.keys()
+        self.kubectl("create", "secret", "generic", "relay-keys", "-n", ns,
+                     f"--from-file=relay.key={keys}/relay.key", f"--from-file=relay.crt={keys}/relay.crt",
+                     f"--from-file=ca.pub={keys}/ca/ca.pub")
+        self.apply({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "relay-0", "namespace": ns},
+                    "spec": {"selector": {"app": "nothing"}, "ports": [{"port": RELAY_PORT, "protocol": "UDP"}]}})
+        saved, self.ns = self.ns, ns
+        try:
+            self.relay_deployment("plain-relay", "0.0.0.0:1")
+            pod = wait_until("plain-relay Ready", 120, lambda: [p for p in self.pods("app=plain-relay")
+                                                                if self.pod_ready(p["metadata"]["name"])])[0]
+            name = pod["metadata"]["name"]
+            env = self.kubectl("exec", "-n", ns, name, "--", "env")
+            self.assertIn("RELAY_0_PORT=", env, "kubelet should have injected the Service environment")
+            time.sleep(3)
+            status = self.get("pod", "-n", ns, name)["status"]["containerStatuses"][0]
+            self.assertEqual(status["restartCount"], 0, status)
+            logs = self.kubectl("logs", "-n", ns, name)
+            self.assertIn("relay-server started", logs)
+            self.assertIn("ignoring environment variable RELAY_0_PORT", logs, "the unknown variable must be named")
+        finally:
+            self.ns = saved
 
     def test_09_secret_update_reaches_a_running_pod_and_exec_works(self):
         self.need_images()

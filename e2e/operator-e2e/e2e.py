@@ -352,7 +352,12 @@ def test_leader_failover():
     assert new in operator_pods(), (new, list(operator_pods()))
     assert took <= LEASE_SECONDS + 3, f"takeover took {took:.1f}s, lease is {LEASE_SECONDS}s"
     kubectl("scale", "pr", "edge", "-n", NS, "--replicas=2")
-    wait_until("edge Ready with 2 replicas under the new leader", 120, lambda: ready("edge", 2))
+    try:
+        wait_until("edge Ready with 2 replicas under the new leader", 120, lambda: ready("edge", 2))
+    except AssertionError as error:
+        status = kubectl("get", "pr", "edge", "-n", NS, "-o", "jsonpath={.status}", check=False).stdout
+        leader_log = kubectl("-n", LEASE_NS, "logs", new, "--tail=20", check=False).stdout
+        raise AssertionError(f"{error}\nstatus: {status}\nleader {new} log:\n{leader_log}") from None
     wait_until("both replicas published again", 30, lambda: len(relays("edge")) == 2)
     wait_until("the replacement operator pod Ready", 120,
                lambda: len(operator_pods(ready_only=True)) == 2 and holder not in operator_pods())
