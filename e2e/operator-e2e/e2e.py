@@ -397,7 +397,9 @@ def test_apiserver_restart_mid_reconcile():
         seen.setdefault(key, []).append(event["metadata"]["name"])
     duplicated = {k: v for k, v in seen.items() if len(v) > 1}
     assert not duplicated, f"Events recorded twice instead of aggregated: {duplicated}"
-    assert ready("edge", 2), "edge lost readiness across the apiserver restart"
+    # On a real node the kubelet re-reports pod status after the restart, so edge may be re-evaluated for a moment;
+    # it must be Ready again (same pods, nothing recreated) without any change to it.
+    wait_until("edge Ready again after the apiserver restart", 60, lambda: ready("edge", 2))
 
 
 def test_node_exposures():
