@@ -497,8 +497,17 @@ def test_graceful_shutdown():
     and release the lease."""
     started = time.monotonic()
     kubectl("-n", LEASE_NS, "scale", "deployment", "peer-relay", "--replicas=0")
-    wait_until("operator pods gone", 60, lambda: not kget("pods", "-n", LEASE_NS, "-l",
-                                                          "app.kubernetes.io/component=operator")["items"])
+    def gone():
+        left = kget("pods", "-n", LEASE_NS, "-l", "app.kubernetes.io/component=operator")["items"]
+        return not left or ([(p["metadata"]["name"], p["status"].get("phase"),
+                              [c.get("state") for c in p["status"].get("containerStatuses", [])]) for p in left], False)[1]
+    try:
+        wait_until("operator pods gone", 90, gone)
+    except AssertionError as error:
+        left = kget("pods", "-n", LEASE_NS, "-l", "app.kubernetes.io/component=operator")["items"]
+        states = [(p["metadata"]["name"], [c.get("state") for c in p["status"].get("containerStatuses", [])])
+                  for p in left]
+        raise AssertionError(f"{error}; still there: {states}") from None
     took = time.monotonic() - started
     assert took < 25, f"the operators took {took:.1f}s to stop (grace period 30 s: they ignored SIGTERM?)"
     holder = lease_holder()
