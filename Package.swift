@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "relayctl", targets: ["relayctl"]),
         .executable(name: "tailnet-coordinator", targets: ["tailnet-coordinator"]),
         .executable(name: "relay-operator", targets: ["relay-operator"]),
+        .executable(name: "tailnet-agent", targets: ["tailnet-agent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -125,6 +126,29 @@ let package = Package(
         // MARK: Node agent
         .target(name: "Agent", dependencies: ["RelayCore"], swiftSettings: swiftSettings),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "RelayCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "AgentRuntime",
+            dependencies: [
+                "Agent", "RelayCore", "RelayClient", "Tailnet", "CurlHTTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "tailnet-agent",
+            dependencies: [
+                "Agent", "AgentRuntime", "Telemetry",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Tailnet control plane
         .target(
@@ -136,6 +160,8 @@ let package = Package(
             name: "Coordinator",
             dependencies: [
                 "RelayCore", "Tailnet", "Telemetry", "CSodium",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -168,6 +194,8 @@ let package = Package(
             name: "CoordinatorTests",
             dependencies: [
                 "Coordinator", "Tailnet", "RelayCore", "CurlHTTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -201,7 +229,7 @@ let package = Package(
         .executableTarget(
             name: "relayctl",
             dependencies: [
-                "RelayCore", "RelayClient", "Tailnet", "CurlHTTP",
+                "Agent", "RelayCore", "RelayClient", "Tailnet", "CurlHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),

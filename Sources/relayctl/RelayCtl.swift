@@ -16,6 +16,8 @@ struct RelayCtl: AsyncParsableCommand {
             KeysCommand.self,
             NodesCommand.self,
             RelaysCommand.self,
+            AgentStatusCommand.self,
+            AgentPingCommand.self,
         ]
     )
 }

@@ -79,12 +79,17 @@ public enum CoordinatorServer {
         } else {
             server = .http1()
         }
+        var services: [any Service] = [watcher]
+        if configuration.port != 0 {
+            // STUN on the same port number over UDP: nodes learn their reflexive address from the coordinator.
+            services.append(try await STUNService.bind(host: configuration.host, port: configuration.port, logger: logger))
+        }
         return Application(
             router: api.makeRouter(), server: server,
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: "tailnet-coordinator"),
-            services: [watcher],
+            services: services,
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
     }
