@@ -121,8 +121,6 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        .executableTarget(name: "kube-bench", dependencies: ["Kube"], swiftSettings: swiftSettings),
-
         // MARK: Node agent
         .target(name: "Agent", dependencies: ["RelayCore"], swiftSettings: swiftSettings),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "RelayCore"], swiftSettings: swiftSettings),
@@ -182,18 +180,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        .executableTarget(
-            name: "coordinator-bench",
-            dependencies: [
-                "Tailnet", "RelayCore", "CurlHTTP",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: swiftSettings
-        ),
         .testTarget(
             name: "CoordinatorTests",
             dependencies: [
-                "Coordinator", "Tailnet", "RelayCore", "CurlHTTP",
+                "Coordinator", "Tailnet", "RelayCore", "CurlHTTP", "PeerRelayTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -223,7 +213,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "OperatorTests", dependencies: ["Operator", "RelayCore", "Kube", "CurlHTTP"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OperatorTests",
+            dependencies: [
+                "Operator", "RelayCore", "Kube", "CurlHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Recordings"],
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Admin CLI
         .executableTarget(
@@ -237,6 +235,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Benchmarks (Benchmarks/, run by Benchmarks/bench-*)
+        .executableTarget(
+            name: "kube-bench", dependencies: ["Kube"], path: "Benchmarks/Sources/kube-bench",
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "coordinator-bench",
+            dependencies: [
+                "Tailnet", "RelayCore", "CurlHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/Sources/coordinator-bench",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "relay-bench",
             dependencies: [
@@ -244,8 +255,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
+            path: "Benchmarks/Sources/relay-bench",
             swiftSettings: swiftSettings
         ),
+
+        .executableTarget(
+            name: "relaycore-bench", dependencies: ["RelayCore"], path: "Benchmarks/Sources/relaycore-bench",
+            swiftSettings: swiftSettings),
+
+        // MARK: Fuzzing (hack/fuzz builds this with libFuzzer; a plain build makes an input replayer)
+        .executableTarget(
+            name: "relaycore-fuzz", dependencies: ["RelayCore"], path: "Fuzz/RelayCoreFuzz",
+            swiftSettings: swiftSettings),
 
         // MARK: Tests
         .target(
@@ -278,7 +299,7 @@ let package = Package(
         .testTarget(
             name: "RelayClientTests",
             dependencies: [
-                "RelayClient", "RelayCore",
+                "RelayClient", "RelayCore", "PeerRelayTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -287,6 +308,7 @@ let package = Package(
         .testTarget(
             name: "CurlHTTPTests", dependencies: ["CurlHTTP"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "YAMLParsingTests", dependencies: ["YAMLParsing"], swiftSettings: swiftSettings),
-        .testTarget(name: "KubeTests", dependencies: ["Kube", "CurlHTTP"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KubeTests", dependencies: ["Kube", "CurlHTTP", "PeerRelayTestSupport"], swiftSettings: swiftSettings),
     ]
 )

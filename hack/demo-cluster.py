@@ -5,31 +5,21 @@ sample PeerRelay from manifests/examples/, a relayctl probe through each publish
 Everything it starts is stopped on exit (also on Ctrl-C or a failed step).
 
 Usage: hack/demo-cluster.py BIN_DIR [--keep] [--replicas N]   (normally run by hack/demo, which builds BIN_DIR)
-The same recipe, with many more checks, is tests/operator-e2e/e2e.py."""
+The steps are the end-to-end recipe in hack/lib/peerrelay.py (Stack), which e2e/operator-e2e runs with many more
+checks; this script only narrates them."""
 
 import argparse
-import base64
-import json
 import os
 import shutil
 import signal
-import socket
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-CLUSTER = os.path.join(ROOT, "hack", "cluster")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from peerrelay import ROOT, CommandFailed, Stack  # noqa: E402
+
 NS = "demo"
 NODE_EXTERNAL_IP = "127.0.3.1"
-
-
-class StepFailed(Exception):
-    def __init__(self, message, log=None):
-        super().__init__(message)
-        self.log = log
 
 
 def bold(text):
@@ -41,89 +31,13 @@ def say(text=""):
         print("   " + line, flush=True)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def pem(certificate_b64):
-    lines = [certificate_b64[i:i + 64] for i in range(0, len(certificate_b64), 64)]
-    return "-----BEGIN PEERRELAY CERTIFICATE-----\n" + "\n".join(lines) + "\n-----END PEERRELAY CERTIFICATE-----\n"
-
-
 class Demo:
     def __init__(self, bin_dir, keep, replicas):
-        self.bin = bin_dir
+        self.stack = Stack("peerrelay-demo", NS, "demo.example", bin_dir)
         self.keep = keep
         self.replicas = replicas
-        self.work = tempfile.mkdtemp(prefix="peerrelay-demo-")
-        self.env = dict(os.environ, PEERRELAY_CLUSTER_DIR=os.path.join(self.work, "cluster"))
-        self.processes = {}
-        self.cluster_started = False
         self.timings = []
-        self.coord_url = f"http://127.0.0.1:{free_port()}"
-        self.nodes = []
         self.probes = []
-
-    # --- plumbing -------------------------------------------------------------------------------------------
-
-    def tool(self, name):
-        return os.path.join(self.bin, name)
-
-    def path(self, name):
-        return os.path.join(self.work, name)
-
-    def run(self, *args, timeout=60, input=None, log=None, check=True):
-        try:
-            result = subprocess.run(args, env=self.env, capture_output=True, text=True, timeout=timeout, input=input)
-        except subprocess.TimeoutExpired:
-            raise StepFailed(f"`{' '.join(args)}` did not finish within {timeout}s", log)
-        if check and result.returncode != 0:
-            detail = (result.stderr.strip() or result.stdout.strip())[-2000:]
-            raise StepFailed(f"`{' '.join(args)}` exited {result.returncode}:\n{detail}", log)
-        return result
-
-    def kubectl(self, *args, **kw):
-        return self.run("kubectl", *args, **kw)
-
-    def start(self, name, args):
-        log = self.path(f"{name}.log")
-        out = open(log, "w")
-        self.processes[name] = (subprocess.Popen(args, env=self.env, stdout=out, stderr=subprocess.STDOUT,
-                                                 start_new_session=True), log)
-        out.close()
-        return log
-
-    def alive(self, name):
-        proc, log = self.processes[name]
-        if proc.poll() is not None:
-            raise StepFailed(f"{name} exited with status {proc.returncode}", log)
-
-    def wait_until(self, what, timeout, fn, log=None, interval=0.5, watch=()):
-        deadline = time.monotonic() + timeout
-        last = None
-        while time.monotonic() < deadline:
-            for name in watch:
-                self.alive(name)
-            try:
-                last = fn()
-                if last:
-                    return last
-            except (StepFailed, subprocess.SubprocessError, OSError, ValueError, KeyError, IndexError) as error:
-                last = error
-            time.sleep(interval)
-        raise StepFailed(f"timed out after {timeout}s waiting for {what} (last: {last!r})", log)
-
-    def coord(self, method, path, body=None):
-        token = open(self.path("admin.token")).read().strip()
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.coord_url + path, data=data, method=method)
-        request.add_header("Authorization", f"Bearer {token}")
-        if data is not None:
-            request.add_header("Content-Type", "application/json")
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.loads(response.read() or b"null")
 
     def step(self, title, fn):
         print(f"\n{bold('== ' + title)}", flush=True)
@@ -136,58 +50,24 @@ class Demo:
     # --- the steps ------------------------------------------------------------------------------------------
 
     def cluster(self):
-        cluster_log = self.path("cluster.log")
-        with open(cluster_log, "w") as out:
-            self.cluster_started = True
-            result = subprocess.run([CLUSTER, "up"], env=self.env, stdout=out, stderr=subprocess.STDOUT, timeout=240)
-        if result.returncode != 0:
-            raise StepFailed("hack/cluster up failed", cluster_log)
-        for line in self.run(CLUSTER, "env").stdout.split():
-            if "=" in line and line != "export":
-                key, value = line.split("=", 1)
-                self.env[key] = value
-        image_map = self.path("image-map.json")
-        with open(image_map, "w") as f:
-            json.dump({"ghcr.io/peerrelay/*": self.bin + "/"}, f)
-        self.run(CLUSTER, "node-up", "--image-map", image_map, "--external-ip", NODE_EXTERNAL_IP, timeout=90,
-                 log=cluster_log)
-        say(f"kube-apiserver ready; kubeconfig {self.env.get('KUBECONFIG')}")
-        say(self.kubectl("get", "nodes", "-o", "wide").stdout.rstrip())
+        self.stack.cluster_up()
+        self.stack.node_up(NODE_EXTERNAL_IP)
+        say(f"kube-apiserver ready; kubeconfig {self.stack.env.get('KUBECONFIG')}")
+        say(self.stack.kubectl("get", "nodes", "-o", "wide").stdout.rstrip())
 
     def coordinator(self):
-        data = self.path("coordinator")
-        coordinator = self.tool("tailnet-coordinator")
-        self.run(coordinator, "init", "--data-dir", data, "--tailnet-id", "demo.example",
-                 "--admin-token-file", self.path("admin.token"))
-        self.run(coordinator, "token", "--data-dir", data, "--kind", "relay-publisher",
-                 "--output", self.path("publisher.token"))
-        port = self.coord_url.rsplit(":", 1)[1]
-        log = self.start("coordinator", [coordinator, "serve", "--data-dir", data, "--port", port])
-        self.wait_until("the coordinator's /healthz", 20,
-                        lambda: urllib.request.urlopen(self.coord_url + "/healthz", timeout=2).status == 200,
-                        log=log, watch=["coordinator"])
-        say(f"tailnet-coordinator on {self.coord_url}, SQLite store in {data}")
+        self.stack.coordinator_up()
+        say(f"tailnet-coordinator on {self.stack.coord_url}, SQLite store in {self.stack.path('coordinator')}")
         say("admin token and a relay-publisher token issued")
 
     def operator(self):
-        manifests = os.path.join(ROOT, "manifests")
-        files = [os.path.join(manifests, n) for n in ("00-namespace.yaml", "01-crd.yaml", "02-rbac.yaml")]
-        out = self.kubectl("apply", *sum((["-f", f] for f in files), [])).stdout
+        out = self.stack.install_manifests()
         say("$ kubectl apply -f manifests/00-namespace.yaml -f manifests/01-crd.yaml -f manifests/02-rbac.yaml")
         say(out.rstrip())
-        self.wait_until("the PeerRelay CRD to be established", 30, lambda: self.kubectl(
-            "get", "crd", "peerrelays.peerrelay.dev", "-o",
-            "jsonpath={.status.conditions[?(@.type=='Established')].status}").stdout == "True")
-        self.kubectl("create", "namespace", NS)
-        self.kubectl("-n", NS, "create", "secret", "generic", "tailnet-publisher",
-                     "--from-file=token=" + self.path("publisher.token"))
+        self.stack.publisher_secret()
         say(f"namespace {NS} with Secret tailnet-publisher (the coordinator's relay-publisher token)")
-        port = free_port()
-        log = self.start("relay-operator", [self.tool("relay-operator"), "--kubeconfig", self.env["KUBECONFIG"],
-                                            f"--admin-address=127.0.0.1:{port}"])
-        self.wait_until("relay-operator /readyz", 30,
-                        lambda: urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2).status == 200,
-                        log=log, watch=["relay-operator"])
+        port = self.stack.start_operator("relay-operator", self.stack.env["KUBECONFIG"])
+        self.stack.wait_ready_endpoint("relay-operator", port)
         say(f"relay-operator running (admin http://127.0.0.1:{port}), in-cluster manifests/03-operator.yaml "
             "replaced by this process")
 
@@ -195,91 +75,60 @@ class Demo:
         sample = os.path.join(ROOT, "manifests", "examples", "peerrelay-minimal.yaml")
         text = open(sample).read()
         if "https://coordinator.example.com" not in text or "\nspec:\n" not in text:
-            raise StepFailed(f"{sample} no longer has the coordinatorURL placeholder or spec: this script needs updating")
-        text = text.replace("https://coordinator.example.com", self.coord_url)
+            raise AssertionError(f"{sample} no longer has the coordinatorURL placeholder or spec: this script needs "
+                                 "updating")
+        text = text.replace("https://coordinator.example.com", self.stack.coord_url)
         text = text.replace("\nspec:\n", f"\nspec:\n  replicas: {self.replicas}\n", 1)
         say(f"$ kubectl apply -n {NS} -f manifests/examples/peerrelay-minimal.yaml "
-            f"(coordinatorURL {self.coord_url}, replicas {self.replicas})")
-        say(self.kubectl("apply", "-n", NS, "-f", "-", input=text).stdout.rstrip())
-        log = self.processes["relay-operator"][1]
+            f"(coordinatorURL {self.stack.coord_url}, replicas {self.replicas})")
+        say(self.stack.kubectl("apply", "-n", NS, "-f", "-", input=text).stdout.rstrip())
 
-        def ready():
-            obj = json.loads(self.kubectl("get", "peerrelay", "minimal", "-n", NS, "-o", "json").stdout)
-            status = obj.get("status", {})
-            conditions = {c["type"]: c for c in status.get("conditions", [])}
-            endpoints = status.get("endpoints", [])
-            return (conditions.get("Ready", {}).get("status") == "True"
-                    and status.get("observedGeneration") == obj["metadata"]["generation"]
-                    and status.get("readyReplicas") == self.replicas
-                    and len(endpoints) == self.replicas and all(e.get("published") for e in endpoints)
-                    and obj)
+        def published():
+            obj = self.stack.ready("minimal", self.replicas)
+            return obj if obj and all(e.get("published") for e in obj["status"]["endpoints"]) else None
 
         try:
-            obj = self.wait_until(f"PeerRelay minimal Ready with {self.replicas} published replicas", 150, ready,
-                                  log=log, watch=["relay-operator", "coordinator"])
-        except StepFailed as error:
-            status = self.kubectl("get", "peerrelay", "minimal", "-n", NS, "-o", "jsonpath={.status}", check=False)
-            raise StepFailed(f"{error}\nstatus: {status.stdout}", log)
+            obj = self.stack.wait_until(f"PeerRelay minimal Ready with {self.replicas} published replicas", 150,
+                                        published, watch=["relay-operator", "coordinator"])
+        except AssertionError as error:
+            status = self.stack.kubectl("get", "peerrelay", "minimal", "-n", NS, "-o", "jsonpath={.status}",
+                                        check=False)
+            raise AssertionError(f"{error}\nstatus: {status.stdout}")
         for e in obj["status"]["endpoints"]:
             say(f"replica {e.get('index')} (pod {e.get('pod')}): {', '.join(e.get('addresses', []))} published")
 
     def nodes_and_probe(self):
-        from cryptography.hazmat.primitives import serialization
-        from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-        key = self.coord("POST", "/v1/keys", {"reusable": True, "expiresInSeconds": 3600, "description": "demo"})["key"]
+        key = self.stack.pre_auth_key("demo")
         for name in ("alice", "bob"):
-            private = X25519PrivateKey.generate()
-            raw = private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
-                                        serialization.NoEncryption())
-            public = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-            request = urllib.request.Request(
-                self.coord_url + "/v1/register", method="POST",
-                data=json.dumps({"preAuthKey": key, "publicKey": base64.b64encode(public).decode(),
-                                 "name": name}).encode())
-            request.add_header("Content-Type", "application/json")
-            with urllib.request.urlopen(request, timeout=10) as response:
-                answer = json.loads(response.read())
-            prefix = self.path(name)
-            with open(prefix + ".key", "w") as f:
-                f.write(base64.b64encode(raw).decode() + "\n")
-            os.chmod(prefix + ".key", 0o600)
-            with open(prefix + ".crt", "w") as f:
-                f.write(pem(answer["certificate"]))
-            self.nodes.append(prefix)
+            self.stack.register_node(name, key)
             say(f"node {name} registered with a pre-auth key; the coordinator issued its certificate")
-        relays = sorted((r for r in self.coord("GET", "/v1/relays")["relays"] if r["name"] == f"{NS}-minimal"),
-                        key=lambda r: r["replica"])
+        relays = self.stack.relays("minimal")
         if len(relays) != self.replicas:
-            raise StepFailed(f"the coordinator lists {len(relays)} relays for {NS}-minimal, expected {self.replicas}")
+            raise AssertionError(f"the coordinator lists {len(relays)} relays for {NS}-minimal, "
+                                 f"expected {self.replicas}")
         for relay in relays:
             endpoint = relay["endpoints"][0]
-            cert = self.path(f"relay-{relay['replica']}.pem")
-            with open(cert, "w") as f:
-                f.write(pem(relay["certificate"]))
-            args = [self.tool("relayctl"), "probe", "--relay", endpoint, "--relay-cert", cert,
-                    "--identity", self.nodes[0], "--identity", self.nodes[1], "--count", "10", "--json"]
             say(f"$ relayctl probe --relay {endpoint} --identity alice --identity bob --count 10")
-            report = json.loads(self.run(*args, timeout=60).stdout)
-            rtts = report.get("rttMilliseconds", [])
-            if report.get("failure") is not None or not rtts:
-                raise StepFailed(f"probe through {endpoint} failed: {report}")
+            report = self.stack.probe(endpoint, relay["certificate"], count=10)
+            rtts = report["rttMilliseconds"]
             self.probes.append((relay["replica"], endpoint, len(rtts), report.get("pingsSent"), min(rtts),
                                 sum(rtts) / len(rtts), max(rtts)))
             say(f"  replica {relay['replica']}: VNI {report.get('vni')}, {len(rtts)}/{report.get('pingsSent')} "
                 f"sealed pings, rtt min/avg/max {min(rtts):.3f}/{sum(rtts) / len(rtts):.3f}/{max(rtts):.3f} ms")
 
     def status(self):
+        stack = self.stack
         say(f"$ kubectl get pr -n {NS} -o wide")
-        say(self.kubectl("get", "pr", "-n", NS, "-o", "wide").stdout.rstrip())
+        say(stack.kubectl("get", "pr", "-n", NS, "-o", "wide").stdout.rstrip())
         say("")
-        say(f"$ relayctl relays list --coordinator {self.coord_url}")
-        say(self.run(self.tool("relayctl"), "relays", "list", "--coordinator", self.coord_url,
-                     "--admin-token-file", self.path("admin.token")).stdout.rstrip())
+        say(f"$ relayctl relays list --coordinator {stack.coord_url}")
+        say(stack.run(stack.tool("relayctl"), "relays", "list", "--coordinator", stack.coord_url,
+                      "--admin-token-file", stack.path("admin.token")).stdout.rstrip())
         say("")
-        pod = json.loads(self.kubectl("get", "pod", "minimal-0", "-n", NS, "-o", "json").stdout)
+        pod = stack.kget("pod", "minimal-0", "-n", NS)
         ip = pod.get("status", {}).get("podIP")
         admin = f"http://{ip}:9090"
-        result = self.run(self.tool("relayctl"), "sessions", "--admin", admin, check=False, timeout=15) if ip else None
+        result = stack.run(stack.tool("relayctl"), "sessions", "--admin", admin, check=False, timeout=15) if ip else None
         say(f"$ relayctl sessions --admin {admin}   (replica 0's admin endpoint)")
         if result is not None and result.returncode == 0:
             say(result.stdout.rstrip())
@@ -289,53 +138,49 @@ class Demo:
     # --- lifecycle ------------------------------------------------------------------------------------------
 
     def stop_all(self):
-        for name in reversed(list(self.processes)):
-            proc, _ = self.processes.pop(name)
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    proc.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
-            say(f"{name} stopped (exit status {proc.returncode})")
-        if self.cluster_started:
-            result = subprocess.run([CLUSTER, "down"], env=self.env, capture_output=True, text=True, timeout=120)
-            say("local cluster and node shim stopped" if result.returncode == 0
-                else f"hack/cluster down exited {result.returncode}: {result.stderr.strip()}")
-            self.cluster_started = False
+        cluster = self.stack.cluster_started
+        for name, status in self.stack.down(timeout=30):
+            say(f"{name} stopped (exit status {status})")
+        if cluster:
+            say("local cluster and node shim stopped")
 
     def main(self):
         ok = False
         steps = [
-            ("3/8 local Kubernetes cluster (hack/cluster up) and node shim", self.cluster),
-            ("4/8 tailnet-coordinator on loopback", self.coordinator),
-            ("5/8 CRD, RBAC, publisher Secret and the relay-operator", self.operator),
-            (f"6/8 sample PeerRelay ({self.replicas} replicas) until Ready and published", self.peerrelay),
-            ("7/8 register two nodes, relayctl probe through each published endpoint", self.nodes_and_probe),
-            ("8/8 status", self.status),
+            ("3/8 local Kubernetes cluster (hack/cluster up) and node shim", self.cluster, "cluster"),
+            ("4/8 tailnet-coordinator on loopback", self.coordinator, "coordinator"),
+            ("5/8 CRD, RBAC, publisher Secret and the relay-operator", self.operator, "relay-operator"),
+            (f"6/8 sample PeerRelay ({self.replicas} replicas) until Ready and published", self.peerrelay,
+             "relay-operator"),
+            ("7/8 register two nodes, relayctl probe through each published endpoint", self.nodes_and_probe, None),
+            ("8/8 status", self.status, None),
         ]
         try:
-            for title, fn in steps:
-                self.step(title, fn)
-            ok = True
-        except StepFailed as error:
-            print(f"\nhack/demo: step failed: {error}", file=sys.stderr, flush=True)
-            if error.log and os.path.exists(error.log):
-                print(f"hack/demo: last lines of {error.log}:", file=sys.stderr)
-                with open(error.log, errors="replace") as f:
-                    for line in f.readlines()[-25:]:
-                        print("   " + line.rstrip(), file=sys.stderr)
-            self.keep = True
+            for title, fn, log_of in steps:
+                try:
+                    self.step(title, fn)
+                except (AssertionError, OSError, ValueError, KeyError) as error:
+                    log = error.log if isinstance(error, CommandFailed) and error.log else (
+                        self.stack.path("cluster.log") if log_of == "cluster" else self.stack.logs.get(log_of))
+                    print(f"\nhack/demo: step failed: {error}", file=sys.stderr, flush=True)
+                    if log and os.path.exists(log):
+                        print(f"hack/demo: last lines of {log}:", file=sys.stderr)
+                        with open(log, errors="replace") as f:
+                            for line in f.readlines()[-25:]:
+                                print("   " + line.rstrip(), file=sys.stderr)
+                    self.keep = True
+                    break
+            else:
+                ok = True
         except KeyboardInterrupt:
             print("\nhack/demo: interrupted", file=sys.stderr)
         finally:
             print(f"\n{bold('== stop everything')}", flush=True)
             self.stop_all()
             if self.keep:
-                say(f"kept {self.work} (logs, tokens, node keys)")
+                say(f"kept {self.stack.work} (logs, tokens, node keys)")
             else:
-                shutil.rmtree(self.work, ignore_errors=True)
+                shutil.rmtree(self.stack.work, ignore_errors=True)
         if ok:
             print(f"\n{bold('== What happened')}")
             for title, took in self.timings:

@@ -1,10 +1,12 @@
-// libFuzzer entry for RelayCore. Built by hack/fuzz together with Sources/RelayCore/*.swift into one module
-// (outside SwiftPM, which ignores this directory). The first input byte picks what to fuzz:
+// libFuzzer entry for RelayCore, built by SwiftPM (target relaycore-fuzz; hack/fuzz adds -sanitize=fuzzer and
+// -DFUZZING; an ordinary build makes the replayer in ReplayMain.swift). The first input byte picks what to fuzz:
 //   0: whole datagrams into a SessionTable that holds one open session (data path and control framing)
 //   1: control plaintexts (ControlMessage decoder)
 //   2: certificates (decoder + verifier)
 //   3: text parsers (EndpointAddress, PEM, base64 keys)
 //   4: plaintexts sealed by a real session member into a control datagram (reaches Allocate/Bind/Answer logic)
+
+import RelayCore
 
 nonisolated(unsafe) var fuzzState: FuzzState? = nil
 

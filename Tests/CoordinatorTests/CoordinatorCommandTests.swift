@@ -1,4 +1,5 @@
 import Foundation
+import PeerRelayTestSupport
 import RelayCore
 import Testing
 
@@ -9,7 +10,7 @@ import Testing
 /// database (the server's version watcher wakes long polls).
 @Suite(.timeLimit(.minutes(2))) struct CoordinatorCommandTests {
     @Test func initRefusesASecondTailnetAndWritesOwnerOnlyFiles() async throws {
-        let binary = try ChildProcess.executable("tailnet-coordinator")
+        let binary = try BuiltProducts.path("tailnet-coordinator")
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let data = directory.path + "/data"
@@ -33,7 +34,7 @@ import Testing
     }
 
     @Test func offlineRotationReachesLongPollingNodes() async throws {
-        let binary = try ChildProcess.executable("tailnet-coordinator")
+        let binary = try BuiltProducts.path("tailnet-coordinator")
         let tailnet = try await TestTailnet()
         defer { tailnet.close() }
         try await withRunningCoordinator(tailnet) { _, admin in

@@ -1,4 +1,5 @@
 import Foundation
+import PeerRelayTestSupport
 import RelayCore
 import Testing
 
@@ -20,8 +21,8 @@ import Testing
     }
 
     @Test func publishedRelayIsProbedAndRemovedNodeIsRefused() async throws {
-        let relayServer = try ChildProcess.executable("relay-server")
-        let relayctl = try ChildProcess.executable("relayctl")
+        let relayServer = try BuiltProducts.path("relay-server")
+        let relayctl = try BuiltProducts.path("relayctl")
         let tailnet = try await TestTailnet()
         defer { tailnet.close() }
         let dir = tailnet.directory.path
@@ -39,7 +40,7 @@ import Testing
             // The relay published with a relay-publisher token; its certificate comes from the coordinator.
             let publisher = try await admin.createToken(TokenRequest(kind: "relay-publisher"))
             try KeyFile.writeText((publisher.token ?? "") + "\n", to: "\(dir)/publisher.token")
-            let port = try ChildProcess.freeUDPPort()
+            let port = try freePort(udp: true)
             let relayKey = PrivateKey.generate()
             let published = try await admin.with(token: publisher.token).publishRelay(
                 RelayPublishRequest(
@@ -54,14 +55,14 @@ import Testing
             let firstSync = try await ChildProcess.run(relayctl, sync)
             #expect(firstSync.status == 0, "\(firstSync.output)")
 
-            let relay = try ChildProcess.start(
+            let relay = try ChildProcess(
                 relayServer,
-                [
+                arguments: [
                     "--config", "\(dir)/relay.json", "--listen", "127.0.0.1", "--port", "\(port)", "--sockets", "1",
                     "--admin-address", "127.0.0.1", "--admin-port", "0", "--private-key-file", "\(dir)/relay.key",
                     "--certificate-file", "\(dir)/relay.crt", "--reload-interval-ms", "100",
                 ], log: "\(dir)/relay.log")
-            defer { ChildProcess.stop(relay) }
+            defer { relay.stop() }
 
             let probe = { (first: String, second: String) in
                 try await ChildProcess.run(

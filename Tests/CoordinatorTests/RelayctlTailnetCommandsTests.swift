@@ -1,4 +1,5 @@
 import Foundation
+import PeerRelayTestSupport
 import RelayCore
 import Tailnet
 import Testing
@@ -8,7 +9,7 @@ import Testing
 /// `relayctl tailnet|keys|nodes|relays` against the real coordinator: tables, `--json`, saved config, errors.
 @Suite(.timeLimit(.minutes(2))) struct RelayctlTailnetCommandsTests {
     @Test func adminCommandsRoundTrip() async throws {
-        let relayctl = try ChildProcess.executable("relayctl")
+        let relayctl = try BuiltProducts.path("relayctl")
         let tailnet = try await TestTailnet()
         defer { tailnet.close() }
         let dir = tailnet.directory.path
@@ -29,7 +30,7 @@ import Testing
             let created = try await ChildProcess.run(
                 relayctl, ["keys", "create", "--reusable", "--tag", "tag:ci", "--expires", "2h", "--json"] + config)
             #expect(created.status == 0, "\(created.output)")
-            let key = try JSONDecoder().decode(PreAuthKeyInfo.self, from: Data(created.output.utf8))
+            let key = try JSONDecoder().decode(PreAuthKeyInfo.self, from: Data(created.stdout.utf8))
             #expect(key.reusable && key.tags == ["tag:ci"] && key.key?.hasPrefix("prkey_") == true)
             #expect(key.expiresAt - key.createdAt == 7200)
 
@@ -40,7 +41,7 @@ import Testing
             let node = try await admin.register(
                 RegisterRequest(preAuthKey: key.key, publicKey: PrivateKey.generate().publicKey.base64, name: "cli"))
             let nodes = try await ChildProcess.run(relayctl, ["nodes", "list", "--json"] + config)
-            let decoded = try JSONDecoder().decode([NodeInfo].self, from: Data(nodes.output.utf8))
+            let decoded = try JSONDecoder().decode([NodeInfo].self, from: Data(nodes.stdout.utf8))
             #expect(decoded.map(\.id) == [node.node.id])
             let table = try await ChildProcess.run(relayctl, ["nodes", "list"] + config)
             #expect(table.output.contains("100.64.0.1") && table.output.contains("cli"))

@@ -1,5 +1,6 @@
 import Coordinator
 import Foundation
+import PeerRelayTestSupport
 import Synchronization
 import Testing
 
@@ -23,21 +24,6 @@ final class ManualClock: Sendable {
     }
 
     var function: @Sendable () -> Int64 { { self.now } }
-}
-
-/// A fresh temporary directory, removed by `remove()`.
-struct TemporaryDirectory {
-    let path: String
-
-    init() throws {
-        var template = Array("/tmp/coordinator-test-XXXXXX".utf8CString)
-        guard let result = mkdtemp(&template) else { throw CoordinatorError.internalFailure("mkdtemp failed") }
-        path = String(cString: result)
-    }
-
-    func remove() {
-        try? FileManager.default.removeItem(atPath: path)
-    }
 }
 
 /// A store in a temporary data directory, with its tailnet initialized.

@@ -5,7 +5,7 @@ import Testing
 @testable import Operator
 
 /// The publisher-token checks that happen before any network call, and error classification. The coordinator
-/// itself is exercised for real in tests/operator-e2e.
+/// itself is exercised for real in e2e/operator-e2e.
 @Suite struct CoordinatorAccessTests {
     func secret(_ name: String, data: [String: String]?) -> Secret {
         var secret = Secret(metadata: ObjectMeta(name: name, namespace: "net"))

@@ -1,4 +1,5 @@
 import Foundation
+import PeerRelayTestSupport
 import RelayCore
 import Testing
 
@@ -7,11 +8,11 @@ import Testing
     let relayctl: String
 
     init() throws {
-        relayctl = try #require(Executables.path("relayctl"), "build relayctl first (swift build --build-tests)")
+        relayctl = try BuiltProducts.path("relayctl")
     }
 
-    func probe(_ relay: RelayServerHarness, _ a: String, _ b: String, extra: [String] = []) throws -> ProcessResult {
-        try runProcess(
+    func probe(_ relay: RelayServerHarness, _ a: String, _ b: String, extra: [String] = []) async throws -> ProcessResult {
+        try await ChildProcess.run(
             relayctl,
             ["probe", "--relay", relay.endpoint, "--relay-cert", "relay.crt", "--ca", ".", "--identity", a,
              "--identity", b, "--timeout", "500ms", "--attempts", "2"] + extra,
@@ -24,25 +25,25 @@ import Testing
         try relay.identity("alice")
         try relay.identity("bob")
 
-        let result = try probe(relay, "alice", "bob", extra: ["--count", "4"])
+        let result = try await probe(relay, "alice", "bob", extra: ["--count", "4"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("4/4 pings answered end to end through the relay"), "\(result.stdout)")
         #expect(result.stdout.contains("rtt min/avg/max ="))
 
-        let json = try probe(relay, "alice", "bob", extra: ["--count", "3", "--json"])
+        let json = try await probe(relay, "alice", "bob", extra: ["--count", "3", "--json"])
         #expect(json.status == 0, "\(json.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect((report["rttMilliseconds"] as? [Double])?.count == 3)
         #expect(report["failure"] == nil)
         let vni = try #require(report["vni"] as? Int)
 
-        let sessions = try runProcess(relayctl, ["sessions", "--admin", relay.adminURL])
+        let sessions = try await ChildProcess.run(relayctl, ["sessions", "--admin", relay.adminURL])
         #expect(sessions.status == 0, "\(sessions.stderr)")
         let row = sessions.stdout.split(separator: "\n").first { $0.hasPrefix("\(vni) ") }
         #expect(row?.contains("alice") == true, "\(sessions.stdout)")
         #expect(row?.contains("bob") == true, "\(sessions.stdout)")
         #expect(row?.contains("open") == true, "\(sessions.stdout)")
-        let raw = try runProcess(relayctl, ["sessions", "--admin", relay.adminURL, "--json"])
+        let raw = try await ChildProcess.run(relayctl, ["sessions", "--admin", relay.adminURL, "--json"])
         #expect(raw.status == 0)
         #expect((try? JSONSerialization.jsonObject(with: Data(raw.stdout.utf8))) != nil)
     }
@@ -54,14 +55,14 @@ import Testing
         // Another tailnet's CA: the relay does not know its key.
         let foreignCA = try CertificateAuthority(privateKey: .generate(), tailnetID: "other.example")
         try relay.identity("mallory", authority: foreignCA)
-        let foreign = try probe(relay, "mallory", "bob")
+        let foreign = try await probe(relay, "mallory", "bob")
         #expect(foreign.status == 1)
         #expect(foreign.stderr.contains("probe failed: Allocate (side A): the relay refused Allocate with error 2 (unknownCA)"), "\(foreign.stderr)")
 
         // The trusted CA key, but a certificate naming another tailnet.
         let sameKeyOtherTailnet = try CertificateAuthority(privateKey: relay.ca.privateKey, tailnetID: "other.example")
         try relay.identity("eve", authority: sameKeyOtherTailnet)
-        let wrong = try probe(relay, "bob", "eve")
+        let wrong = try await probe(relay, "bob", "eve")
         #expect(wrong.status == 1)
         #expect(wrong.stderr.contains("Allocate (side B)"), "\(wrong.stderr)")
         #expect(wrong.stderr.contains("error 3 (wrongTailnet)"), "\(wrong.stderr)")
@@ -72,7 +73,7 @@ import Testing
         defer { relay.stop() }
         try relay.identity("alice")
         try relay.identity("old", validFor: .seconds(3600), now: Timestamp(unixSeconds: Timestamp.now().unixSeconds - 7200))
-        let result = try probe(relay, "old", "alice")
+        let result = try await probe(relay, "old", "alice")
         #expect(result.status == 1)
         #expect(result.stderr.contains("error 4 (expiredCertificate)"), "\(result.stderr)")
         #expect(result.stderr.contains("relay says: certificate expired"), "\(result.stderr)")
@@ -90,7 +91,7 @@ import Testing
         let endpoint = relay.endpoint
         relay.stop()
         let started = ContinuousClock.now
-        let result = try runProcess(
+        let result = try await ChildProcess.run(
             relayctl,
             ["probe", "--relay", endpoint, "--relay-cert", "relay.crt", "--ca", ".", "--identity", "alice",
              "--identity", "bob", "--timeout", "200ms", "--attempts", "2"],

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import PeerRelayTestSupport
 import RelayClient
 import RelayCore
 
@@ -14,7 +15,7 @@ final class RelayServerHarness: @unchecked Sendable {
     let relayKey: PrivateKey
     let udpPort: Int
     let adminPort: Int
-    let process: Process
+    let process: ChildProcess
     let logPath: String
 
     var endpoint: String { "127.0.0.1:\(udpPort)" }
@@ -22,18 +23,16 @@ final class RelayServerHarness: @unchecked Sendable {
     var relay: RelayEndpoint { try! RelayEndpoint(endpoint: endpoint, publicKey: relayKey.publicKey) }
 
     enum HarnessError: Error, CustomStringConvertible {
-        case notBuilt(String)
         case notReady(log: String)
         var description: String {
             switch self {
-            case .notBuilt(let name): "\(name) is not built; run swift build --build-tests first"
             case .notReady(let log): "relay-server did not become ready within 10 s; log:\n\(log)"
             }
         }
     }
 
     init(extraArguments: [String] = []) async throws {
-        guard let server = Executables.path("relay-server") else { throw HarnessError.notBuilt("relay-server") }
+        let server = try BuiltProducts.path("relay-server")
         directory = try TemporaryDirectory()
         ca = try CertificateAuthority(privateKey: .generate(), tailnetID: Self.tailnet)
         relayKey = PrivateKey.generate()
@@ -48,23 +47,16 @@ final class RelayServerHarness: @unchecked Sendable {
         udpPort = try freePort(udp: true)
         adminPort = try freePort(udp: false)
         logPath = directory.path + "/relay.log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: server)
-        process.arguments = [
-            "--listen", "127.0.0.1", "--port", String(udpPort), "--sockets", "1", "--admin-address", "127.0.0.1",
-            "--admin-port", String(adminPort), "--private-key-file", directory.path + "/relay.key",
-            "--certificate-file", directory.path + "/relay.crt", "--ca-key-file", directory.path + "/ca.pub",
-        ] + extraArguments
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
+        process = try ChildProcess(
+            server,
+            arguments: [
+                "--listen", "127.0.0.1", "--port", String(udpPort), "--sockets", "1", "--admin-address", "127.0.0.1",
+                "--admin-port", String(adminPort), "--private-key-file", directory.path + "/relay.key",
+                "--certificate-file", directory.path + "/relay.crt", "--ca-key-file", directory.path + "/ca.pub",
+            ] + extraArguments, log: logPath)
         for _ in 0..<100 {
             if !process.isRunning { break }
-            if let ready = try? runProcess("/usr/bin/curl", ["-fsS", adminURL + "/readyz"], timeout: .seconds(2)),
-                ready.status == 0
-            {
+            if let ready = try? await HTTPGet.get(port: adminPort, path: "/readyz"), ready.status == 200 {
                 return
             }
             try await Task.sleep(for: .milliseconds(100))
@@ -75,13 +67,7 @@ final class RelayServerHarness: @unchecked Sendable {
     }
 
     func stop() {
-        if process.isRunning {
-            process.terminate()
-            let deadline = ContinuousClock.now + .seconds(5)
-            while process.isRunning && ContinuousClock.now < deadline { usleep(20_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        }
-        process.waitUntilExit()
+        process.stop(grace: .seconds(5))
         directory.remove()
     }
 
@@ -99,24 +85,4 @@ final class RelayServerHarness: @unchecked Sendable {
         try KeyFile.write(certificate, to: directory.path + "/\(name).crt")
         return try RelayIdentity(privateKey: key, certificate: certificate)
     }
-}
-
-/// A port the kernel reports free on 127.0.0.1 right now (UDP or TCP).
-func freePort(udp: Bool) throws -> Int {
-    let fd = socket(AF_INET, Int32(udp ? SOCK_DGRAM.rawValue : SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw POSIXError(.EMFILE) }
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-    }
-    guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
-    _ = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PeerRelayTestSupport
 import RelayCore
 import Testing
 
@@ -7,18 +8,18 @@ import Testing
     let relayctl: String
 
     init() throws {
-        relayctl = try #require(Executables.path("relayctl"), "build relayctl first (swift build --build-tests)")
+        relayctl = try BuiltProducts.path("relayctl")
     }
 
-    @Test func issueAndShowRoundTrip() throws {
+    @Test func issueAndShowRoundTrip() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let initResult = try runProcess(relayctl, ["ca", "init", "--tailnet", "roundtrip.example", "--out", "ca"], currentDirectory: dir.path)
+        let initResult = try await ChildProcess.run(relayctl, ["ca", "init", "--tailnet", "roundtrip.example", "--out", "ca"], currentDirectory: dir.path)
         #expect(initResult.status == 0, "\(initResult.stderr)")
         let keyMode = try FileManager.default.attributesOfItem(atPath: dir.path + "/ca/ca.key")[.posixPermissions] as? Int
         #expect(keyMode == 0o600)
 
-        let issue = try runProcess(
+        let issue = try await ChildProcess.run(
             relayctl,
             ["cert", "issue", "--ca", "ca", "--role", "node", "--name", "alice", "--id", "n-1", "--tag", "tag:a",
              "--tag", "tag:b", "--valid-for", "2h", "--out", "alice"],
@@ -39,7 +40,7 @@ import Testing
         try CertificateVerifier(trustedCAs: [caKey], tailnetID: "roundtrip.example")
             .verify(certificate, role: .node, sealedBy: key.publicKey, now: .now())
 
-        let show = try runProcess(relayctl, ["cert", "show", "alice.crt", "--json", "--ca", "ca"], currentDirectory: dir.path)
+        let show = try await ChildProcess.run(relayctl, ["cert", "show", "alice.crt", "--json", "--ca", "ca"], currentDirectory: dir.path)
         #expect(show.status == 0, "\(show.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any]
         #expect(json?["subjectName"] as? String == "alice")
@@ -48,13 +49,13 @@ import Testing
         #expect(json?["status"] as? String == "valid")
         #expect(json?["verification"] as? String == "ok")
 
-        let text = try runProcess(relayctl, ["cert", "show", "alice.crt"], currentDirectory: dir.path)
+        let text = try await ChildProcess.run(relayctl, ["cert", "show", "alice.crt"], currentDirectory: dir.path)
         #expect(text.status == 0)
         #expect(text.stdout.contains("role:         node"))
         #expect(text.stdout.contains("tailnet:      roundtrip.example"))
 
         // An existing key can be certified again (relay role here); the key file is not rewritten.
-        let relay = try runProcess(
+        let relay = try await ChildProcess.run(
             relayctl, ["cert", "issue", "--ca", "ca", "--role", "relay", "--name", "r1", "--key", "alice.key", "--out", "r1"],
             currentDirectory: dir.path)
         #expect(relay.status == 0, "\(relay.stderr)")
@@ -62,22 +63,22 @@ import Testing
         #expect(try KeyFile.readCertificate(at: dir.path + "/r1.crt").subjectKey == key.publicKey)
     }
 
-    @Test func expiredAndForeignCertificatesAreReported() throws {
+    @Test func expiredAndForeignCertificatesAreReported() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        _ = try runProcess(relayctl, ["ca", "init", "--tailnet", "one.example", "--out", "one"], currentDirectory: dir.path)
-        _ = try runProcess(relayctl, ["ca", "init", "--tailnet", "two.example", "--out", "two"], currentDirectory: dir.path)
-        let old = try runProcess(
+        _ = try await ChildProcess.run(relayctl, ["ca", "init", "--tailnet", "one.example", "--out", "one"], currentDirectory: dir.path)
+        _ = try await ChildProcess.run(relayctl, ["ca", "init", "--tailnet", "two.example", "--out", "two"], currentDirectory: dir.path)
+        let old = try await ChildProcess.run(
             relayctl, ["cert", "issue", "--ca", "one", "--role", "node", "--name", "old", "--valid-for", "1h", "--backdate", "2h", "--out", "old"],
             currentDirectory: dir.path)
         #expect(old.status == 0, "\(old.stderr)")
-        let expired = try runProcess(relayctl, ["cert", "show", "old.crt", "--ca", "one"], currentDirectory: dir.path)
+        let expired = try await ChildProcess.run(relayctl, ["cert", "show", "old.crt", "--ca", "one"], currentDirectory: dir.path)
         #expect(expired.status == 1)
         #expect(expired.stdout.contains("[expired]"))
         #expect(expired.stdout.contains("certificate expired"))
 
-        _ = try runProcess(relayctl, ["cert", "issue", "--ca", "two", "--role", "node", "--name", "x", "--out", "x"], currentDirectory: dir.path)
-        let foreign = try runProcess(relayctl, ["cert", "show", "x.crt", "--ca", "one"], currentDirectory: dir.path)
+        _ = try await ChildProcess.run(relayctl, ["cert", "issue", "--ca", "two", "--role", "node", "--name", "x", "--out", "x"], currentDirectory: dir.path)
+        let foreign = try await ChildProcess.run(relayctl, ["cert", "show", "x.crt", "--ca", "one"], currentDirectory: dir.path)
         #expect(foreign.status == 1)
         #expect(foreign.stdout.contains("unknown CA"))
     }
@@ -91,32 +92,32 @@ import Testing
         (["probe", "--relay", "127.0.0.1:1", "--identity", "a", "--identity", "b"], "exactly one of --relay-cert"),
         (["sessions", "--admin", "127.0.0.1:9090"], "must be an http:// or https:// URL"),
     ])
-    func badFlagsExitWithUsageError(arguments: [String], message: String) throws {
-        let result = try runProcess(relayctl, arguments)
+    func badFlagsExitWithUsageError(arguments: [String], message: String) async throws {
+        let result = try await ChildProcess.run(relayctl, arguments)
         #expect(result.status == 64, "\(arguments): \(result.stderr)")
         #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
     }
 
-    @Test func badFilesAreNamed() throws {
+    @Test func badFilesAreNamed() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let missingCA = try runProcess(
+        let missingCA = try await ChildProcess.run(
             relayctl, ["cert", "issue", "--ca", "nope", "--role", "node", "--name", "a", "--out", "a"], currentDirectory: dir.path)
         #expect(missingCA.status == 1)
         #expect(missingCA.stderr.contains("CA directory nope does not exist"))
 
         try "not a certificate\n".write(toFile: dir.path + "/junk.crt", atomically: true, encoding: .utf8)
-        let junk = try runProcess(relayctl, ["cert", "show", "junk.crt"], currentDirectory: dir.path)
+        let junk = try await ChildProcess.run(relayctl, ["cert", "show", "junk.crt"], currentDirectory: dir.path)
         #expect(junk.status == 1)
         #expect(junk.stderr.contains("junk.crt"))
 
-        let badTailnet = try runProcess(relayctl, ["ca", "init", "--tailnet", "Bad_Name", "--out", "ca"], currentDirectory: dir.path)
+        let badTailnet = try await ChildProcess.run(relayctl, ["ca", "init", "--tailnet", "Bad_Name", "--out", "ca"], currentDirectory: dir.path)
         #expect(badTailnet.status == 2)
         #expect(badTailnet.stderr.contains("may contain only a-z"))
         #expect(!FileManager.default.fileExists(atPath: dir.path + "/ca"))
 
-        _ = try runProcess(relayctl, ["ca", "init", "--tailnet", "x.example", "--out", "ca"], currentDirectory: dir.path)
-        let again = try runProcess(relayctl, ["ca", "init", "--tailnet", "x.example", "--out", "ca"], currentDirectory: dir.path)
+        _ = try await ChildProcess.run(relayctl, ["ca", "init", "--tailnet", "x.example", "--out", "ca"], currentDirectory: dir.path)
+        let again = try await ChildProcess.run(relayctl, ["ca", "init", "--tailnet", "x.example", "--out", "ca"], currentDirectory: dir.path)
         #expect(again.status == 1)
         #expect(again.stderr.contains("already exists"))
     }

@@ -22,9 +22,10 @@ import PeerRelayTestSupport
     }
 
     static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> (Int32, String) {
-        let process = try Subprocess(arguments: arguments, environment: environment)
-        let result = await process.wait(timeout: .seconds(15))
-        return (result.status, result.stderr)
+        let result = try await ChildProcess.run(
+            BuiltProducts.path("relay-server"), arguments, environment: ChildProcess.cleanEnvironment(environment),
+            timeout: .seconds(15))
+        return (result.status, result.output)
     }
 
     /// Replaces the value after `flag` in `arguments`.
@@ -104,12 +105,10 @@ import PeerRelayTestSupport
     }
 
     @Test func helpDocumentsEveryFlagAndVariable() async throws {
-        // ArgumentParser prints help on stdout; the harness captures stderr, so redirect through a shell.
-        let dump = try Subprocess(
-            "/bin/sh", arguments: ["-c", "\"\(Subprocess.relayServerPath)\" --help 1>&2"])
-        let result = await dump.wait()
+        let result = try await ChildProcess.run(
+            BuiltProducts.path("relay-server"), ["--help"], environment: ChildProcess.cleanEnvironment())
         #expect(result.status == 0)
-        let help = result.stderr
+        let help = result.output
         for field in RelaySettingField.all {
             #expect(help.contains("--\(field.flag)"), "missing --\(field.flag)")
             #expect(help.contains(field.environmentVariable), "missing \(field.environmentVariable)")
@@ -120,10 +119,13 @@ import PeerRelayTestSupport
     @Test func startsServesAndStopsCleanlyOnSIGTERM() async throws {
         let tailnet = try TestTailnet()
         defer { tailnet.remove() }
-        let process = try Subprocess(arguments: Self.baseArguments(tailnet) + ["--log-format", "json"])
+        let process = try ChildProcess(
+            BuiltProducts.path("relay-server"), arguments: Self.baseArguments(tailnet) + ["--log-format", "json"],
+            environment: ChildProcess.cleanEnvironment())
+        defer { process.stop() }
         guard let output = await process.waitForOutput(containing: "relay-server started") else {
             let result = await process.wait(timeout: .seconds(1))
-            Issue.record("relay-server did not start: \(result.stderr)")
+            Issue.record("relay-server did not start: \(result.output)")
             return
         }
         let line = output.split(separator: "\n").first { $0.contains("relay-server started") }!
@@ -133,8 +135,8 @@ import PeerRelayTestSupport
         #expect(try await HTTPGet.get(port: adminPort, path: "/readyz").status == 200)
         process.signal(SIGTERM)
         let result = await process.wait(timeout: .seconds(10))
-        #expect(result.status == 0, "stderr: \(result.stderr)")
-        #expect(result.stderr.contains("relay stopped"))
+        #expect(result.status == 0, "output: \(result.output)")
+        #expect(result.output.contains("relay stopped"))
     }
 
     /// The string value of `"key":"value"` in a JSON log line.

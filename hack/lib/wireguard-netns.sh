@@ -1,4 +1,4 @@
-# Shared by tests/wireguard/run and hack/bench-wireguard (source it; needs root, wireguard-go, wg, iperf3).
+# Shared by e2e/wireguard/run and Benchmarks/bench-wireguard (source it; needs root, wireguard-go, wg, iperf3).
 # Topology, all in network namespaces this script creates (addresses exist only inside them):
 #
 #   nsA (wgA 10.99.0.1) --veth 10.77.1.0/24-- nsR (relay-server on 10.77.9.1:40000) --veth 10.77.2.0/24-- nsB (wgB 10.99.0.2)

@@ -58,7 +58,8 @@ public struct KubeTime: Codable, Sendable, Hashable, Comparable, CustomStringCon
             return value
         }
         guard let year = number(0..<4), bytes[4] == UInt8(ascii: "-"), let month = number(5..<7),
-            bytes[7] == UInt8(ascii: "-"), let day = number(8..<10), bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t"),
+            bytes[7] == UInt8(ascii: "-"), let day = number(8..<10),
+            bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t"),
             let hour = number(11..<13), bytes[13] == UInt8(ascii: ":"), let minute = number(14..<16),
             bytes[16] == UInt8(ascii: ":"), let second = number(17..<19)
         else { return nil }
@@ -83,7 +84,8 @@ public struct KubeTime: Codable, Sendable, Hashable, Comparable, CustomStringCon
         case UInt8(ascii: "Z"), UInt8(ascii: "z"):
             guard index + 1 == bytes.count else { return nil }
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
-            guard index + 6 == bytes.count, let hours = number(index + 1..<index + 3), bytes[index + 3] == UInt8(ascii: ":"),
+            guard index + 6 == bytes.count, let hours = number(index + 1..<index + 3),
+                bytes[index + 3] == UInt8(ascii: ":"),
                 let minutes = number(index + 4..<index + 6)
             else { return nil }
             offset = (hours * 3600 + minutes * 60) * (bytes[index] == UInt8(ascii: "-") ? -1 : 1)

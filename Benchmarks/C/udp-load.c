@@ -1,0 +1,201 @@
+// Load generator and sink for Benchmarks/bench-relay.
+//
+//   udp-load gen SRC DST SIZE SECONDS VNI [BATCH]
+//     Binds SRC (the address a relay session side was bound from), sends SIZE-byte datagrams to DST as
+//     fast as sendmmsg allows for SECONDS. Each datagram is a Geneve data frame (PROTOCOL.md §3:
+//     O = 0, protocol 0x7A12 WireGuard, the given VNI) followed by filler. Prints "sent=N" to stderr.
+//
+//   udp-load sink BIND WARMUP WINDOW PID [TIMEOUT]
+//     Receives with recvmmsg. After the first datagram it waits WARMUP seconds, then counts datagrams
+//     and bytes for WINDOW seconds and reads utime+stime of process PID (the relay under test) from
+//     /proc/PID/stat at both ends of the window. Prints one JSON line on stdout:
+//     {"packets":N,"bytes":N,"seconds":S,"cpu_seconds":S}. Exits 1 if nothing arrives within TIMEOUT
+//     seconds (default 10).
+//
+// IPv4 addresses as a.b.c.d:port.
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_BATCH 256
+#define MAX_DATAGRAM 2048
+
+static int parse_endpoint(const char *text, struct sockaddr_in *out) {
+    char host[64];
+    const char *colon = strrchr(text, ':');
+    if (colon == NULL || (size_t)(colon - text) >= sizeof host) return -1;
+    memcpy(host, text, (size_t)(colon - text));
+    host[colon - text] = '\0';
+    char *end = NULL;
+    long port = strtol(colon + 1, &end, 10);
+    if (*end != '\0' || port <= 0 || port > 65535) return -1;
+    memset(out, 0, sizeof *out);
+    out->sin_family = AF_INET;
+    out->sin_port = htons((uint16_t)port);
+    return inet_pton(AF_INET, host, &out->sin_addr) == 1 ? 0 : -1;
+}
+
+static double now_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int udp_socket(const struct sockaddr_in *bind_to) {
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    if (fd < 0) { perror("socket"); exit(1); }
+    int one = 1, bufsize = 4 << 20;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufsize, sizeof bufsize);
+    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bufsize, sizeof bufsize);
+    if (bind(fd, (const struct sockaddr *)bind_to, sizeof *bind_to) < 0) { perror("bind"); exit(1); }
+    return fd;
+}
+
+/// utime + stime of a process in seconds, or -1 when it cannot be read.
+static double process_cpu_seconds(long pid) {
+    char path[64], line[4096];
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL) return -1;
+    size_t n = fread(line, 1, sizeof line - 1, f);
+    fclose(f);
+    line[n] = '\0';
+    char *p = strrchr(line, ')');  // the command name may contain spaces; fields restart after ')'
+    if (p == NULL) return -1;
+    unsigned long long utime = 0, stime = 0;
+    // after ')': state(3) ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime(14) stime(15)
+    if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2) return -1;
+    return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static int run_gen(int argc, char **argv) {
+    if (argc < 7) {
+        fprintf(stderr, "usage: udp-load gen SRC DST SIZE SECONDS VNI [BATCH]\n");
+        return 2;
+    }
+    struct sockaddr_in src, dst;
+    if (parse_endpoint(argv[2], &src) || parse_endpoint(argv[3], &dst)) {
+        fprintf(stderr, "udp-load gen: addresses must look like 127.0.0.1:40000\n");
+        return 2;
+    }
+    int size = atoi(argv[4]);
+    double seconds = atof(argv[5]);
+    long vni = atol(argv[6]);
+    int batch = argc > 7 ? atoi(argv[7]) : 32;
+    if (size < 8 || size > MAX_DATAGRAM || seconds <= 0 || vni < 1 || vni > 0xFFFFFF || batch < 1 ||
+        batch > MAX_BATCH) {
+        fprintf(stderr, "udp-load gen: SIZE 8...%d, SECONDS > 0, VNI 1...16777215, BATCH 1...%d\n", MAX_DATAGRAM,
+                MAX_BATCH);
+        return 2;
+    }
+    int fd = udp_socket(&src);
+    if (connect(fd, (struct sockaddr *)&dst, sizeof dst) < 0) { perror("connect"); return 1; }
+
+    static unsigned char packet[MAX_DATAGRAM];
+    for (int i = 8; i < size; i++) packet[i] = (unsigned char)(i * 7);
+    packet[0] = 0; packet[1] = 0; packet[2] = 0x7A; packet[3] = 0x12;  // Geneve: data, protocol WireGuard
+    packet[4] = (unsigned char)(vni >> 16); packet[5] = (unsigned char)(vni >> 8); packet[6] = (unsigned char)vni;
+    packet[7] = 0;
+    packet[8] = 4;  // looks like a WireGuard transport-data message type to anyone who peeks
+
+    static struct iovec iov[MAX_BATCH];
+    static struct mmsghdr msgs[MAX_BATCH];
+    for (int i = 0; i < batch; i++) {
+        iov[i].iov_base = packet;
+        iov[i].iov_len = (size_t)size;
+        msgs[i].msg_hdr.msg_iov = &iov[i];
+        msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    unsigned long long sent = 0;
+    double deadline = now_seconds() + seconds;
+    while (now_seconds() < deadline) {
+        int r = sendmmsg(fd, msgs, (unsigned)batch, 0);
+        if (r > 0) sent += (unsigned long long)r;
+        // ECONNREFUSED (ICMP from a closed port) and ENOBUFS are transient under overload: keep going.
+    }
+    fprintf(stderr, "sent=%llu\n", sent);
+    close(fd);
+    return 0;
+}
+
+static int run_sink(int argc, char **argv) {
+    if (argc < 6) {
+        fprintf(stderr, "usage: udp-load sink BIND WARMUP WINDOW PID [TIMEOUT]\n");
+        return 2;
+    }
+    struct sockaddr_in bind_to;
+    if (parse_endpoint(argv[2], &bind_to)) {
+        fprintf(stderr, "udp-load sink: address must look like 127.0.0.1:40000\n");
+        return 2;
+    }
+    double warmup = atof(argv[3]), window = atof(argv[4]);
+    long pid = atol(argv[5]);
+    double timeout = argc > 6 ? atof(argv[6]) : 10.0;
+    if (warmup < 0 || window <= 0 || pid <= 0) {
+        fprintf(stderr, "udp-load sink: WARMUP >= 0, WINDOW > 0, PID of the relay process\n");
+        return 2;
+    }
+    int fd = udp_socket(&bind_to);
+    struct timeval tv = {.tv_sec = 0, .tv_usec = 100000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+
+    static char buffers[64][MAX_DATAGRAM];
+    static struct iovec iov[64];
+    static struct mmsghdr msgs[64];
+    for (int i = 0; i < 64; i++) {
+        iov[i].iov_base = buffers[i];
+        iov[i].iov_len = MAX_DATAGRAM;
+        msgs[i].msg_hdr.msg_iov = &iov[i];
+        msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+
+    double started = now_seconds(), first = -1, window_start = -1, window_end = -1;
+    double cpu_start = -1, cpu_end = -1;
+    unsigned long long packets = 0, bytes = 0;
+    for (;;) {
+        double now = now_seconds();
+        if (first < 0 && now - started > timeout) {
+            fprintf(stderr, "udp-load sink: nothing arrived on %s within %.0f s\n", argv[2], timeout);
+            return 1;
+        }
+        if (first >= 0 && window_start < 0 && now - first >= warmup) {
+            window_start = now;
+            cpu_start = process_cpu_seconds(pid);
+            packets = bytes = 0;
+        }
+        if (window_start >= 0 && now - window_start >= window) {
+            window_end = now;
+            cpu_end = process_cpu_seconds(pid);
+            break;
+        }
+        int n = recvmmsg(fd, msgs, 64, MSG_WAITFORONE, NULL);
+        if (n <= 0) continue;
+        if (first < 0) first = now_seconds();
+        if (window_start >= 0) {
+            packets += (unsigned long long)n;
+            for (int i = 0; i < n; i++) bytes += msgs[i].msg_len;
+        }
+    }
+    double cpu = (cpu_start >= 0 && cpu_end >= 0) ? cpu_end - cpu_start : -1;
+    printf("{\"packets\":%llu,\"bytes\":%llu,\"seconds\":%.4f,\"cpu_seconds\":%.4f}\n", packets, bytes,
+           window_end - window_start, cpu);
+    close(fd);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc >= 2 && strcmp(argv[1], "gen") == 0) return run_gen(argc, argv);
+    if (argc >= 2 && strcmp(argv[1], "sink") == 0) return run_sink(argc, argv);
+    fprintf(stderr, "usage: udp-load gen SRC DST SIZE SECONDS VNI [BATCH]\n"
+                    "       udp-load sink BIND WARMUP WINDOW PID [TIMEOUT]\n");
+    return 2;
+}

@@ -1,0 +1,363 @@
+"""Helpers shared by the script suites (e2e/*), the demo (hack/demo) and the benchmarks (Benchmarks/bench-*).
+
+Import it with `sys.path.insert(0, <repo>/hack/lib)`, then `import peerrelay`. Standard library only, so the
+cluster suite runs without hack/deps; the node-identity helpers import `cryptography` when first called.
+
+- free_port, wait_until, process_running, pem, skip: the small pieces every suite needs.
+- Stack: the end-to-end recipe (local cluster and node shim, tailnet-coordinator, manifests, relay-operator,
+  PeerRelay objects, node identities, `relayctl probe`) with the processes it started, so e2e/operator-e2e and
+  hack/demo run the same steps and stop everything they started.
+"""
+
+import base64
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+CLUSTER = os.path.join(ROOT, "hack", "cluster")
+DEBUG_BIN = os.path.join(ROOT, ".build", "debug")
+
+# Exit status of a suite that could not run its real component (hack/test counts it as skipped, never passed).
+SKIPPED_EXIT = 77
+
+# What wait_until treats as "not yet": failed checks, failed commands, refused connections, incomplete objects.
+NOT_YET = (AssertionError, subprocess.SubprocessError, OSError, ValueError, KeyError, IndexError, TypeError)
+
+
+def free_port(host="127.0.0.1"):
+    """A TCP port on host that is free right now (and, in practice, its UDP twin too)."""
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def wait_until(what, timeout, fn, interval=0.5, alive=()):
+    """Calls fn until it returns something truthy (returned) or timeout seconds pass (AssertionError naming what
+    was awaited and the last result or error). `alive` names (label, Popen) pairs that must keep running: when one
+    exits the wait fails at once instead of running into the timeout."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        for label, proc in alive:
+            if proc.poll() is not None:
+                raise AssertionError(f"{label} exited with status {proc.returncode} while waiting for {what}")
+        try:
+            last = fn()
+            if last:
+                return last
+        except NOT_YET as error:
+            last = error
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what} (last: {last!r})")
+
+
+def process_running(pid):
+    """True when pid exists and is not a zombie (an exited child nobody reaped yet is not running)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def pem(certificate_b64):
+    """A PeerRelay certificate (base64 DER-like bytes from the coordinator) in its PEM armor."""
+    lines = [certificate_b64[i:i + 64] for i in range(0, len(certificate_b64), 64)]
+    return "-----BEGIN PEERRELAY CERTIFICATE-----\n" + "\n".join(lines) + "\n-----END PEERRELAY CERTIFICATE-----\n"
+
+
+def skip(suite, reason):
+    """Ends a suite that cannot run its real component: prints why and exits SKIPPED_EXIT (counted as skipped)."""
+    print(f"{suite}: SKIPPED: {reason}", flush=True)
+    sys.exit(SKIPPED_EXIT)
+
+
+class CommandFailed(AssertionError):
+    """A command exited non-zero (or timed out); the message has the command and its last output."""
+
+    def __init__(self, message, log=None):
+        super().__init__(message)
+        self.log = log
+
+
+class Stack:
+    """The PeerRelay stack on a fresh local cluster, in its own temporary directory (logs, tokens, keys).
+
+    Every process started goes into `processes` (name -> Popen) with its log in `logs`; `down()` stops them
+    and the cluster. Methods raise AssertionError (CommandFailed for commands) with what went wrong."""
+
+    def __init__(self, name, namespace, tailnet_id, bin_dir=DEBUG_BIN):
+        self.bin = bin_dir
+        self.ns = namespace
+        self.tailnet_id = tailnet_id
+        self.work = tempfile.mkdtemp(prefix=f"{name}-")
+        self.env = dict(os.environ, PEERRELAY_CLUSTER_DIR=self.path("cluster"))
+        self.processes = {}
+        self.logs = {}
+        self.cluster_started = False
+        self.coord_port = free_port()
+        self.coord_url = f"http://127.0.0.1:{self.coord_port}"
+        self.nodes = []
+        self.operator_kubeconfig = None
+
+    # --- plumbing -------------------------------------------------------------------------------------------
+
+    def path(self, name):
+        return os.path.join(self.work, name)
+
+    def tool(self, name):
+        return os.path.join(self.bin, name)
+
+    def require_tools(self, *names):
+        for name in names:
+            if not os.access(self.tool(name), os.X_OK):
+                raise AssertionError(f"{self.tool(name)} is missing: run `swift build --product {name}` first")
+
+    def run(self, *args, check=True, timeout=60, input=None, log=None):
+        try:
+            result = subprocess.run(args, env=self.env, capture_output=True, text=True, timeout=timeout, input=input)
+        except subprocess.TimeoutExpired:
+            raise CommandFailed(f"`{' '.join(args)}` did not finish within {timeout}s", log)
+        if check and result.returncode != 0:
+            detail = (result.stderr.strip() or result.stdout.strip())[-2000:]
+            raise CommandFailed(f"`{' '.join(args)}` exited {result.returncode}: {detail}", log)
+        return result
+
+    def kubectl(self, *args, **kw):
+        return self.run("kubectl", *args, **kw)
+
+    def kget(self, *args):
+        return json.loads(self.kubectl("get", *args, "-o", "json").stdout)
+
+    def start(self, name, args, log_name=None):
+        log = self.path(log_name or f"{name}.log")
+        with open(log, "w") as out:
+            proc = subprocess.Popen(args, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        self.processes[name] = proc
+        self.logs[name] = log
+        return proc
+
+    def stop(self, name, sig=signal.SIGTERM, timeout=15):
+        """Signals a started process and waits; SIGKILL after timeout. Returns its exit status (None if killed)."""
+        proc = self.processes.pop(name, None)
+        if proc is None:
+            return None
+        if proc.poll() is not None:
+            return proc.returncode
+        proc.send_signal(sig)
+        try:
+            return proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            return None
+
+    def wait_until(self, what, timeout, fn, interval=0.5, watch=()):
+        """wait_until that fails at once when one of the named started processes exits."""
+        return wait_until(what, timeout, fn, interval, alive=[(n, self.processes[n]) for n in watch])
+
+    def down(self, timeout=15):
+        """Stops every started process (newest first), then the cluster. Returns [(name, exit status)]."""
+        stopped = [(name, self.stop(name, timeout=timeout)) for name in reversed(list(self.processes))]
+        if self.cluster_started:
+            self.run(CLUSTER, "down", check=False, timeout=120)
+            self.cluster_started = False
+        return stopped
+
+    # --- cluster and node shim ------------------------------------------------------------------------------
+
+    def cluster_up(self, timeout=240):
+        """hack/cluster up in this stack's own state dir; KUBECONFIG and friends go into self.env."""
+        self.cluster_started = True
+        log = self.path("cluster.log")
+        with open(log, "w") as out:
+            result = subprocess.run([CLUSTER, "up"], env=self.env, stdout=out, stderr=subprocess.STDOUT,
+                                    timeout=timeout)
+        if result.returncode != 0:
+            raise CommandFailed(f"hack/cluster up exited {result.returncode}", log)
+        for line in self.run(CLUSTER, "env").stdout.split():
+            if "=" in line and line != "export":
+                key, value = line.split("=", 1)
+                self.env[key] = value
+
+    def node_up(self, external_ip):
+        """A node whose pods of ghcr.io/peerrelay/* images run this stack's built binaries."""
+        image_map = self.path("image-map.json")
+        with open(image_map, "w") as f:
+            json.dump({"ghcr.io/peerrelay/*": self.bin + "/"}, f)
+        self.run(CLUSTER, "node-up", "--image-map", image_map, "--external-ip", external_ip, timeout=90,
+                 log=self.path("cluster.log"))
+
+    # --- tailnet-coordinator and node identities ------------------------------------------------------------
+
+    def coordinator_up(self):
+        """A tailnet-coordinator on loopback with an admin token (admin.token) and a relay-publisher token
+        (publisher.token)."""
+        coordinator, data = self.tool("tailnet-coordinator"), self.path("coordinator")
+        self.run(coordinator, "init", "--data-dir", data, "--tailnet-id", self.tailnet_id,
+                 "--admin-token-file", self.path("admin.token"))
+        self.run(coordinator, "token", "--data-dir", data, "--kind", "relay-publisher",
+                 "--output", self.path("publisher.token"))
+        self.start_coordinator()
+
+    def start_coordinator(self):
+        self.start("coordinator", [self.tool("tailnet-coordinator"), "serve", "--data-dir", self.path("coordinator"),
+                                   "--port", str(self.coord_port)])
+        self.wait_until("the coordinator's /healthz", 20,
+                        lambda: urllib.request.urlopen(self.coord_url + "/healthz", timeout=2).status == 200,
+                        watch=["coordinator"])
+
+    def coord(self, method, path, body=None, token_file="admin.token"):
+        token = open(self.path(token_file)).read().strip()
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.coord_url + path, data=data, method=method)
+        request.add_header("Authorization", f"Bearer {token}")
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read() or b"null")
+
+    def pre_auth_key(self, description):
+        return self.coord("POST", "/v1/keys", {"reusable": True, "expiresInSeconds": 3600,
+                                               "description": description})["key"]
+
+    def register_node(self, name, key):
+        """Registers a fresh X25519 identity with a pre-auth key; returns the path prefix of NAME.key/NAME.crt."""
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+        private = X25519PrivateKey.generate()
+        raw = private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                    serialization.NoEncryption())
+        public = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        request = urllib.request.Request(
+            self.coord_url + "/v1/register", method="POST",
+            data=json.dumps({"preAuthKey": key, "publicKey": base64.b64encode(public).decode(),
+                             "name": name}).encode())
+        request.add_header("Content-Type", "application/json")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            answer = json.loads(response.read())
+        prefix = self.path(name)
+        with open(prefix + ".key", "w") as f:
+            f.write(base64.b64encode(raw).decode() + "\n")
+        os.chmod(prefix + ".key", 0o600)
+        with open(prefix + ".crt", "w") as f:
+            f.write(pem(answer["certificate"]))
+        self.nodes.append(prefix)
+        return prefix
+
+    def relays(self, name):
+        """The coordinator's relay records for PeerRelay `name` in this stack's namespace, by replica."""
+        return sorted((r for r in self.coord("GET", "/v1/relays")["relays"] if r["name"] == f"{self.ns}-{name}"),
+                      key=lambda r: r["replica"])
+
+    def probe(self, endpoint, relay_certificate_b64, count=3, timeout=60):
+        """`relayctl probe` between the first two registered nodes through endpoint; returns its JSON report.
+        AssertionError when the probe fails or no ping came back."""
+        cert = self.path("relay.pem")
+        with open(cert, "w") as f:
+            f.write(pem(relay_certificate_b64))
+        result = self.run(self.tool("relayctl"), "probe", "--relay", endpoint, "--relay-cert", cert,
+                          "--identity", self.nodes[0], "--identity", self.nodes[1], "--count", str(count), "--json",
+                          check=False, timeout=timeout)
+        if result.returncode != 0:
+            raise AssertionError(f"relayctl probe {endpoint} failed: {result.stdout.strip()} {result.stderr.strip()}")
+        report = json.loads(result.stdout)
+        if report.get("failure") is not None or not report.get("rttMilliseconds"):
+            raise AssertionError(f"relayctl probe {endpoint}: no sealed ping came back: {report}")
+        return report
+
+    # --- manifests, operator, PeerRelay objects -------------------------------------------------------------
+
+    def install_manifests(self):
+        """kubectl apply of manifests/00-namespace, 01-crd and 02-rbac; waits until the CRD is Established.
+        Returns kubectl's output."""
+        files = [os.path.join(ROOT, "manifests", n) for n in ("00-namespace.yaml", "01-crd.yaml", "02-rbac.yaml")]
+        out = self.kubectl("apply", *sum((["-f", f] for f in files), [])).stdout
+        assert "customresourcedefinition.apiextensions.k8s.io/peerrelays.peerrelay.dev" in out, out
+        self.wait_until("the PeerRelay CRD to be established", 30, lambda: self.kubectl(
+            "get", "crd", "peerrelays.peerrelay.dev", "-o",
+            "jsonpath={.status.conditions[?(@.type=='Established')].status}").stdout == "True")
+        return out
+
+    def publisher_secret(self, name="tailnet-publisher", key="token"):
+        """The namespace and a Secret holding the coordinator's relay-publisher token."""
+        if self.kubectl("get", "namespace", self.ns, check=False).returncode != 0:
+            self.kubectl("create", "namespace", self.ns)
+        self.kubectl("-n", self.ns, "create", "secret", "generic", name,
+                     f"--from-file={key}=" + self.path("publisher.token"))
+
+    def service_account_kubeconfig(self, namespace="peer-relay-system", account="peer-relay"):
+        """A kubeconfig with the token of the chart's ServiceAccount, so operators run with exactly the RBAC of
+        manifests/02-rbac.yaml. Returns its path (also kept in operator_kubeconfig)."""
+        def token_secret():
+            return self.kget("serviceaccount", account, "-n", namespace).get("secrets", [{}])[0].get("name")
+        name = self.wait_until(f"the {namespace}/{account} ServiceAccount token", 30, token_secret)
+        token = base64.b64decode(self.kget("secret", name, "-n", namespace)["data"]["token"]).decode()
+        server = self.kubectl("config", "view", "--raw", "--minify", "-o",
+                              "jsonpath={.clusters[0].cluster.server}").stdout
+        ca = self.kubectl("config", "view", "--raw", "--minify", "-o",
+                          "jsonpath={.clusters[0].cluster.certificate-authority-data}").stdout
+        path = self.path("operator.kubeconfig")
+        with open(path, "w") as f:
+            json.dump({
+                "apiVersion": "v1", "kind": "Config", "current-context": "operator",
+                "clusters": [{"name": "local", "cluster": {"server": server, "certificate-authority-data": ca}}],
+                "users": [{"name": "operator", "user": {"token": token}}],
+                "contexts": [{"name": "operator", "context": {"cluster": "local", "user": "operator"}}],
+            }, f)
+        os.chmod(path, 0o600)
+        self.operator_kubeconfig = path
+        return path
+
+    def start_operator(self, name, kubeconfig, *extra):
+        """A relay-operator process; returns its admin port (its /readyz is not awaited here)."""
+        port = free_port()
+        self.start(name, [self.tool("relay-operator"), "--kubeconfig", kubeconfig, f"--admin-address=127.0.0.1:{port}",
+                          *extra])
+        return port
+
+    def wait_ready_endpoint(self, name, port, timeout=30):
+        self.wait_until(f"{name} /readyz", timeout,
+                        lambda: urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2).status == 200,
+                        watch=[name])
+
+    def apply_peerrelay(self, name, replicas, extra=""):
+        manifest = f"""apiVersion: peerrelay.dev/v1alpha1
+kind: PeerRelay
+metadata: {{name: {name}, namespace: {self.ns}}}
+spec:
+  replicas: {replicas}
+  tailnet:
+    coordinatorURL: {self.coord_url}
+    publisherTokenSecretRef: {{name: tailnet-publisher}}
+{extra}"""
+        return self.kubectl("apply", "-f", "-", input=manifest).stdout
+
+    def peerrelay(self, name):
+        return self.kget("peerrelay", name, "-n", self.ns)
+
+    def ready(self, name, replicas):
+        """The PeerRelay when it is Ready for its current generation with `replicas` ready and as many endpoints,
+        else None."""
+        obj = self.peerrelay(name)
+        status = obj.get("status", {})
+        return (condition(obj, "Ready").get("status") == "True"
+                and status.get("observedGeneration") == obj["metadata"]["generation"]
+                and status.get("readyReplicas") == replicas
+                and len(status.get("endpoints", [])) == replicas
+                and obj) or None
+
+
+def condition(obj, kind):
+    """The status condition of type kind of a Kubernetes object ({} when absent)."""
+    for c in obj.get("status", {}).get("conditions", []):
+        if c["type"] == kind:
+            return c
+    return {}
