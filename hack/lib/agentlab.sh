@@ -1,6 +1,6 @@
 # The agent's scene on the NAT lab (hack/lib/natlab.sh): on the "internet" a coordinator (HTTPS, with STUN on the
 # same port number) and a relay-server; behind the routers nodes A and B, each with wireguard-go started by
-# tailnet-agent. Shared by tests/agent/run and the agent benchmark. Caller sets BIN and WORK, sources natlab.sh
+# tailnet-agent. Shared by e2e/agent/run and the agent benchmark. Caller sets BIN and WORK, sources natlab.sh
 # first, and calls natlab_cleanup on exit.
 COORD_PORT=8443; RELAY_PORT=40000; RELAY_ADMIN=9090
 AL_IF_A="tna$NATLAB_ID"; AL_IF_B="tnb$NATLAB_ID"
