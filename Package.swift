@@ -20,7 +20,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
-        .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
@@ -34,6 +33,9 @@ let package = Package(
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
 
+        // MARK: Shared vocabulary (no dependencies): JSON values and RFC 3339 times
+        .target(name: "Interchange", swiftSettings: swiftSettings),
+
         // MARK: Relay (never links Kubernetes code)
         .target(
             name: "RelayCore",
@@ -41,8 +43,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "RelayNIO",
+            dependencies: ["RelayCore", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Telemetry",
             dependencies: [
+                "Interchange",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -56,13 +64,13 @@ let package = Package(
         .target(
             name: "RelayServer",
             dependencies: [
-                "RelayCore", "Telemetry",
+                "RelayCore", "RelayNIO", "Telemetry",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -70,7 +78,7 @@ let package = Package(
         .target(
             name: "RelayClient",
             dependencies: [
-                "RelayCore",
+                "RelayCore", "RelayNIO",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -95,7 +103,7 @@ let package = Package(
         ),
         .target(
             name: "YAMLParsing",
-            dependencies: ["CYAML"],
+            dependencies: ["CYAML", "Interchange"],
             swiftSettings: swiftSettings
         ),
 
@@ -103,7 +111,7 @@ let package = Package(
         .target(
             name: "Kube",
             dependencies: [
-                "CurlHTTP", "YAMLParsing",
+                "CurlHTTP", "Interchange", "YAMLParsing",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -127,7 +135,7 @@ let package = Package(
         .target(
             name: "AgentRuntime",
             dependencies: [
-                "Agent", "RelayCore", "RelayClient", "Tailnet", "CurlHTTP",
+                "Agent", "RelayCore", "RelayNIO", "Tailnet", "CurlHTTP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -196,7 +204,7 @@ let package = Package(
         .target(
             name: "Operator",
             dependencies: [
-                "Kube", "Tailnet", "RelayCore", "Telemetry", "CurlHTTP",
+                "Interchange", "Kube", "Tailnet", "RelayCore", "Telemetry", "CurlHTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -216,7 +224,7 @@ let package = Package(
         .testTarget(
             name: "OperatorTests",
             dependencies: [
-                "Operator", "RelayCore", "Kube", "CurlHTTP",
+                "Operator", "Interchange", "RelayCore", "RelayServer", "Kube", "CurlHTTP",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Recordings"],
@@ -227,7 +235,7 @@ let package = Package(
         .executableTarget(
             name: "relayctl",
             dependencies: [
-                "Agent", "RelayCore", "RelayClient", "Tailnet", "CurlHTTP",
+                "Agent", "Interchange", "RelayCore", "RelayClient", "RelayNIO", "Tailnet", "CurlHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -290,7 +298,7 @@ let package = Package(
         .testTarget(
             name: "TelemetryTests",
             dependencies: [
-                "Telemetry", "PeerRelayTestSupport",
+                "Interchange", "Telemetry", "PeerRelayTestSupport",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -307,7 +315,8 @@ let package = Package(
         ),
         .testTarget(
             name: "CurlHTTPTests", dependencies: ["CurlHTTP"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
-        .testTarget(name: "YAMLParsingTests", dependencies: ["YAMLParsing"], swiftSettings: swiftSettings),
+        .testTarget(name: "InterchangeTests", dependencies: ["Interchange"], swiftSettings: swiftSettings),
+        .testTarget(name: "YAMLParsingTests", dependencies: ["Interchange", "YAMLParsing"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KubeTests", dependencies: ["Kube", "CurlHTTP", "PeerRelayTestSupport"], swiftSettings: swiftSettings),
     ]

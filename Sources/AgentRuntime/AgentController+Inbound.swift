@@ -1,6 +1,6 @@
 import Agent
 import NIOCore
-import RelayClient
+import RelayNIO
 import RelayCore
 
 extension AgentController {

@@ -1,7 +1,7 @@
 import Agent
 import Logging
 import NIOCore
-import RelayClient
+import RelayNIO
 import RelayCore
 import Tailnet
 

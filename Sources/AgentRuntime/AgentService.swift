@@ -3,7 +3,7 @@ import Logging
 import Metrics
 import NIOCore
 import NIOPosix
-import RelayClient
+import RelayNIO
 import RelayCore
 import ServiceLifecycle
 import Tailnet

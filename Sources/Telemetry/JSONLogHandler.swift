@@ -1,3 +1,4 @@
+import Interchange
 import Logging
 
 #if canImport(Glibc)
@@ -39,21 +40,14 @@ public struct JSONLogHandler: LogHandler {
         if let extra = event.metadata {
             merged.merge(extra) { _, new in new }
         }
-        var line = "{\"ts\":"
-        JSONText.appendString(Self.timestamp(), to: &line)
-        line += ",\"level\":"
-        JSONText.appendString(event.level.rawValue, to: &line)
-        line += ",\"label\":"
-        JSONText.appendString(label, to: &line)
-        line += ",\"msg\":"
-        JSONText.appendString(event.message.description, to: &line)
-        line += ",\"source\":"
-        JSONText.appendString(event.source, to: &line)
+        // Fixed keys first, in this order, then the metadata sorted by key.
+        var line = "{\"ts\":" + JSONValue.string(Self.timestamp()).jsonString()
+        line += ",\"level\":" + JSONValue.string(event.level.rawValue).jsonString()
+        line += ",\"label\":" + JSONValue.string(label).jsonString()
+        line += ",\"msg\":" + JSONValue.string(event.message.description).jsonString()
+        line += ",\"source\":" + JSONValue.string(event.source).jsonString()
         for key in merged.keys.sorted() where !Self.reservedKeys.contains(key) {
-            line += ","
-            JSONText.appendString(key, to: &line)
-            line += ":"
-            JSONText.append(merged[key]!, to: &line)
+            line += "," + JSONValue.string(key).jsonString() + ":" + merged[key]!.json.jsonString()
         }
         line += "}\n"
         output.write(line)
@@ -63,17 +57,6 @@ public struct JSONLogHandler: LogHandler {
 
     /// UTC time with milliseconds, RFC 3339.
     static func timestamp() -> String {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        var seconds = spec.tv_sec
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        let millis = Int32(spec.tv_nsec / 1_000_000)
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(millis, 3))Z"
+        RFC3339Time.now(.milliseconds).description
     }
 }

@@ -90,15 +90,15 @@ import Testing
     }
 
     @Test func kubeTimeRoundTrips() throws {
-        let time = try #require(KubeTime(rfc3339: "2024-02-29T23:59:58Z"))
+        let time = try #require(RFC3339Time(rfc3339: "2024-02-29T23:59:58Z"))
         #expect(time.description == "2024-02-29T23:59:58Z")
         #expect(time.seconds == 1_709_251_198)
-        let micro = try #require(KubeTime(rfc3339: "2026-11-25T08:00:00.123456Z"))
-        #expect(micro.micro)
+        let micro = try #require(RFC3339Time(rfc3339: "2026-11-25T08:00:00.123456Z"))
+        #expect(micro.precision == .microseconds)
         #expect(micro.description == "2026-11-25T08:00:00.123456Z")
-        let offset = try #require(KubeTime(rfc3339: "2026-11-25T10:00:00+02:00"))
+        let offset = try #require(RFC3339Time(rfc3339: "2026-11-25T10:00:00+02:00"))
         #expect(offset.description == "2026-11-25T08:00:00Z")
-        #expect(KubeTime(rfc3339: "2026-11-25 08:00:00") == nil)
+        #expect(RFC3339Time(rfc3339: "2026-11-25 08:00:00") == nil)
     }
 
     @Test func manifestsDecodeIntoTypedAndUnstructuredObjects() throws {

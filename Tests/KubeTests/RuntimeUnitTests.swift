@@ -211,8 +211,8 @@ import Testing
 @Suite struct ConditionTests {
     @Test func transitionTimeChangesOnlyWithStatus() {
         var conditions: [Condition] = []
-        let t1 = KubeTime(seconds: 100)
-        let t2 = KubeTime(seconds: 200)
+        let t1 = RFC3339Time(seconds: 100)
+        let t2 = RFC3339Time(seconds: 200)
         conditions.set(Condition(type: "Ready", status: "False", reason: "Starting"), now: t1)
         conditions.set(Condition(type: "Ready", status: "False", reason: "Waiting"), now: t2)
         #expect(conditions[type: "Ready"]?.lastTransitionTime == t1)

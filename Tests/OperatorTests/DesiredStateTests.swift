@@ -1,9 +1,10 @@
+import Interchange
 import Testing
 
 @testable import Operator
 
 @Suite struct DesiredStateTests {
-    func container(_ statefulSet: JSONTree) throws -> JSONTree {
+    func container(_ statefulSet: JSONValue) throws -> JSONValue {
         try #require(statefulSet["spec"]?["template"]?["spec"]?["containers"]?.arrayValue?.first)
     }
 
@@ -38,7 +39,7 @@ import Testing
     @Test func podOverridesAreCopied() throws {
         var spec = Fixtures.spec(exposure: .hostPort)
         spec.port = 443
-        let affinity: JSONTree = [
+        let affinity: JSONValue = [
             "nodeAffinity": [
                 "requiredDuringSchedulingIgnoredDuringExecution": [
                     "nodeSelectorTerms": [["matchExpressions": [["key": "zone", "operator": "In", "values": ["a"]]]]]

@@ -224,7 +224,7 @@ final class Scenario: Sendable {
         reconciler = RelayReconciler(
             client: client, view: view, settings: RelayReconciler.Settings(relayImage: Fixtures.image),
             events: nil, resolver: TableResolver(table: [:]),
-            clock: ReconcileClock(now: { clock.now() }, wallTime: { "2026-11-29T12:00:00Z" }),
+            clock: ReconcileClock(now: { clock.now() }, wallTime: { RFC3339Time(rfc3339: "2026-11-29T12:00:00Z")! }),
             newKey: { keys.next() },
             logger: Logger(label: "recorded-reconcile"))
     }

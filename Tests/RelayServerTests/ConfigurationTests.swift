@@ -1,3 +1,4 @@
+import Interchange
 import RelayCore
 import Testing
 
@@ -16,7 +17,8 @@ import Testing
         let environment = try RelaySettings(environment: [
             "RELAY_PORT": "4444", "RELAY_ADMIN_PORT": "5555", "HOME": "/root", "RELAY_LOG_FORMAT": "json",
         ])
-        let flags = try RelaySettings(flags: [("port", "6666"), ("listen", "127.0.0.1"), ("listen", "::1")])
+        let flags = try RelayServerFlags.parse(["--port", "6666", "--listen", "127.0.0.1", "--listen", "::1"])
+            .settings()
         let configuration = try RelayServerConfiguration(
             flags: flags, environment: environment, file: file, coreCount: 3)
         #expect(configuration.port == 6666)
@@ -36,8 +38,11 @@ import Testing
         ) {
             try RelaySettings(environment: ["RELAY_PORT": "99999"])
         }
-        #expect(throws: RelayConfigurationError.unknownEnvironmentVariable("RELAY_PROT")) {
-            try RelaySettings(environment: ["RELAY_PROT": "1"])
+        #expect(
+            throws: RelayConfigurationError.badValue(
+                setting: "--port", value: "99999", expected: "an integer in 0...65535")
+        ) {
+            try RelayServerFlags.parse(["--port", "99999"]).settings()
         }
         #expect(throws: RelayConfigurationError.unknownConfigKey(path: "x.json", key: "prot")) {
             try RelaySettings(configJSON: Array(#"{"prot": 1}"#.utf8), path: "x.json")
@@ -49,8 +54,46 @@ import Testing
             #expect(error.description.contains("port"))
             #expect(error.exitCode == 78)
         }
-        let unknownFlag = RelayConfigurationError.unknownFlag("nope")
-        #expect(unknownFlag.exitCode == 64)
+        let badFlag = RelayConfigurationError.badValue(setting: "--port", value: "x", expected: "an integer")
+        #expect(badFlag.exitCode == 64)
+    }
+
+    @Test func undocumentedRelayVariablesAreIgnoredNotFatal() throws {
+        // A kubelet sets these in every pod of a namespace with a Service named relay-0.
+        let environment = [
+            "RELAY_0_PORT": "udp://10.96.0.7:40000", "RELAY_0_SERVICE_HOST": "10.96.0.7", "RELAY_PROT": "1",
+            "RELAY_PORT": "4444", "HOME": "/root",
+        ]
+        let settings = try RelaySettings(environment: environment)
+        #expect(settings.port == 4444)
+        #expect(
+            settings
+                == {
+                    var only = RelaySettings(); only.port = 4444; return only
+                }())
+        #expect(
+            RelaySettings.undocumentedVariables(in: environment) == [
+                "RELAY_0_PORT", "RELAY_0_SERVICE_HOST", "RELAY_PROT",
+            ])
+        #expect(RelaySettings.undocumentedVariables(in: ["RELAY_CONFIG": "/x.json", "RELAY_PORT": "1"]).isEmpty)
+    }
+
+    @Test func defaultsAreDefinedOnceAndAgreeWithRelayCore() throws {
+        let tailnet = try TestTailnet()
+        defer { tailnet.remove() }
+        var settings = RelaySettings()
+        settings.privateKeyFile = tailnet.keyFile
+        settings.certificateFile = tailnet.certificateFile
+        settings.caKeys = [tailnet.caPublicKey.base64]
+        let configuration = try RelayServerConfiguration(settings: settings, coreCount: 2)
+        #expect(configuration.limits == RelayLimits())
+        #expect(configuration.limits.maxSessions == 100_000)
+        #expect(configuration.port == RelaySettings.defaults.port)
+        #expect(configuration.adminPort == RelaySettings.defaults.adminPort)
+        #expect(configuration.listenAddresses == RelaySettings.defaults.listenAddresses)
+        #expect(configuration.sockets == 2)
+        let help = RelaySettingField.field(key: "maxSessions")?.help ?? ""
+        #expect(help.contains("(default 100000)"))
     }
 
     @Test func ownCertificateProblemsAreStartupErrors() throws {
@@ -114,6 +157,38 @@ import Testing
             #expect(docs.contains("`--\(field.flag)`"), "docs/relay-server.md lacks --\(field.flag)")
             #expect(docs.contains("`\(field.environmentVariable)`"), "docs lack \(field.environmentVariable)")
             #expect(docs.contains("`\(field.key)`"), "docs lack the config key \(field.key)")
+        }
+    }
+
+    @Test func docsQuoteTheDefaults() throws {
+        let root = "\(#filePath)".split(separator: "/Tests/").first.map(String.init) ?? "."
+        let docs = try KeyFile.readText(at: root + "/docs/relay-server.md")
+        let defaults = try JSONValue(encoding: RelaySettings.defaults)
+        var checked = 0
+        for field in RelaySettingField.all {
+            guard let value = defaults[field.key] else { continue }
+            let row = try #require(
+                docs.split(separator: "\n").first { $0.hasPrefix("| `--\(field.flag)`") },
+                "docs/relay-server.md has no row for --\(field.flag)")
+            let cells = row.split(separator: "|").map { $0.filter { $0 != "`" && $0 != " " } }
+            let expected = value.arrayValue?.compactMap(\.stringValue).joined(separator: ",") ?? value.cell
+            #expect(cells.count > 3 && cells[3] == expected, "docs default of --\(field.flag): \(row)")
+            checked += 1
+        }
+        #expect(checked >= 20)
+    }
+}
+
+extension JSONValue {
+    /// A default as the docs table writes it.
+    fileprivate var cell: String {
+        switch self {
+        case .double(let number) where number.rounded() == number: String(Int(number))
+        case .double(let number): String(number)
+        case .int(let number): String(number)
+        case .bool(let flag): String(flag)
+        case .string(let text): text
+        default: "\(self)"
         }
     }
 }

@@ -53,7 +53,7 @@ enum ExecCredentialRunner {
             var token: String?
             var clientCertificateData: String?
             var clientKeyData: String?
-            var expirationTimestamp: KubeTime?
+            var expirationTimestamp: RFC3339Time?
         }
         var apiVersion: String?
         var kind: String?

@@ -74,7 +74,7 @@ public final class EventRecorder: Sendable {
         if let existing {
             let count = existing.count + 1
             let patch: JSONValue = [
-                "series": ["count": .int(Int64(count)), "lastObservedTime": .string(KubeTime.nowMicro.description)]
+                "series": ["count": .int(count), "lastObservedTime": .string(RFC3339Time.now(.microseconds).description)]
             ]
             do {
                 let event = try await client.patch(
@@ -87,7 +87,7 @@ public final class EventRecorder: Sendable {
         }
         var event = Event(
             metadata: ObjectMeta(name: "\(regarding.name ?? "event").\(Self.suffix())", namespace: namespace))
-        event.eventTime = .nowMicro
+        event.eventTime = .now(.microseconds)
         event.reportingController = reportingController
         event.reportingInstance = reportingInstance
         event.action = action

@@ -99,7 +99,7 @@ public final class LeaderElection: ServiceLifecycle.Service, Sendable {
         else { return }
         lease.spec?.holderIdentity = nil
         lease.spec?.leaseDurationSeconds = 1
-        lease.spec?.renewTime = .nowMicro
+        lease.spec?.renewTime = .now(.microseconds)
         _ = try? await client.replace(lease)
         logger.info("\(configuration.identity) released lease \(configuration.name)")
     }
@@ -111,7 +111,7 @@ public final class LeaderElection: ServiceLifecycle.Service, Sendable {
 
     /// One attempt. True when this identity holds the lease afterwards.
     func tryAcquireOrRenew(_ observer: inout LeaseObserver) async throws(KubeError) -> Bool {
-        let now = KubeTime.nowMicro
+        let now = RFC3339Time.now(.microseconds)
         let seconds = Int(configuration.leaseDuration.components.seconds)
         guard
             var lease = try await client.getIfExists(

@@ -256,9 +256,7 @@ public final class RelayReconciler: Sendable {
     /// The CA keys in the relay config files of `configMap` (kept while the coordinator cannot be reached).
     static func caKeys(in configMap: ConfigMap?) -> [String] {
         for text in (configMap?.data ?? [:]).values {
-            if let tree = try? JSONTree.parse(Array(text.utf8)), let keys = tree["caKeys"]?.arrayValue {
-                return keys.compactMap(\.stringValue)
-            }
+            if let keys = RelayConfigFile(text: text)?.settings.caKeys { return keys }
         }
         return []
     }
@@ -275,11 +273,11 @@ public final class RelayReconciler: Sendable {
         if let ready = status.condition(StatusComputation.ready),
             before?.status != ready.status || before?.reason != ready.reason
         {
-            logger.info(
-                "PeerRelay \(names.namespace)/\(names.name): Ready=\(ready.status) \(ready.reason): \(ready.message)")
+            let (reason, message) = (ready.reason ?? "", ready.message ?? "")
+            logger.info("PeerRelay \(names.namespace)/\(names.name): Ready=\(ready.status) \(reason): \(message)")
             await events?.record(
-                relay, type: ready.status == "True" ? "Normal" : "Warning", reason: ready.reason, action: "Reconcile",
-                note: ready.message)
+                relay, type: ready.status == "True" ? "Normal" : "Warning", reason: reason, action: "Reconcile",
+                note: message)
         }
         if relay.spec.exposureType == .hostPort, !(relay.spec.exposure?.annotations ?? [:]).isEmpty,
             relay.status?.observedGeneration != status.observedGeneration
