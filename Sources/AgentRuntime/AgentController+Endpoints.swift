@@ -1,7 +1,7 @@
 import Agent
 import NIOCore
-import RelayNIO
 import RelayCore
+import RelayNIO
 
 #if canImport(Glibc)
     import Glibc

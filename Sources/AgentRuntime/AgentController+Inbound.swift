@@ -1,7 +1,7 @@
 import Agent
 import NIOCore
-import RelayNIO
 import RelayCore
+import RelayNIO
 
 extension AgentController {
     /// Handles one non-WireGuard datagram from the tailnet port or the fallback relay.

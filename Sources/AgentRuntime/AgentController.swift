@@ -1,8 +1,8 @@
 import Agent
 import Logging
 import NIOCore
-import RelayNIO
 import RelayCore
+import RelayNIO
 import Tailnet
 
 /// The agent's brain: one `PeerPaths` per peer, fed by the netmap, the data plane's control datagrams and a

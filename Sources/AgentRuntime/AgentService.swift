@@ -3,8 +3,8 @@ import Logging
 import Metrics
 import NIOCore
 import NIOPosix
-import RelayNIO
 import RelayCore
+import RelayNIO
 import ServiceLifecycle
 import Tailnet
 

@@ -82,7 +82,8 @@ public enum CoordinatorServer {
         var services: [any Service] = [watcher]
         if configuration.port != 0 {
             // STUN on the same port number over UDP: nodes learn their reflexive address from the coordinator.
-            services.append(try await STUNService.bind(host: configuration.host, port: configuration.port, logger: logger))
+            services.append(
+                try await STUNService.bind(host: configuration.host, port: configuration.port, logger: logger))
         }
         return Application(
             router: api.makeRouter(), server: server,
