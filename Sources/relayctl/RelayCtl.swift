@@ -10,6 +10,7 @@ struct RelayCtl: AsyncParsableCommand {
             CACommand.self,
             CertCommand.self,
             ProbeCommand.self,
+            FallbackCommand.self,
             SessionListCommand.self,
             ConnectCommand.self,
             TailnetCommand.self,

@@ -26,6 +26,7 @@ public struct NetmapSnapshot: Sendable {
     let grants: [Grant]
     let revokedSerials: [UInt64]
     let caPublicKeys: [CAKeyInfo]
+    let fallbackRelays: [DERPServer]
 
     private let memberIndex: [String: Int]
     private let peerJSON: [[UInt8]]
@@ -47,7 +48,7 @@ public struct NetmapSnapshot: Sendable {
 
     init(
         version: Int64, tailnetID: String, tailnetName: String, members: [Member], relays: [RelayInfo],
-        grants: [Grant], revokedSerials: [UInt64], caPublicKeys: [CAKeyInfo]
+        grants: [Grant], revokedSerials: [UInt64], caPublicKeys: [CAKeyInfo], fallbackRelays: [DERPServer] = []
     ) throws {
         self.version = version
         self.tailnetID = tailnetID
@@ -57,6 +58,7 @@ public struct NetmapSnapshot: Sendable {
         self.grants = grants
         self.revokedSerials = revokedSerials
         self.caPublicKeys = caPublicKeys
+        self.fallbackRelays = fallbackRelays
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         memberIndex = Dictionary(uniqueKeysWithValues: members.enumerated().map { ($1.node.id, $0) })
@@ -74,7 +76,7 @@ public struct NetmapSnapshot: Sendable {
         head += Array(#","self":"#.utf8)
         self.head = head
         var tail = Array(
-            try encoder.encode(Tail(revokedSerials: revokedSerials, caPublicKeys: caPublicKeys, derp: [])))
+            try encoder.encode(Tail(revokedSerials: revokedSerials, caPublicKeys: caPublicKeys, derp: fallbackRelays)))
         tail[0] = UInt8(ascii: ",")  // the opening brace; these members close the object
         self.tail = tail
     }
@@ -93,7 +95,7 @@ public struct NetmapSnapshot: Sendable {
             },
             relays: relays.filter {
                 GrantPolicy.allows(nodeTags: me.node.tags, relayTags: $0.tags, grants: grants)
-            }, revokedSerials: revokedSerials, caPublicKeys: caPublicKeys, derp: [])
+            }, revokedSerials: revokedSerials, caPublicKeys: caPublicKeys, derp: fallbackRelays)
     }
 
     /// The netmap of node `nodeID` as JSON (the same document ``netmap(for:)`` describes), or `nil` if the node is
