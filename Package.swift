@@ -108,6 +108,7 @@ let package = Package(
             name: "FallbackClient",
             dependencies: [
                 "Fallback", "RelayCore", "RelayClient",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -134,6 +135,7 @@ let package = Package(
             dependencies: [
                 "Fallback", "FallbackClient", "RelayCore", "Telemetry",
                 .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
