@@ -108,7 +108,9 @@ public struct ClientRegistry<Handle: Sendable>: Sendable {
 
     /// Connections whose certificate no longer verifies (revoked, expired, CA no longer trusted), with the notice to
     /// close each with.
-    public func failingRecheck(verifier: CertificateVerifier, now: Timestamp) -> [(key: PublicKey, entry: Entry, notice: CloseNotice)] {
+    public func failingRecheck(verifier: CertificateVerifier, now: Timestamp) -> [(
+        key: PublicKey, entry: Entry, notice: CloseNotice
+    )] {
         entries.compactMap { key, entry in
             Admission.recheck(entry.certificate, verifier: verifier, now: now).map { (key, entry, $0) }
         }

@@ -105,7 +105,8 @@ extension Frame {
                 guard buffer.count == FrameLimits.headerSize + header.length else {
                     throw .badLength(type, length: buffer.count - FrameLimits.headerSize)
                 }
-                return try Frame(type: type, payload: UnsafeRawBufferPointer(rebasing: buffer[FrameLimits.headerSize...]))
+                return try Frame(
+                    type: type, payload: UnsafeRawBufferPointer(rebasing: buffer[FrameLimits.headerSize...]))
             }
         }
         self = try result.get()

@@ -21,13 +21,16 @@ public struct FrameHeader: Hashable, Sendable {
     /// The 5 header bytes.
     public var bytes: [UInt8] {
         let length = UInt32(truncatingIfNeeded: length)
-        return [type, UInt8(length >> 24), UInt8(truncatingIfNeeded: length >> 16), UInt8(truncatingIfNeeded: length >> 8),
-            UInt8(truncatingIfNeeded: length)]
+        return [
+            type, UInt8(length >> 24), UInt8(truncatingIfNeeded: length >> 16), UInt8(truncatingIfNeeded: length >> 8),
+            UInt8(truncatingIfNeeded: length),
+        ]
     }
 
     /// Checks the header as soon as it arrives, before any payload is buffered: known type, travelling towards
     /// `receiver`, length within `limit` and plausible for the type.
-    public func validate(receiver: Side, limit: Int = FrameLimits.maximumPayload) throws(ProtocolViolation) -> FrameType {
+    public func validate(receiver: Side, limit: Int = FrameLimits.maximumPayload) throws(ProtocolViolation) -> FrameType
+    {
         guard length <= limit else { throw .oversized(type: type, length: length, limit: limit) }
         guard let frameType = FrameType(rawValue: type) else { throw .unknownType(type) }
         let allowed = receiver == .server ? frameType.isClientToServer : frameType.isServerToClient

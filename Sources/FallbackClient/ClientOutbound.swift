@@ -1,6 +1,6 @@
 import Fallback
+import NIOConcurrencyHelpers
 import NIOCore
-import Synchronization
 
 /// A connection's local send queue: any thread queues, the event loop drains. When the socket is busy the oldest
 /// data packet is dropped, never the caller blocked.
@@ -11,45 +11,45 @@ final class ClientOutbound: Sendable {
         var closed = false
     }
 
-    private let state: Mutex<State>
-    private let drainer: Mutex<NIOLoopBound<ClientConnectionHandler>?>
+    private let state: NIOLockedValueBox<State>
+    private let drainer: NIOLockedValueBox<NIOLoopBound<ClientConnectionHandler>?>
     let eventLoop: any EventLoop
 
     init(depth: Int, eventLoop: any EventLoop) {
-        self.state = Mutex(State(queue: SendQueue(dataCapacity: depth, controlCapacity: depth)))
-        self.drainer = Mutex(nil)
+        self.state = NIOLockedValueBox(State(queue: SendQueue(dataCapacity: depth, controlCapacity: depth)))
+        self.drainer = NIOLockedValueBox(nil)
         self.eventLoop = eventLoop
     }
 
     func attach(_ handler: ClientConnectionHandler) {
-        drainer.withLock { $0 = NIOLoopBound(handler, eventLoop: eventLoop) }
+        drainer.withLockedValue { $0 = NIOLoopBound(handler, eventLoop: eventLoop) }
     }
 
     /// Queues a frame. Returns false if the connection is closed.
     func enqueue(_ frame: ByteBuffer, control: Bool) -> Bool {
-        let (accepted, schedule) = state.withLock { state -> (Bool, Bool) in
+        let (accepted, schedule) = state.withLockedValue { state -> (Bool, Bool) in
             guard !state.closed else { return (false, false) }
             if control { state.queue.enqueueControl(frame) } else { state.queue.enqueueData(frame) }
             let schedule = !state.drainScheduled
             state.drainScheduled = true
             return (true, schedule)
         }
-        if schedule, let bound = drainer.withLock({ $0 }) {
+        if schedule, let bound = drainer.withLockedValue({ $0 }) {
             eventLoop.execute { bound.value.drain() }
         }
         return accepted
     }
 
-    func beginDrain() { state.withLock { $0.drainScheduled = false } }
+    func beginDrain() { state.withLockedValue { $0.drainScheduled = false } }
 
-    func dequeue() -> ByteBuffer? { state.withLock { $0.queue.dequeue() } }
+    func dequeue() -> ByteBuffer? { state.withLockedValue { $0.queue.dequeue() } }
 
     /// Data packets dropped locally because the socket was busy.
-    var droppedCount: UInt64 { state.withLock { $0.queue.droppedData } }
+    var droppedCount: UInt64 { state.withLockedValue { $0.queue.droppedData } }
 
     func markClosed() {
-        drainer.withLock { $0 = nil }
-        state.withLock { state in
+        drainer.withLockedValue { $0 = nil }
+        state.withLockedValue { state in
             state.closed = true
             state.queue.removeAll()
         }

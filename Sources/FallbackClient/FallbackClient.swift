@@ -1,5 +1,6 @@
 import Fallback
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import RelayClient
@@ -24,14 +25,15 @@ public final class FallbackClient: Service, Sendable {
     private let configuration: FallbackClientConfiguration
     private let group: any EventLoopGroup
     private let logger: Logger
-    private let current = Mutex<FallbackConnection?>(nil)
+    private let current = NIOLockedValueBox<FallbackConnection?>(nil)
     private let connectionCount = Atomic<Int>(0)
 
     /// Creates a client; nothing happens until ``run()``.
     public init(
         endpoint: FallbackEndpoint, identity: RelayIdentity,
         configuration: FallbackClientConfiguration = FallbackClientConfiguration(),
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger = Logger(label: "fallback-client")
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = Logger(label: "fallback-client")
     ) {
         self.endpoint = endpoint
         self.identity = identity
@@ -43,7 +45,7 @@ public final class FallbackClient: Service, Sendable {
     }
 
     /// Whether a connection is admitted now.
-    public var isConnected: Bool { current.withLock { $0?.isActive ?? false } }
+    public var isConnected: Bool { current.withLockedValue { $0?.isActive ?? false } }
 
     /// How many times a connection was admitted (1 after the first, 2 after the first reconnect, ...).
     public var admissions: Int { connectionCount.load(ordering: .relaxed) }
@@ -53,7 +55,7 @@ public final class FallbackClient: Service, Sendable {
     public func send(to destination: PublicKey, payload: some Collection<UInt8>, control: Bool = false)
         throws(FallbackClientError)
     {
-        guard let connection = current.withLock({ $0 }) else { throw .notConnected }
+        guard let connection = current.withLockedValue({ $0 }) else { throw .notConnected }
         try connection.send(to: destination, payload: payload, control: control)
     }
 
@@ -74,7 +76,7 @@ public final class FallbackClient: Service, Sendable {
             do throws(FallbackClientError) {
                 let connection = try await FallbackConnection.connect(
                     to: endpoint, identity: identity, configuration: configuration, group: group)
-                current.withLock { $0 = connection }
+                current.withLockedValue { $0 = connection }
                 connectionCount.add(1, ordering: .relaxed)
                 backoff.reset()
                 continuation.yield(.connected(connection.accepted))
@@ -88,7 +90,7 @@ public final class FallbackClient: Service, Sendable {
                 } onCancel: {
                     Task { await connection.close() }
                 }
-                current.withLock { $0 = nil }
+                current.withLockedValue { $0 = nil }
                 if Task.isCancelled { return }
                 logger.info("fallback relay disconnected", metadata: ["relay": "\(endpoint)", "reason": "\(ending)"])
                 guard ending.isRetryable else { throw ending }
@@ -99,7 +101,8 @@ public final class FallbackClient: Service, Sendable {
                 }
             } catch {
                 continuation.yield(.disconnected(error))
-                logger.info("fallback relay connection failed", metadata: ["relay": "\(endpoint)", "error": "\(error)"])
+                logger.info(
+                    "fallback relay connection failed", metadata: ["relay": "\(endpoint)", "error": "\(error)"])
                 guard error.isRetryable else { throw error }
             }
             let delay = wait ?? backoff.nextDelay(using: &random)

@@ -40,7 +40,8 @@ public enum FallbackClientError: Error, Sendable, Hashable, CustomStringConverti
         case .upgradeFailed(let why):
             "the fallback relay did not accept the upgrade: \(why); check the URL path (/fallback) and any proxy"
         case .refused(let notice): "the fallback relay refused this node (\(notice.reason)): \(notice.message)"
-        case .closedByServer(let notice): "the fallback relay closed the connection (\(notice.reason)): \(notice.message)"
+        case .closedByServer(let notice):
+            "the fallback relay closed the connection (\(notice.reason)): \(notice.message)"
         case .connectionLost(let why): "the fallback connection was lost: \(why)"
         case .protocolViolation(let violation): "the fallback relay broke the protocol: \(violation)"
         case .timedOut(let what): "timed out: \(what)"

@@ -135,7 +135,9 @@ public final class FallbackConnection: Sendable {
             }
         }
         var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: endpoint.path)
-        head.headers.add(name: "Host", value: endpoint.port == (endpoint.useTLS ? 443 : 80) ? endpoint.host : "\(endpoint.host):\(endpoint.port)")
+        head.headers.add(
+            name: "Host",
+            value: endpoint.port == (endpoint.useTLS ? 443 : 80) ? endpoint.host : "\(endpoint.host):\(endpoint.port)")
         head.headers.add(name: "Content-Length", value: "0")
         let upgrader: any NIOTypedHTTPClientProtocolUpgrader<Void>
         switch endpoint.transport {

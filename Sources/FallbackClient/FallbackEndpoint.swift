@@ -8,7 +8,9 @@ public struct FallbackEndpoint: Sendable, Hashable, CustomStringConvertible {
     public var transport: FallbackTransport
 
     /// Creates an endpoint from parts.
-    public init(host: String, port: Int, useTLS: Bool, path: String = "/fallback", transport: FallbackTransport = .upgrade) {
+    public init(
+        host: String, port: Int, useTLS: Bool, path: String = "/fallback", transport: FallbackTransport = .upgrade
+    ) {
         self.host = host
         self.port = port
         self.useTLS = useTLS
@@ -43,7 +45,9 @@ public struct FallbackEndpoint: Sendable, Hashable, CustomStringConvertible {
         }
         if path == "/" { path = "/fallback" }
         if rest.hasPrefix("[") {
-            guard let close = rest.firstIndex(of: "]") else { throw .invalidEndpoint("unterminated IPv6 literal in \(url)") }
+            guard let close = rest.firstIndex(of: "]") else {
+                throw .invalidEndpoint("unterminated IPv6 literal in \(url)")
+            }
             host = String(rest[rest.index(after: rest.startIndex)..<close])
             rest = rest[rest.index(after: close)...]
         } else if let colon = rest.lastIndex(of: ":") {

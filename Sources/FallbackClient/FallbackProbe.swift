@@ -1,9 +1,9 @@
 import Fallback
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import RelayClient
 import RelayCore
-import Synchronization
 
 /// Checks a fallback relay end to end: two node identities connect, A sends numbered packets to B, B echoes each
 /// back, A measures the round trips (`relayctl fallback probe`).
@@ -79,18 +79,18 @@ public struct FallbackProbe: Sendable {
         }
         defer { echo.cancel() }
         // A's consumer stamps each echo on arrival, so waiting for it does not add to the measured time.
-        let answers = Mutex<[UInt32: ContinuousClock.Instant]>([:])
-        let ended = Mutex<FallbackClientError?>(nil)
+        let answers = NIOLockedValueBox<[UInt32: ContinuousClock.Instant]>([:])
+        let ended = NIOLockedValueBox<FallbackClientError?>(nil)
         let receiver = Task {
             for await event in a.events {
                 switch event {
                 case .packet(_, let payload, _):
                     if let sequence = payload.getInteger(at: payload.readerIndex, as: UInt32.self) {
                         let now = ContinuousClock.now
-                        answers.withLock { $0[sequence] = now }
+                        answers.withLockedValue { $0[sequence] = now }
                     }
                 case .disconnected(let error):
-                    ended.withLock { $0 = error }
+                    ended.withLockedValue { $0 = error }
                 default:
                     break
                 }
@@ -109,15 +109,15 @@ public struct FallbackProbe: Sendable {
             }
             report.sent += 1
             var answeredAt: ContinuousClock.Instant?
-            while answeredAt == nil, ContinuousClock.now - start < timeout, ended.withLock({ $0 }) == nil {
+            while answeredAt == nil, ContinuousClock.now - start < timeout, ended.withLockedValue({ $0 }) == nil {
                 try? await Task.sleep(for: .microseconds(200))
-                answeredAt = answers.withLock { $0[UInt32(sequence)] }
+                answeredAt = answers.withLockedValue { $0[UInt32(sequence)] }
             }
             if let answeredAt {
                 let rtt = Self.milliseconds(answeredAt - start)
                 report.rttMilliseconds.append(rtt)
                 output("seq=\(sequence) rtt=\(format3(rtt)) ms")
-            } else if let error = ended.withLock({ $0 }) {
+            } else if let error = ended.withLockedValue({ $0 }) {
                 report.failure = "\(error)"
                 output("connection ended: \(error)")
                 break

@@ -38,7 +38,8 @@ public final class WebSocketByteStream: ChannelDuplexHandler, RemovableChannelHa
                 return
             }
             closing = true
-            var reply = WebSocketFrame(fin: true, opcode: .connectionClose, data: context.channel.allocator.buffer(capacity: 0))
+            var reply = WebSocketFrame(
+                fin: true, opcode: .connectionClose, data: context.channel.allocator.buffer(capacity: 0))
             if masking { reply.maskKey = .random() }
             context.writeAndFlush(wrapOutboundOut(reply)).whenComplete { _ in context.close(promise: nil) }
         case .text:

@@ -32,7 +32,8 @@ public struct FallbackHTTPChannel: ServerChildChannel, HTTPChannelHandler {
     let idleTimeout: Duration?
 
     /// Creates the channel for `server`, answering other requests with `responder`.
-    public init(responder: @escaping HTTPChannelHandler.Responder, server: FallbackServer, idleTimeout: Duration? = nil) {
+    public init(responder: @escaping HTTPChannelHandler.Responder, server: FallbackServer, idleTimeout: Duration? = nil)
+    {
         self.responder = responder
         self.server = server
         self.idleTimeout = idleTimeout
@@ -68,7 +69,8 @@ public struct FallbackHTTPChannel: ServerChildChannel, HTTPChannelHandler {
                         channel.eventLoop.makeCompletedFuture {
                             let pipeline = channel.pipeline.syncOperations
                             try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
-                            try pipeline.addHandler(HTTPConnectionStateHandler(idleTimeout: idleTimeout, logger: logger))
+                            try pipeline.addHandler(
+                                HTTPConnectionStateHandler(idleTimeout: idleTimeout, logger: logger))
                             return .http(
                                 try NIOAsyncChannel(
                                     wrappingChannelSynchronously: channel,

@@ -38,7 +38,8 @@ public struct FallbackMetrics: Sendable {
         rateLimitPauses = Counter(label: "fallback_rate_limit_pauses_total", factory: factory)
         // Make the labelled families visible before the first event.
         for reason in CloseReason.allCases {
-            _ = Counter(label: "fallback_disconnects_total", dimensions: [("reason", reason.metricLabel)], factory: factory)
+            _ = Counter(
+                label: "fallback_disconnects_total", dimensions: [("reason", reason.metricLabel)], factory: factory)
         }
     }
 

@@ -1,6 +1,7 @@
 import Fallback
 import FallbackClient
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOWebSocket
@@ -18,9 +19,9 @@ public final class FallbackServer: Sendable {
     public let metrics: FallbackMetrics
     let serverKey: PrivateKey
     let logger: Logger
-    private let trust: Mutex<CertificateVerifier>
-    private let registry = Mutex(ClientRegistry<ClientHandle>())
-    private let pending = Mutex([UInt64: ClientHandle]())
+    private let trust: NIOLockedValueBox<CertificateVerifier>
+    private let registry = NIOLockedValueBox(ClientRegistry<ClientHandle>())
+    private let pending = NIOLockedValueBox([UInt64: ClientHandle]())
     private let nextConnectionID = Atomic<UInt64>(1)
 
     /// Creates a server trusting `verifier` (tailnet id, CA keys, revoked serials); update it with
@@ -34,18 +35,18 @@ public final class FallbackServer: Sendable {
         self.metrics = metrics
         self.logger = logger
         self.serverKey = serverKey
-        self.trust = Mutex(verifier)
+        self.trust = NIOLockedValueBox(verifier)
     }
 
     /// The current trust (a copy).
-    public var verifier: CertificateVerifier { trust.withLock { $0 } }
+    public var verifier: CertificateVerifier { trust.withLockedValue { $0 } }
 
     /// Replaces the trusted CA keys and revoked serials, then disconnects every client whose certificate no longer
     /// verifies (revoked while connected, CA dropped) with a Close frame saying why.
     /// - Returns: how many clients were disconnected.
     @discardableResult
     public func updateTrust(_ verifier: CertificateVerifier) -> Int {
-        trust.withLock { $0 = verifier }
+        trust.withLockedValue { $0 = verifier }
         return recheck(now: .now())
     }
 
@@ -53,7 +54,7 @@ public final class FallbackServer: Sendable {
     @discardableResult
     public func recheck(now: Timestamp) -> Int {
         let verifier = self.verifier
-        let failing = registry.withLock { $0.failingRecheck(verifier: verifier, now: now) }
+        let failing = registry.withLockedValue { $0.failingRecheck(verifier: verifier, now: now) }
         for (key, entry, notice) in failing {
             logger.info(
                 "fallback client disconnected: certificate no longer valid",
@@ -64,7 +65,7 @@ public final class FallbackServer: Sendable {
     }
 
     /// Connected (admitted) clients.
-    public var clientCount: Int { registry.withLock { $0.count } }
+    public var clientCount: Int { registry.withLockedValue { $0.count } }
 
     // MARK: Connections
 
@@ -72,10 +73,11 @@ public final class FallbackServer: Sendable {
     /// the channel's event loop.
     public func configure(channel: any Channel, transport: FallbackTransport) throws {
         let id = nextConnectionID.add(1, ordering: .relaxed).oldValue
-        let handle = ClientHandle(connectionID: id, channel: channel, transport: transport, configuration: configuration)
+        let handle = ClientHandle(
+            connectionID: id, channel: channel, transport: transport, configuration: configuration)
         let connection = ConnectionHandler(server: self, handle: handle)
         handle.attach(connection)
-        pending.withLock { $0[id] = handle }
+        pending.withLockedValue { $0[id] = handle }
         let pipeline = channel.pipeline.syncOperations
         if transport == .websocket { try pipeline.addHandler(WebSocketByteStream(masking: false)) }
         try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(receiver: .server)))
@@ -85,14 +87,15 @@ public final class FallbackServer: Sendable {
         // receiver's drain gets a turn, and clients share the loop fairly.
         _ = channel.setOption(ChannelOptions.maxMessagesPerRead, value: 1)
         _ = channel.setOption(
-            ChannelOptions.writeBufferWaterMark, value: ChannelOptions.Types.WriteBufferWaterMark(low: 32 << 10, high: 128 << 10))
+            ChannelOptions.writeBufferWaterMark,
+            value: ChannelOptions.Types.WriteBufferWaterMark(low: 32 << 10, high: 128 << 10))
     }
 
     func admit(_ handle: ClientHandle, key: PublicKey, certificate: TailnetCertificate, watches: Bool) {
         let entry = ClientRegistry<ClientHandle>.Entry(
             connectionID: handle.connectionID, handle: handle, certificate: certificate, admittedAt: .now(),
             watches: watches)
-        let (arrival, count) = registry.withLock { registry in
+        let (arrival, count) = registry.withLockedValue { registry in
             let arrival = registry.add(key: key, entry: entry)
             return (arrival, registry.count)
         }
@@ -113,12 +116,14 @@ public final class FallbackServer: Sendable {
     }
 
     func watch(_ handle: ClientHandle, key: PublicKey) {
-        guard let present = registry.withLock({ $0.watch(key: key, connectionID: handle.connectionID) }) else { return }
+        guard let present = registry.withLockedValue({ $0.watch(key: key, connectionID: handle.connectionID) }) else {
+            return
+        }
         for peer in present { handle.enqueue(.peerPresent(peer)) }
     }
 
     func lookup(_ destination: PublicKey, sender: PublicKey) -> ClientHandle? {
-        registry.withLock { registry in
+        registry.withLockedValue { registry in
             guard let handle = registry.handle(for: destination) else { return nil }
             registry.noteSender(sender, to: destination)
             return handle
@@ -126,10 +131,10 @@ public final class FallbackServer: Sendable {
     }
 
     func connectionClosed(_ handle: ClientHandle, key: PublicKey?, reason: String) {
-        pending.withLock { $0[handle.connectionID] = nil }
+        pending.withLockedValue { $0[handle.connectionID] = nil }
         metrics.disconnected(reason)
         guard let key else { return }
-        let (notify, count) = registry.withLock { registry in
+        let (notify, count) = registry.withLockedValue { registry in
             (registry.remove(key: key, connectionID: handle.connectionID), registry.count)
         }
         metrics.clients.record(count)
@@ -142,11 +147,12 @@ public final class FallbackServer: Sendable {
 
     /// Closes every connection with `Close(shuttingDown)`, asking clients to come back after `retryAfter`.
     public func closeAll(retryAfter: Duration = .seconds(1)) {
-        let handles = pending.withLock { Array($0.values) }
+        let handles = pending.withLockedValue { Array($0.values) }
         let millis = UInt32(clamping: retryAfter.nanoseconds / 1_000_000)
         for handle in handles {
             handle.close(
-                with: CloseNotice(reason: .shuttingDown, retryAfterMillis: millis, message: "the fallback server is shutting down"))
+                with: CloseNotice(
+                    reason: .shuttingDown, retryAfterMillis: millis, message: "the fallback server is shutting down"))
         }
     }
 
@@ -154,7 +160,7 @@ public final class FallbackServer: Sendable {
 
     /// The connected nodes, by certificate name (`/debug/fallback`).
     public func debugListing() -> FallbackDebugListing {
-        let entries = registry.withLock { $0.allEntries }
+        let entries = registry.withLockedValue { $0.allEntries }
         let nodes = entries.map { key, entry in
             FallbackDebugListing.Node(
                 name: entry.certificate.subjectName, nodeID: entry.certificate.subjectID, key: key.base64,

@@ -46,8 +46,9 @@ public struct FallbackServerConfiguration: Sendable {
     /// What the Accepted frame tells clients.
     var acceptedParameters: AcceptedParameters {
         AcceptedParameters(
-            keepaliveMillis: UInt32(clamping: keepaliveInterval.components.seconds * 1000
-                + keepaliveInterval.components.attoseconds / 1_000_000_000_000_000),
+            keepaliveMillis: UInt32(
+                clamping: keepaliveInterval.components.seconds * 1000
+                    + keepaliveInterval.components.attoseconds / 1_000_000_000_000_000),
             rateBytesPerSecond: rateLimit.map { UInt64($0.perSecond) } ?? 0,
             rateBurstBytes: rateLimit.map { UInt64($0.burst) } ?? 0)
     }

@@ -19,7 +19,10 @@ struct FallbackProbeCommand: AsyncParsableCommand {
             least one packet came back; otherwise prints the reason (e.g. the relay's refusal) and exits 1.
             """)
 
-    @Option(help: "The relay URL as the netmap lists it, e.g. https://coord.example.net/fallback (ws:// or wss:// for WebSocket).")
+    @Option(
+        help:
+            "The relay URL as the netmap lists it, e.g. https://coord.example.net/fallback (ws:// or wss:// for WebSocket)."
+    )
     var url: String
 
     @Flag(help: "Use the WebSocket transport instead of the HTTP upgrade.")

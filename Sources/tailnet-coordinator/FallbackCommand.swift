@@ -68,12 +68,14 @@ struct FallbackCommand: AsyncParsableCommand {
         let logger = configuredLogger
         let token: String
         do {
-            token = try KeyFile.readText(at: tokenFile).split(whereSeparator: \.isWhitespace).first.map(String.init) ?? ""
+            token =
+                try KeyFile.readText(at: tokenFile).split(whereSeparator: \.isWhitespace).first.map(String.init) ?? ""
         } catch {
             throw ValidationError("cannot read --token-file: \(error)")
         }
         let client = try CoordinatorClient(
-            baseURL: coordinator, token: token, tls: CurlHTTP.TLSConfiguration(certificateAuthority: coordinatorCA.map { .file($0) }))
+            baseURL: coordinator, token: token,
+            tls: CurlHTTP.TLSConfiguration(certificateAuthority: coordinatorCA.map { .file($0) }))
         let fetcher = RevocationFetcher(client: client, cachePath: cache)
         await fetcher.refresh()
         guard let list = await fetcher.current else {

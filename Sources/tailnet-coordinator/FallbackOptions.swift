@@ -26,7 +26,9 @@ struct FallbackOptions: ParsableArguments {
             throw ValidationError("--fallback-queue-depth must be 1…100000")
         }
         guard fallbackRateLimit >= 0 else { throw ValidationError("--fallback-rate-limit must be ≥ 0") }
-        guard (5...3600).contains(fallbackKeepalive) else { throw ValidationError("--fallback-keepalive must be 5…3600") }
+        guard (5...3600).contains(fallbackKeepalive) else {
+            throw ValidationError("--fallback-keepalive must be 5…3600")
+        }
     }
 
     var configuration: FallbackServerConfiguration {

@@ -2,8 +2,8 @@ import ArgumentParser
 import Coordinator
 import FallbackServer
 import Hummingbird
-import Tailnet
 import Logging
+import Tailnet
 import Telemetry
 
 /// `tailnet-coordinator serve`: runs the HTTP(S) API.
@@ -75,7 +75,8 @@ struct ServeCommand: AsyncParsableCommand {
             let url = fallbackURL ?? "\(tlsCert != nil ? "https" : "http")://\(shownHost):\(port)/fallback"
             if fallbackURL == nil && (host == "0.0.0.0" || host == "::") {
                 logger.warning(
-                    "the netmap lists the embedded fallback relay as \(url); pass --fallback-url with a name clients can reach")
+                    "the netmap lists the embedded fallback relay as \(url); pass --fallback-url with a name clients can reach"
+                )
             }
             relays.insert(DERPServer(region: fallback.fallbackRegion, url: url), at: 0)
         }

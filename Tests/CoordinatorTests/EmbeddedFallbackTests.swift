@@ -93,7 +93,9 @@ import Testing
         }
     }
 
-    func firstEvent<T: Sendable>(_ events: AsyncStream<FallbackEvent>, _ match: @escaping @Sendable (FallbackEvent) -> T?)
+    func firstEvent<T: Sendable>(
+        _ events: AsyncStream<FallbackEvent>, _ match: @escaping @Sendable (FallbackEvent) -> T?
+    )
         async -> T?
     {
         await withTaskGroup(of: T?.self) { group in

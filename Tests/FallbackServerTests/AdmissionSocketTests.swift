@@ -31,7 +31,9 @@ import Testing
                 (foreign, .unknownCA), (expired, .expired), (revoked, .revoked),
             ]
             for (identity, reason) in cases {
-                let notice = await refusal { _ = try await FallbackConnection.connect(to: endpoint, identity: identity) }
+                let notice = await refusal {
+                    _ = try await FallbackConnection.connect(to: endpoint, identity: identity)
+                }
                 #expect(notice?.reason == reason, "\(identity.certificate.subjectName)")
                 #expect(notice?.message.isEmpty == false)
                 #expect(metric(server, #"fallback_admissions_total{result="\#(reason.metricLabel)"}"#) == 1)

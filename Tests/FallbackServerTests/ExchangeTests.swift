@@ -26,7 +26,8 @@ import Testing
             async let toBob = collectPackets(b.events, count: count)
             async let toAlice = collectPackets(a.events, count: count)
             for index in 0..<count {
-                try a.send(to: bob.publicKey, payload: Array("a\(index)".utf8) + [UInt8](repeating: 1, count: index * 100))
+                try a.send(
+                    to: bob.publicKey, payload: Array("a\(index)".utf8) + [UInt8](repeating: 1, count: index * 100))
                 try b.send(to: alice.publicKey, payload: Array("b\(index)".utf8), control: index % 2 == 0)
             }
             let atBob = await toBob
@@ -36,10 +37,12 @@ import Testing
             #expect(atBob.allSatisfy { $0.source == alice.publicKey && !$0.control })
             #expect(atAlice.allSatisfy { $0.source == bob.publicKey })
             // Data stays in order; every packet arrived intact.
-            #expect(atBob.enumerated().allSatisfy { index, packet in
-                packet.payload == Array("a\(index)".utf8) + [UInt8](repeating: 1, count: index * 100)
-            })
-            #expect(Set(atAlice.map { String(decoding: $0.payload, as: UTF8.self) }) == Set((0..<count).map { "b\($0)" }))
+            #expect(
+                atBob.enumerated().allSatisfy { index, packet in
+                    packet.payload == Array("a\(index)".utf8) + [UInt8](repeating: 1, count: index * 100)
+                })
+            #expect(
+                Set(atAlice.map { String(decoding: $0.payload, as: UTF8.self) }) == Set((0..<count).map { "b\($0)" }))
             #expect(atAlice.filter(\.control).count == count / 2)
             #expect(metric(server, #"fallback_packets_total{direction="in"}"#) == Double(2 * count))
             #expect(metric(server, #"fallback_packets_total{direction="out"}"#) == Double(2 * count))

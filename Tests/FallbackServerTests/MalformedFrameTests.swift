@@ -12,7 +12,8 @@ import Testing
     /// and frames that travel the wrong way.
     static var afterAdmission: [[UInt8]] {
         var cases: [[UInt8]] = (0..<32).map { length in
-            FrameHeader(type: FrameType.sendPacket.rawValue, length: length).bytes + [UInt8](repeating: 7, count: length)
+            FrameHeader(type: FrameType.sendPacket.rawValue, length: length).bytes
+                + [UInt8](repeating: 7, count: length)
         }
         for length in [FrameLimits.maximumPayload + 1, 1 << 20, Int(UInt32.max)] {
             cases.append(FrameHeader(type: FrameType.sendPacket.rawValue, length: length).bytes)

@@ -28,7 +28,10 @@ import Testing
             // buffers can absorb).
             let total = 6000
             for sequence in 0..<total {
-                try s.send(to: slow.publicKey, payload: withUnsafeBytes(of: UInt32(sequence).bigEndian, Array.init) + [UInt8](repeating: 0, count: 1020))
+                try s.send(
+                    to: slow.publicKey,
+                    payload: withUnsafeBytes(of: UInt32(sequence).bigEndian, Array.init)
+                        + [UInt8](repeating: 0, count: 1020))
                 if sequence % 100 == 0 { try await Task.sleep(for: .milliseconds(5)) }
             }
             // Meanwhile the sender and carol exchange without delay: each burst arrives before the next is sent.
@@ -85,7 +88,8 @@ import Testing
             let start = clock.now
             async let atBob = collectPackets(b.events, count: 200, timeout: .seconds(30))
             for index in 0..<200 {
-                try a.send(to: bob.publicKey, payload: [UInt8(truncatingIfNeeded: index)] + [UInt8](repeating: 0, count: 1999))
+                try a.send(
+                    to: bob.publicKey, payload: [UInt8(truncatingIfNeeded: index)] + [UInt8](repeating: 0, count: 1999))
             }
             let received = await atBob
             let elapsed = clock.now - start

@@ -49,7 +49,8 @@ final class RawFallbackSocket: @unchecked Sendable {
         }
         try sendAll(
             Array(
-                "GET /fallback HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: peerrelay-fallback\r\n\r\n".utf8))
+                "GET /fallback HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: peerrelay-fallback\r\n\r\n"
+                    .utf8))
         var head: [UInt8] = []
         while !(head.count >= 4 && Array(head.suffix(4)) == [13, 10, 13, 10]) {
             var byte: UInt8 = 0

@@ -28,7 +28,10 @@ final class Testbed: Sendable {
     }
 
     /// A node identity with a fresh key; `validFrom` shifts the validity window (negative: in the past).
-    func identity(_ name: String, validFor: Duration = .seconds(3600), validFrom: Duration = .zero, by issuer: CertificateAuthority? = nil)
+    func identity(
+        _ name: String, validFor: Duration = .seconds(3600), validFrom: Duration = .zero,
+        by issuer: CertificateAuthority? = nil
+    )
         -> RelayIdentity
     {
         let key = PrivateKey.generate()

@@ -51,7 +51,8 @@ import Testing
 
     @Test func certificatesAreRefusedWithTheReasonThatApplies() throws {
         // Foreign: another CA (another tailnet's coordinator).
-        let foreignCA = try CertificateAuthority(privateKey: CAPrivateKey(seed: V.repeated(0x77)), tailnetID: "example.ts")
+        let foreignCA = try CertificateAuthority(
+            privateKey: CAPrivateKey(seed: V.repeated(0x77)), tailnetID: "example.ts")
         let foreign = try foreignCA.issue(
             role: .node, subjectKey: V.clientA.publicKey, subjectID: "n1", subjectName: "laptop", now: V.now)
         #expect(reason(decide(hello(certificate: foreign))) == .unknownCA)
@@ -79,6 +80,7 @@ import Testing
         #expect(Admission.recheck(V.certificate, verifier: V.verifier, now: now) == nil)
         let revoking = CertificateVerifier(trustedCAs: [V.ca.publicKey], tailnetID: "example.ts", revokedSerials: [1])
         #expect(Admission.recheck(V.certificate, verifier: revoking, now: now)?.reason == .revoked)
-        #expect(Admission.recheck(V.certificate, verifier: V.verifier, now: V.now + .seconds(90_000))?.reason == .expired)
+        #expect(
+            Admission.recheck(V.certificate, verifier: V.verifier, now: V.now + .seconds(90_000))?.reason == .expired)
     }
 }

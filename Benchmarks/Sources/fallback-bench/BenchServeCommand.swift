@@ -34,7 +34,8 @@ struct BenchServeCommand: AsyncParsableCommand {
             fflushStandardOutput()
         }
         let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm], logger: logger))
+            configuration: ServiceGroupConfiguration(
+                services: [app], gracefulShutdownSignals: [.sigterm], logger: logger))
         try await group.run()
     }
 }

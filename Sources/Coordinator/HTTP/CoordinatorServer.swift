@@ -85,6 +85,11 @@ public enum CoordinatorServer {
         if let fallback { services.append(FallbackTrustUpdater(store: store, hub: hub, server: fallback)) }
         let http: HTTPServerBuilder = fallback.map { .fallback($0) } ?? .http1()
         let server = try serverBuilder(http, configuration: configuration)
+        if configuration.port != 0 {
+            // STUN on the same port number over UDP: nodes learn their reflexive address from the coordinator.
+            services.append(
+                try await STUNService.bind(host: configuration.host, port: configuration.port, logger: logger))
+        }
         return Application(
             router: api.makeRouter(), server: server,
             configuration: .init(
