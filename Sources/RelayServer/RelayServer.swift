@@ -101,6 +101,7 @@ public final class RelayServer: Sendable {
             try? await group.shutdownGracefully()
             throw error
         }
+        engine.noticeSink.withLockedValue { $0 = { [dataPlane] in dataPlane.sendUnprompted($0) } }
         engine.socketsBound(listenAddresses: configuration.listenAddresses, port: dataPlane.port)
         let admin: AdminServer
         do {

@@ -28,10 +28,15 @@ public final class RelayEngine: Sendable {
     /// Table counters already exported as metrics.
     private let exported = NIOLockedValueBox<(created: UInt64, idle: UInt64, unbound: UInt64)>((0, 0, 0))
     let metrics: RelayMetrics
-    private let logger: Logger
+    /// Session ends and the revocation list's freshness.
+    let trustMetrics: TrustMetrics
+    /// Sends the unprompted Errors of ended sessions (set once the sockets are bound).
+    let noticeSink = NIOLockedValueBox<(@Sendable ([OutboundDatagram]) -> Void)?>(nil)
+    let logger: Logger
 
     init(configuration: RelayServerConfiguration, metrics: RelayMetrics, logger: Logger, now: Timestamp = .now()) {
         self.metrics = metrics
+        self.trustMetrics = TrustMetrics(factory: metrics.factory)
         self.logger = logger
         let advertised = configuration.advertisedEndpoints
         table = NIOLockedValueBox(
@@ -126,12 +131,13 @@ public final class RelayEngine: Sendable {
 
     /// Removes expired sessions; returns how many.
     func sweep(now: Timestamp) -> Int {
-        let removed = table.withLockedValue { $0.expire(now: now) }
+        let (removed, ended) = table.withLockedValue { ($0.expire(now: now), $0.revalidate(now: now)) }
         for (vni, reason) in removed {
             logger.info("session expired", metadata: ["vni": "\(vni)", "reason": "\(reason.rawValue)"])
         }
+        endSessions(ended)
         refreshGauges()
-        return removed.count
+        return removed.count + ended.count
     }
 
     /// Sets the session gauges and the session lifecycle counters from the table's own counters.
@@ -184,7 +190,8 @@ public final class RelayEngine: Sendable {
             return context.advertised
         }
         let core = Self.coreConfiguration(configuration, advertised: advertised)
-        table.withLockedValue { $0.reconfigure(core) }
+        let ended = table.withLockedValue { $0.reconfigure(core, now: .now()) }
+        endSessions(ended)
         if advertised.isEmpty {
             logger.warning(
                 "no endpoint to advertise: clients will use the address they sent Allocate to; set --advertise")
