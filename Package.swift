@@ -19,7 +19,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
-        .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
@@ -33,6 +32,9 @@ let package = Package(
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
 
+        // MARK: Shared vocabulary (no dependencies): JSON values and RFC 3339 times
+        .target(name: "Interchange", swiftSettings: swiftSettings),
+
         // MARK: Relay (never links Kubernetes code)
         .target(
             name: "RelayCore",
@@ -40,8 +42,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "RelayNIO",
+            dependencies: ["RelayCore", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Telemetry",
             dependencies: [
+                "Interchange",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -55,13 +63,13 @@ let package = Package(
         .target(
             name: "RelayServer",
             dependencies: [
-                "RelayCore", "Telemetry",
+                "RelayCore", "RelayNIO", "Telemetry",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -69,7 +77,7 @@ let package = Package(
         .target(
             name: "RelayClient",
             dependencies: [
-                "RelayCore",
+                "RelayCore", "RelayNIO",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -94,7 +102,7 @@ let package = Package(
         ),
         .target(
             name: "YAMLParsing",
-            dependencies: ["CYAML"],
+            dependencies: ["CYAML", "Interchange"],
             swiftSettings: swiftSettings
         ),
 
@@ -102,7 +110,7 @@ let package = Package(
         .target(
             name: "Kube",
             dependencies: [
-                "CurlHTTP", "YAMLParsing",
+                "CurlHTTP", "Interchange", "YAMLParsing",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -168,7 +176,7 @@ let package = Package(
         .target(
             name: "Operator",
             dependencies: [
-                "Kube", "Tailnet", "RelayCore", "Telemetry", "CurlHTTP",
+                "Interchange", "Kube", "Tailnet", "RelayCore", "Telemetry", "CurlHTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -185,13 +193,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "OperatorTests", dependencies: ["Operator", "RelayCore", "Kube", "CurlHTTP"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OperatorTests",
+            dependencies: [
+                "Operator", "Interchange", "RelayCore", "RelayServer", "Kube", "CurlHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Recordings"],
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Admin CLI
         .executableTarget(
             name: "relayctl",
             dependencies: [
-                "RelayCore", "RelayClient", "Tailnet", "CurlHTTP",
+                "Interchange", "RelayCore", "RelayClient", "RelayNIO", "Tailnet", "CurlHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -271,7 +287,8 @@ let package = Package(
         ),
         .testTarget(
             name: "CurlHTTPTests", dependencies: ["CurlHTTP"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
-        .testTarget(name: "YAMLParsingTests", dependencies: ["YAMLParsing"], swiftSettings: swiftSettings),
+        .testTarget(name: "InterchangeTests", dependencies: ["Interchange"], swiftSettings: swiftSettings),
+        .testTarget(name: "YAMLParsingTests", dependencies: ["Interchange", "YAMLParsing"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KubeTests", dependencies: ["Kube", "CurlHTTP", "PeerRelayTestSupport"], swiftSettings: swiftSettings),
     ]

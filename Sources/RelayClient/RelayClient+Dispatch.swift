@@ -1,5 +1,6 @@
 import NIOCore
 import RelayCore
+import RelayNIO
 
 extension RelayClient {
     /// Reads `socket` until it closes and routes each datagram.

@@ -1,5 +1,6 @@
 import NIOCore
 import RelayCore
+import RelayNIO
 
 /// A relay as a client addresses it: its UDP endpoint and its X25519 public key (control messages are sealed to it).
 public struct RelayEndpoint: Sendable, CustomStringConvertible {
@@ -20,24 +21,7 @@ public struct RelayEndpoint: Sendable, CustomStringConvertible {
         self.init(address: parsed.socketAddress, publicKey: publicKey)
     }
 
-    public var description: String { "\(EndpointAddress(address)?.description ?? "\(address)") (\(publicKey.shortDescription))" }
-}
-
-extension EndpointAddress {
-    /// The NIO socket address (IPv4 for v4-mapped addresses).
-    public var socketAddress: SocketAddress {
-        if let sin = sockaddrIn {
-            return SocketAddress(sin, host: "")
-        }
-        return SocketAddress(sockaddrIn6, host: "")
-    }
-
-    /// From a NIO socket address; nil for Unix domain addresses.
-    public init?(_ address: SocketAddress) {
-        switch address {
-        case .v4(let v4): self.init(v4.address)
-        case .v6(let v6): self.init(v6.address)
-        case .unixDomainSocket: return nil
-        }
+    public var description: String {
+        "\(EndpointAddress(address)?.description ?? "\(address)") (\(publicKey.shortDescription))"
     }
 }

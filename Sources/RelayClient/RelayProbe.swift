@@ -1,5 +1,6 @@
 import NIOCore
 import RelayCore
+import RelayNIO
 
 /// An end-to-end check of one relay: two identities allocate the same session, bind, and exchange sealed pings.
 public struct RelayProbe: Sendable {

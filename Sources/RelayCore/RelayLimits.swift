@@ -15,10 +15,11 @@ public struct RelayLimits: Hashable, Sendable, Codable {
     /// Source IPs tracked by each rate limiter (memory bound; refilled buckets are forgotten first).
     public var maxTrackedSources: Int
 
+    /// Limits; the defaults are relay-server's (docs/relay-server.md), and ``RelaySettings/defaults`` quotes them.
     public init(
-        maxSessions: Int = 10_000, maxSessionsPerNode: Int = 256, idleTimeout: Duration = .seconds(30 * 60),
-        bindTimeout: Duration = .seconds(30), allocateRate: RateLimit = RateLimit(perSecond: 10, burst: 40),
-        bindRate: RateLimit = RateLimit(perSecond: 50, burst: 200), maxTrackedSources: Int = 65_536
+        maxSessions: Int = 100_000, maxSessionsPerNode: Int = 256, idleTimeout: Duration = .seconds(30 * 60),
+        bindTimeout: Duration = .seconds(30), allocateRate: RateLimit = RateLimit(perSecond: 20, burst: 40),
+        bindRate: RateLimit = RateLimit(perSecond: 50, burst: 100), maxTrackedSources: Int = 65_536
     ) {
         self.maxSessions = maxSessions
         self.maxSessionsPerNode = maxSessionsPerNode

@@ -1,5 +1,5 @@
 /// The sessions of a `SessionTable`, kept compact: one contiguous array of sessions plus two small indexes (VNI →
-/// array slot, 8 bytes a bucket; key-pair hash → VNI, 12 bytes a bucket). A `[UInt32: RelaySession]` dictionary
+/// array slot, 8 bytes a bucket; key-pair hash → VNI, 12 bytes a bucket). A `[UInt32: SessionRecord]` dictionary
 /// would hold every session in a bucket array kept at most 75 % full (so up to 2.7 buckets per session, each the
 /// size of a whole session), and a `[KeyPair: UInt32]` index would store both 32-byte keys again.
 ///
@@ -9,7 +9,7 @@
 struct SessionStore: Sendable {
     /// Sessions in no particular order (removal moves the last one into the gap). Mutate in place through
     /// `values[slot]`; a session's VNI and keys are constants, so the indexes stay valid.
-    var values: [RelaySession] = []
+    var values: [SessionRecord] = []
     private var slotByVNI: [UInt32: UInt32] = [:]
     private var vniByPairHash: [Int: UInt32] = [:]
     private var pairOverflow: [KeyPair: UInt32] = [:]
@@ -31,7 +31,7 @@ struct SessionStore: Sendable {
         slotByVNI[vni].map { Int(truncatingIfNeeded: $0) }
     }
 
-    subscript(vni: UInt32) -> RelaySession? {
+    subscript(vni: UInt32) -> SessionRecord? {
         index(forKey: vni).map { values[$0] }
     }
 
@@ -44,7 +44,7 @@ struct SessionStore: Sendable {
     }
 
     /// Adds a session; its VNI and pair must not be in the store.
-    mutating func insert(_ session: RelaySession) {
+    mutating func insert(_ session: SessionRecord) {
         precondition(slotByVNI[session.vni] == nil, "VNI \(session.vni) is already in use")
         let pair = session.pair
         precondition(vni(for: pair) == nil, "the key pair already has a session")
@@ -60,7 +60,7 @@ struct SessionStore: Sendable {
 
     /// Removes and returns the session with `vni`.
     @discardableResult
-    mutating func removeValue(forKey vni: UInt32) -> RelaySession? {
+    mutating func removeValue(forKey vni: UInt32) -> SessionRecord? {
         guard let stored = slotByVNI.removeValue(forKey: vni) else { return nil }
         let slot = Int(stored)
         let session = values[slot]

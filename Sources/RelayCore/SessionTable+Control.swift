@@ -116,7 +116,7 @@ extension SessionTable {
             created = true
         }
         let index = created ? nil : sessions.index(forKey: vni)
-        var session = index.map { sessions.values[$0] } ?? RelaySession(vni: vni, pair: pair, now: now)
+        var session = index.map { sessions.values[$0] } ?? SessionRecord(vni: vni, pair: pair, now: now)
         let side = session.sideIndex(of: sender)!
         if !session[side: side].isAllocated {
             let count = allocatedPerNode[sender] ?? 0

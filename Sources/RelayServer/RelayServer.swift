@@ -1,5 +1,5 @@
-import Atomics
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import RelayCore
@@ -53,7 +53,7 @@ public final class RelayServer: Sendable {
     public let admin: AdminServer
     private let group: MultiThreadedEventLoopGroup
     private let serviceGroup: ServiceGroup
-    private let stopping: ManagedAtomic<Bool>
+    private let stopping: NIOLockedValueBox<Bool>
     private let logger: Logger
 
     /// CPU cores of this machine: the default number of sockets per listen address.
@@ -64,7 +64,8 @@ public final class RelayServer: Sendable {
 
     private init(
         configuration: RelayServerConfiguration, engine: RelayEngine, dataPlane: RelayDataPlane, admin: AdminServer,
-        group: MultiThreadedEventLoopGroup, serviceGroup: ServiceGroup, stopping: ManagedAtomic<Bool>, logger: Logger
+        group: MultiThreadedEventLoopGroup, serviceGroup: ServiceGroup, stopping: NIOLockedValueBox<Bool>,
+        logger: Logger
     ) {
         self.configuration = configuration
         self.engine = engine
@@ -82,7 +83,7 @@ public final class RelayServer: Sendable {
         let metrics = RelayMetrics(factory: options.metrics.factory)
         let engine = RelayEngine(configuration: configuration, metrics: metrics, logger: logger)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.sockets)
-        let stopping = ManagedAtomic(false)
+        let stopping = NIOLockedValueBox(false)
         var watcher: ConfigWatcher?
         let dataPlane: RelayDataPlane
         do {
@@ -114,7 +115,7 @@ public final class RelayServer: Sendable {
                 ],
                 metrics: options.metrics,
                 readiness: {
-                    if stopping.load(ordering: .relaxed) { return .notReady("shutting down") }
+                    if stopping.withLockedValue { $0 } { return .notReady("shutting down") }
                     if let problem = readinessWatcher?.problem { return .notReady("config file invalid: \(problem)") }
                     return .ready
                 },
@@ -126,7 +127,7 @@ public final class RelayServer: Sendable {
             throw error
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: DataPlaneService(dataPlane: dataPlane) { stopping.store(true, ordering: .relaxed) }),
+            .init(service: DataPlaneService(dataPlane: dataPlane) { stopping.withLockedValue { $0 = true } }),
             .init(service: admin),
             .init(
                 service: ExpirySweeper(engine: engine, logger: logger)),
@@ -144,7 +145,7 @@ public final class RelayServer: Sendable {
 
     /// Serves until graceful shutdown, then releases the event loops.
     public func run() async throws {
-        defer { stopping.store(true, ordering: .relaxed) }
+        defer { stopping.withLockedValue { $0 = true } }
         do {
             try await serviceGroup.run()
         } catch {
@@ -158,7 +159,7 @@ public final class RelayServer: Sendable {
 
     /// Starts a graceful shutdown: `/readyz` turns not ready, sockets close, ``run()`` returns.
     public func shutdown() async {
-        stopping.store(true, ordering: .relaxed)
+        stopping.withLockedValue { $0 = true }
         await serviceGroup.triggerGracefulShutdown()
     }
 }

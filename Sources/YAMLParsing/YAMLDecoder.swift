@@ -3,6 +3,7 @@
 #else
     import Foundation
 #endif
+import Interchange
 
 /// Decodes `Decodable` models from YAML (or JSON) text by resolving YAML to JSON first. Decoding errors
 /// point at the file, line and column of the offending node.

@@ -1,3 +1,5 @@
+import Interchange
+
 extension YAMLNode {
     /// Resolves this node to a JSON value with the YAML 1.2 core schema: plain `null`/`~`/empty are
     /// null, plain `true`/`false` are booleans, plain decimal/octal (0o)/hex (0x) integers and floats are
@@ -92,11 +94,11 @@ extension YAMLNode {
         return !body.isEmpty && body.allSatisfy(\.isASCIIDigit)
     }
 
-    static func integer(_ text: String) -> Int64? {
-        if text.hasPrefix("0x"), text.count > 2 { return Int64(text.dropFirst(2), radix: 16) }
-        if text.hasPrefix("0o"), text.count > 2 { return Int64(text.dropFirst(2), radix: 8) }
+    static func integer(_ text: String) -> Int? {
+        if text.hasPrefix("0x"), text.count > 2 { return Int(text.dropFirst(2), radix: 16) }
+        if text.hasPrefix("0o"), text.count > 2 { return Int(text.dropFirst(2), radix: 8) }
         guard looksLikeInteger(text) else { return nil }
-        return Int64(text.hasPrefix("+") ? String(text.dropFirst()) : text)
+        return Int(text.hasPrefix("+") ? String(text.dropFirst()) : text)
     }
 
     static func float(_ text: String) -> Double? {

@@ -114,12 +114,12 @@ struct RelayOperatorCommand: AsyncParsableCommand {
             "relay-operator starting",
             metadata: ["identity": "\(identity)", "leaderElect": "\(leaderElect)", "relayImage": "\(relayImage)"])
         var configuration = ServiceGroupConfiguration(
-            services: services.map { .init(service: $0) }
-                + [.init(service: ShutdownWatchdog(limit: 25, logger: logger), successTerminationBehavior: .ignore)],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // In-flight reconciles get 20 s after SIGTERM (the pod's grace period is 30 s), then they are cancelled;
-        // the watchdog ends the process at 25 s if something still hangs.
+        // if something still ignores cancellation 5 s later, ServiceLifecycle ends the process (fatalError) rather
+        // than let it hang until SIGKILL.
         configuration.maximumGracefulShutdownDuration = .seconds(20)
+        configuration.maximumCancellationDuration = .seconds(5)
         let group = ServiceGroup(configuration: configuration)
         try await group.run()
         logger.info("relay-operator stopped")

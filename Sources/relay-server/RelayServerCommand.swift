@@ -1,6 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
 import Logging
+import RelayCore
 import RelayServer
 import Telemetry
 
@@ -32,62 +33,7 @@ struct RelayServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("config"), help: "JSON config file, watched for changes (env RELAY_CONFIG)")
     var config: String?
 
-    @Option(name: .customLong("listen"), help: help("listen")) var listen: [String] = []
-    @Option(name: .customLong("port"), help: help("port")) var port: String?
-    @Option(name: .customLong("sockets"), help: help("sockets")) var sockets: String?
-    @Option(name: .customLong("read-batch"), help: help("read-batch")) var readBatch: String?
-    @Option(name: .customLong("socket-buffer-bytes"), help: help("socket-buffer-bytes")) var socketBufferBytes: String?
-    @Option(name: .customLong("max-datagram-bytes"), help: help("max-datagram-bytes")) var maxDatagramBytes: String?
-    @Flag(name: .customLong("udp-gro"), inversion: .prefixedNo, help: help("udp-gro")) var udpGRO: Bool?
-    @Flag(name: .customLong("udp-gso"), inversion: .prefixedNo, help: help("udp-gso")) var udpGSO: Bool?
-    @Option(name: .customLong("admin-address"), help: help("admin-address")) var adminAddress: String?
-    @Option(name: .customLong("admin-port"), help: help("admin-port")) var adminPort: String?
-    @Option(name: .customLong("private-key-file"), help: help("private-key-file")) var privateKeyFile: String?
-    @Option(name: .customLong("certificate-file"), help: help("certificate-file")) var certificateFile: String?
-    @Option(name: .customLong("ca-key"), help: help("ca-key")) var caKey: [String] = []
-    @Option(name: .customLong("ca-key-file"), help: help("ca-key-file")) var caKeyFile: [String] = []
-    @Option(name: .customLong("revoked-serial"), help: help("revoked-serial")) var revokedSerial: [String] = []
-    @Option(name: .customLong("advertise"), help: help("advertise")) var advertise: [String] = []
-    @Option(name: .customLong("max-sessions"), help: help("max-sessions")) var maxSessions: String?
-    @Option(name: .customLong("max-sessions-per-node"), help: help("max-sessions-per-node"))
-    var maxSessionsPerNode: String?
-    @Option(name: .customLong("idle-timeout"), help: help("idle-timeout")) var idleTimeout: String?
-    @Option(name: .customLong("bind-timeout"), help: help("bind-timeout")) var bindTimeout: String?
-    @Option(name: .customLong("allocation-rate"), help: help("allocation-rate")) var allocationRate: String?
-    @Option(name: .customLong("allocation-burst"), help: help("allocation-burst")) var allocationBurst: String?
-    @Option(name: .customLong("bind-rate"), help: help("bind-rate")) var bindRate: String?
-    @Option(name: .customLong("bind-burst"), help: help("bind-burst")) var bindBurst: String?
-    @Option(name: .customLong("log-format"), help: help("log-format")) var logFormat: String?
-    @Option(name: .customLong("log-level"), help: help("log-level")) var logLevel: String?
-    @Option(name: .customLong("reload-interval-ms"), help: help("reload-interval-ms")) var reloadIntervalMs: String?
-
-    static func help(_ flag: String) -> ArgumentHelp {
-        guard let field = RelaySettingField.field(flag: flag) else { return ArgumentHelp("") }
-        return ArgumentHelp("\(field.help) (env \(field.environmentVariable))")
-    }
-
-    /// The given flags as (flag, value) pairs, in the order of the settings table.
-    var flagPairs: [(flag: String, value: String)] {
-        let singles: [(String, String?)] = [
-            ("port", port), ("sockets", sockets), ("read-batch", readBatch),
-            ("socket-buffer-bytes", socketBufferBytes), ("max-datagram-bytes", maxDatagramBytes),
-            ("admin-address", adminAddress), ("admin-port", adminPort), ("private-key-file", privateKeyFile),
-            ("certificate-file", certificateFile), ("max-sessions", maxSessions),
-            ("max-sessions-per-node", maxSessionsPerNode), ("idle-timeout", idleTimeout),
-            ("bind-timeout", bindTimeout), ("allocation-rate", allocationRate),
-            ("allocation-burst", allocationBurst), ("bind-rate", bindRate), ("bind-burst", bindBurst),
-            ("log-format", logFormat), ("log-level", logLevel), ("reload-interval-ms", reloadIntervalMs),
-            ("udp-gro", udpGRO.map { "\($0)" }), ("udp-gso", udpGSO.map { "\($0)" }),
-        ]
-        let lists: [(String, [String])] = [
-            ("listen", listen), ("ca-key", caKey), ("ca-key-file", caKeyFile), ("revoked-serial", revokedSerial),
-            ("advertise", advertise),
-        ]
-        var pairs: [(flag: String, value: String)] = []
-        for (flag, value) in singles { if let value { pairs.append((flag, value)) } }
-        for (flag, values) in lists { for value in values { pairs.append((flag, value)) } }
-        return pairs
-    }
+    @OptionGroup var flags: RelayServerFlags
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -98,7 +44,7 @@ struct RelayServerCommand: AsyncParsableCommand {
         let configPath = config ?? environment[RelaySettingField.configFileVariable]
         let configuration: RelayServerConfiguration
         do {
-            flags = try RelaySettings(flags: flagPairs)
+            flags = try self.flags.settings()
             env = try RelaySettings(environment: environment)
             if let configPath { file = try RelaySettings(configFile: configPath) }
             configuration = try RelayServerConfiguration(
@@ -110,6 +56,10 @@ struct RelayServerCommand: AsyncParsableCommand {
         let metrics = TelemetryMetrics()
         metrics.bootstrapGlobal()
         let logger = Logger(label: "relay-server")
+        for name in RelaySettings.undocumentedVariables(in: environment) {
+            logger.warning(
+                "ignoring environment variable \(name): relay-server reads only the RELAY_* variables --help lists")
+        }
         let source = configPath.map {
             RelayServer.ConfigFileSource(path: $0, flags: flags, environment: env, coreCount: coreCount)
         }

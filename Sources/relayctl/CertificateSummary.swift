@@ -1,14 +1,11 @@
+import Interchange
+import RelayCore
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-import RelayCore
 
 /// What `relayctl cert show` prints, as text or JSON.
 struct CertificateSummary: Encodable {
@@ -31,7 +28,8 @@ struct CertificateSummary: Encodable {
     var verificationError: String?
     var encodedSize: Int
 
-    init(_ certificate: TailnetCertificate, now: Timestamp, verification: String?, verificationError: CertificateError?) {
+    init(_ certificate: TailnetCertificate, now: Timestamp, verification: String?, verificationError: CertificateError?)
+    {
         role = certificate.role.description
         serial = String(certificate.serial)
         tailnet = certificate.tailnetID
@@ -78,15 +76,7 @@ struct CertificateSummary: Encodable {
     }
 }
 
-/// Unix seconds as UTC ISO 8601, e.g. "2026-11-25T08:00:00Z".
+/// Unix seconds as UTC RFC 3339, e.g. "2026-11-25T08:00:00Z".
 func formatTime(_ unixSeconds: Int64) -> String {
-    var time = time_t(unixSeconds)
-    var parts = tm()
-    guard gmtime_r(&time, &parts) != nil else { return String(unixSeconds) }
-    func pad(_ value: Int32, _ width: Int = 2) -> String {
-        let digits = String(value)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
-    }
-    return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1))-\(pad(parts.tm_mday))T"
-        + "\(pad(parts.tm_hour)):\(pad(parts.tm_min)):\(pad(parts.tm_sec))Z"
+    RFC3339Time(unixSeconds: unixSeconds).description
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import NIOCore
 import RelayClient
 import RelayCore
+import RelayNIO
 import UnixSignals
 
 /// `relayctl connect`: a local UDP port that leads to a peer through a relay session, so an unmodified WireGuard

@@ -10,7 +10,7 @@ struct RelayCtl: AsyncParsableCommand {
             CACommand.self,
             CertCommand.self,
             ProbeCommand.self,
-            SessionsCommand.self,
+            SessionListCommand.self,
             ConnectCommand.self,
             TailnetCommand.self,
             KeysCommand.self,

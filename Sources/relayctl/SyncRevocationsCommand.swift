@@ -3,6 +3,12 @@ import CurlHTTP
 import RelayCore
 import Tailnet
 
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 /// `relayctl tailnet sync-revocations`: keeps a relay-server config file's `caKeys` and `revokedSerials` equal to
 /// the coordinator's revocation list. relay-server watches its config file, so revoked certificates are refused
 /// without a restart; while the coordinator is unreachable the last list (cached on disk) stays in force.
@@ -73,31 +79,34 @@ struct SyncRevocationsCommand: AsyncParsableCommand {
     }
 }
 
-/// Writes a revocation list's CA keys and serials into a relay-server config file, keeping every other key.
+/// Writes a revocation list's CA keys and serials into a relay-server config file, keeping every other setting.
+/// The file is read and written as `RelaySettings` (RelayCore), the type relay-server reads it as.
 enum RelayConfigTrust {
     static func apply(_ list: RevocationList, to path: String) throws {
-        var fields: [String: JSONValue] = [:]
-        if FileSystem.exists(path) {
+        var settings = RelaySettings()
+        let exists = FileSystem.exists(path)
+        if exists {
             let text: String
             do { text = try KeyFile.readText(at: path) } catch { throw CLIError("\(error)") }
-            guard case .object(let existing) = try JSONValue.parse(Array(text.utf8)) else {
-                throw CLIError("\(path) is not a JSON object; fix or remove it")
+            do {
+                settings = try JSONDecoder().decode(RelaySettings.self, from: Data(text.utf8))
+            } catch {
+                throw CLIError("\(path) is not a relay-server config file (\(error)); fix or remove it")
             }
-            fields = existing
         }
-        let updated = merged(fields, list)
-        guard updated != fields || !FileSystem.exists(path) else { return }
+        let updated = merged(settings, list)
+        guard updated != settings || !exists else { return }
         do {
-            try KeyFile.writeText(try jsonText(JSONValue.object(updated)) + "\n", to: path)
+            try KeyFile.writeText(try jsonText(updated) + "\n", to: path)
         } catch {
             throw CLIError("cannot write \(path): \(error)")
         }
     }
 
-    static func merged(_ fields: [String: JSONValue], _ list: RevocationList) -> [String: JSONValue] {
-        var fields = fields
-        fields["caKeys"] = .array(list.caPublicKeys.map { .string($0.publicKey) })
-        fields["revokedSerials"] = .array(list.serials.map { .number(Double($0)) })
-        return fields
+    static func merged(_ settings: RelaySettings, _ list: RevocationList) -> RelaySettings {
+        var settings = settings
+        settings.caKeys = list.caPublicKeys.map(\.publicKey)
+        settings.revokedSerials = list.serials
+        return settings
     }
 }

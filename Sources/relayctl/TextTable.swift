@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Interchange
 
 /// Left-aligned plain-text table for relayctl listings.
 struct TextTable {
@@ -25,13 +21,7 @@ struct TextTable {
 
     /// `2026-11-25 08:00Z` for Unix seconds.
     static func time(_ unixSeconds: Int64?) -> String {
-        guard let unixSeconds else { return "-" }
-        var seconds = time_t(unixSeconds)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) "
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min))Z"
+        unixSeconds.map { RFC3339Time(unixSeconds: $0).minuteText } ?? "-"
     }
 
     static func list(_ values: [String]) -> String {

@@ -10,7 +10,10 @@ enum Cluster {
     static let kubeconfig: String? = {
         let path = ProcessInfo.processInfo.environment["PEERRELAY_KUBECONFIG"]
         if path == nil || path!.isEmpty {
-            print("KubeTests: integration tests skipped: PEERRELAY_KUBECONFIG is unset (run `hack/cluster up` and `eval \"$(hack/cluster env)\"`)")
+            print(
+                "KubeTests: integration tests skipped: PEERRELAY_KUBECONFIG is unset "
+                    + "(run `hack/cluster up` and `eval \"$(hack/cluster env)\"`)"
+            )
             return nil
         }
         return path

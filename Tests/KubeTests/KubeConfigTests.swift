@@ -40,7 +40,10 @@ import Testing
         #expect(config.tls.certificateAuthority == .data(Array(Self.caPEM.utf8)))
 
         let other = try KubeConfigLoader.load(
-            text: "current-context: dev\nclusters: [{name: c1, cluster: {server: 'http://h:1'}}]\ncontexts: [{name: dev, context: {cluster: c1}}, {name: other, context: {cluster: c1, namespace: ''}}]\n",
+            text:
+                "current-context: dev\nclusters: [{name: c1, cluster: {server: 'http://h:1'}}]\n"
+                + "contexts: [{name: dev, context: {cluster: c1}}, "
+                + "{name: other, context: {cluster: c1, namespace: ''}}]\n",
             file: "/tmp/k.yaml", context: "other")
         #expect(other.namespace == "default")
         #expect(other.auth == .none)
@@ -58,7 +61,9 @@ import Testing
         """.write(toFile: first, atomically: true, encoding: .utf8)
         try """
         current-context: b
-        clusters: [{name: shared, cluster: {server: "https://second:1"}}, {name: only2, cluster: {server: "https://only2:1"}}]
+        clusters:
+        - {name: shared, cluster: {server: "https://second:1"}}
+        - {name: only2, cluster: {server: "https://only2:1"}}
         contexts: [{name: b, context: {cluster: only2}}]
         """.write(toFile: second, atomically: true, encoding: .utf8)
         try "tok\n".write(toFile: dir + "/token", atomically: true, encoding: .utf8)
@@ -120,15 +125,20 @@ import Testing
         #expect(unknownContext?.problem.contains("defined: a") == true)
 
         let badBase64 = failure(
-            "current-context: a\ncontexts: [{name: a, context: {cluster: c}}]\nclusters:\n- name: c\n  cluster:\n    server: https://h:1\n    certificate-authority-data: '%%%'\n")
+            "current-context: a\ncontexts: [{name: a, context: {cluster: c}}]\nclusters:\n- name: c\n  cluster:\n"
+                + "    server: https://h:1\n    certificate-authority-data: '%%%'\n"
+        )
         #expect(badBase64?.mark?.line == 7)
         #expect(badBase64?.problem.contains("base64") == true)
 
-        let noServer = failure("current-context: a\ncontexts: [{name: a, context: {cluster: c}}]\nclusters: [{name: c, cluster: {}}]\n")
+        let noServer = failure(
+            "current-context: a\ncontexts: [{name: a, context: {cluster: c}}]\nclusters: [{name: c, cluster: {}}]\n")
         #expect(noServer?.problem.contains("has no server") == true)
 
         let badScheme = failure(
-            "current-context: a\ncontexts: [{name: a, context: {cluster: c}}]\nclusters: [{name: c, cluster: {server: 'h:1'}}]\n")
+            "current-context: a\ncontexts: [{name: a, context: {cluster: c}}]\n"
+                + "clusters: [{name: c, cluster: {server: 'h:1'}}]\n"
+        )
         #expect(badScheme?.problem.contains("https://") == true)
 
         let yamlError = failure("clusters:\n  - name: c\n   bad: indent\n")
@@ -141,7 +151,10 @@ import Testing
         #expect(noContext?.problem.contains("current-context") == true)
 
         let missingFile = failure(
-            "current-context: a\ncontexts: [{name: a, context: {cluster: c, user: u}}]\nclusters: [{name: c, cluster: {server: 'https://h'}}]\nusers: [{name: u, user: {tokenFile: /no/such/file}}]\n")
+            "current-context: a\ncontexts: [{name: a, context: {cluster: c, user: u}}]\n"
+                + "clusters: [{name: c, cluster: {server: 'https://h'}}]\n"
+                + "users: [{name: u, user: {tokenFile: /no/such/file}}]\n"
+        )
         #expect(missingFile?.problem.contains("/no/such/file") == true)
         #expect(missingFile?.mark?.line == 4)
     }

@@ -5,11 +5,16 @@ import Testing
     /// A recorded kube-apiserver watch body: bookmarks, a multi-byte character, a DELETED and an ERROR.
     static let recorded = Array(
         """
-        {"type":"ADDED","object":{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"a","namespace":"n","resourceVersion":"10"},"data":{"k":"v"}}}
-        {"type":"MODIFIED","object":{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"a","namespace":"n","resourceVersion":"11"},"data":{"k":"ünïcödé ✓"}}}
-        {"type":"BOOKMARK","object":{"kind":"ConfigMap","apiVersion":"v1","metadata":{"resourceVersion":"12","creationTimestamp":null}}}
-        {"type":"DELETED","object":{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"a","namespace":"n","resourceVersion":"13"}}}
-        {"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"too old resource version: 5 (13)","reason":"Expired","code":410}}
+        {"type":"ADDED","object":{"kind":"ConfigMap","apiVersion":"v1",\
+        "metadata":{"name":"a","namespace":"n","resourceVersion":"10"},"data":{"k":"v"}}}
+        {"type":"MODIFIED","object":{"kind":"ConfigMap","apiVersion":"v1",\
+        "metadata":{"name":"a","namespace":"n","resourceVersion":"11"},"data":{"k":"ünïcödé ✓"}}}
+        {"type":"BOOKMARK","object":{"kind":"ConfigMap","apiVersion":"v1",\
+        "metadata":{"resourceVersion":"12","creationTimestamp":null}}}
+        {"type":"DELETED","object":{"kind":"ConfigMap","apiVersion":"v1",\
+        "metadata":{"name":"a","namespace":"n","resourceVersion":"13"}}}
+        {"type":"ERROR","object":{"kind":"Status","apiVersion":"v1",\
+        "metadata":{},"status":"Failure","message":"too old resource version: 5 (13)","reason":"Expired","code":410}}
 
         """.utf8)
 

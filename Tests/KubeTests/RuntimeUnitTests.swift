@@ -11,8 +11,12 @@ import Testing
     }
 
     @Test func jitterStaysWithinItsRange() {
-        #expect(Backoff.jittered(attempt: 2, base: .seconds(1), cap: .seconds(10), jitter: 0.5, random: { $0.lowerBound }) == .seconds(1))
-        #expect(Backoff.jittered(attempt: 2, base: .seconds(1), cap: .seconds(10), jitter: 0.5, random: { $0.upperBound }) == .seconds(2))
+        #expect(
+            Backoff.jittered(attempt: 2, base: .seconds(1), cap: .seconds(10), jitter: 0.5, random: { $0.lowerBound })
+                == .seconds(1))
+        #expect(
+            Backoff.jittered(attempt: 2, base: .seconds(1), cap: .seconds(10), jitter: 0.5, random: { $0.upperBound })
+                == .seconds(2))
         for _ in 0..<100 {
             let value = Backoff.jittered(attempt: 3, base: .seconds(1), cap: .seconds(10))
             #expect(value >= .seconds(2) && value <= .seconds(4))
@@ -99,7 +103,8 @@ import Testing
     }
 
     @Test func perKeyBackoffGrowsAndForgetResets() async {
-        let queue = WorkQueue<String>(rateLimit: .init(baseDelay: .milliseconds(10), maxDelay: .seconds(1), ratePerSecond: 1000, burst: 1000))
+        let queue = WorkQueue<String>(
+            rateLimit: .init(baseDelay: .milliseconds(10), maxDelay: .seconds(1), ratePerSecond: 1000, burst: 1000))
         queue.addRateLimited("k")
         queue.addRateLimited("k")
         queue.addRateLimited("k")
@@ -111,7 +116,8 @@ import Testing
     }
 
     @Test func globalBucketLimitsBursts() async {
-        let queue = WorkQueue<Int>(rateLimit: .init(baseDelay: .milliseconds(1), maxDelay: .seconds(1), ratePerSecond: 10, burst: 5))
+        let queue = WorkQueue<Int>(
+            rateLimit: .init(baseDelay: .milliseconds(1), maxDelay: .seconds(1), ratePerSecond: 10, burst: 5))
         let clock = ContinuousClock()
         let start = clock.now
         for key in 0..<8 { queue.addRateLimited(key) }
@@ -148,8 +154,12 @@ import Testing
             for _ in 0..<4 {
                 group.addTask {
                     while let key = await queue.next() {
-                        if !shared.inFlight.withLock({ $0.insert(key).inserted }) { shared.overlaps.withLock { $0 += 1 } }
-                        if key % 5 == 0 && shared.seen.withLock({ $0.filter { $0 == key }.count }) == 0 { queue.add(key) }
+                        if !shared.inFlight.withLock({ $0.insert(key).inserted }) {
+                            shared.overlaps.withLock { $0 += 1 }
+                        }
+                        if key % 5 == 0 && shared.seen.withLock({ $0.filter { $0 == key }.count }) == 0 {
+                            queue.add(key)
+                        }
                         await Task.yield()
                         shared.inFlight.withLock { _ = $0.remove(key) }
                         let total = shared.seen.withLock { seen -> Int in
@@ -164,7 +174,8 @@ import Testing
         }
         #expect(shared.overlaps.withLock { $0 } == 0)
         // Keys divisible by 5 were re-added while in flight, so they ran exactly twice.
-        #expect(shared.seen.withLock { $0 }.sorted() == (Array(0..<50) + Array(stride(from: 0, to: 50, by: 5))).sorted())
+        #expect(
+            shared.seen.withLock { $0 }.sorted() == (Array(0..<50) + Array(stride(from: 0, to: 50, by: 5))).sorted())
     }
 }
 
@@ -172,7 +183,11 @@ import Testing
     func map(_ name: String, _ namespace: String, owner: String? = nil, version: String = "1") -> ConfigMap {
         var map = ConfigMap(metadata: ObjectMeta(name: name, namespace: namespace))
         map.metadata.resourceVersion = version
-        if let owner { map.metadata.ownerReferences = [OwnerReference(apiVersion: "v1", kind: "X", name: "o", uid: owner, controller: true)] }
+        if let owner {
+            map.metadata.ownerReferences = [
+                OwnerReference(apiVersion: "v1", kind: "X", name: "o", uid: owner, controller: true)
+            ]
+        }
         return map
     }
 
@@ -196,8 +211,8 @@ import Testing
 @Suite struct ConditionTests {
     @Test func transitionTimeChangesOnlyWithStatus() {
         var conditions: [Condition] = []
-        let t1 = KubeTime(seconds: 100)
-        let t2 = KubeTime(seconds: 200)
+        let t1 = RFC3339Time(seconds: 100)
+        let t2 = RFC3339Time(seconds: 200)
         conditions.set(Condition(type: "Ready", status: "False", reason: "Starting"), now: t1)
         conditions.set(Condition(type: "Ready", status: "False", reason: "Waiting"), now: t2)
         #expect(conditions[type: "Ready"]?.lastTransitionTime == t1)

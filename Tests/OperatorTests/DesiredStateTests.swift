@@ -1,9 +1,10 @@
+import Interchange
 import Testing
 
 @testable import Operator
 
 @Suite struct DesiredStateTests {
-    func container(_ statefulSet: JSONTree) throws -> JSONTree {
+    func container(_ statefulSet: JSONValue) throws -> JSONValue {
         try #require(statefulSet["spec"]?["template"]?["spec"]?["containers"]?.arrayValue?.first)
     }
 
@@ -38,7 +39,7 @@ import Testing
     @Test func podOverridesAreCopied() throws {
         var spec = Fixtures.spec(exposure: .hostPort)
         spec.port = 443
-        let affinity: JSONTree = [
+        let affinity: JSONValue = [
             "nodeAffinity": [
                 "requiredDuringSchedulingIgnoredDuringExecution": [
                     "nodeSelectorTerms": [["matchExpressions": [["key": "zone", "operator": "In", "values": ["a"]]]]]
@@ -90,7 +91,8 @@ import Testing
         let file = RelayConfigFile(spec: spec, caKeys: ["b", "a"], endpoints: ["127.0.2.1:40000"])
         #expect(
             file.text
-                == #"{"advertisedEndpoints":["127.0.2.1:40000"],"caKeys":["a","b"],"idleTimeoutSeconds":3600,"logFormat":"json","maxSessions":500,"maxSessionsPerNode":10,"port":40000}"#
+                == #"{"advertisedEndpoints":["127.0.2.1:40000"],"caKeys":["a","b"],"idleTimeoutSeconds":3600,"#
+                + #""logFormat":"json","maxSessions":500,"maxSessionsPerNode":10,"port":40000}"#
                 + "\n")
         let pending = RelayConfigFile(spec: Fixtures.spec(), caKeys: ["a"], endpoints: [])
         #expect(!pending.text.contains("advertisedEndpoints"))

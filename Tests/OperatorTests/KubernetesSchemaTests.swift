@@ -1,4 +1,5 @@
 import Foundation
+import Interchange
 import Testing
 
 @testable import Operator
@@ -9,7 +10,7 @@ import Testing
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    func validate(_ objects: [JSONTree], partial: Bool) throws -> (status: Int32, output: String) {
+    func validate(_ objects: [JSONValue], partial: Bool) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = Self.root.appendingPathComponent("hack/validate-k8s-objects")
         process.arguments = (partial ? ["--partial"] : []) + ["-"]
@@ -19,7 +20,7 @@ import Testing
         process.standardOutput = output
         process.standardError = output
         try process.run()
-        let body = JSONTree.array(objects).text
+        let body = JSONValue.array(objects).jsonString()
         input.fileHandleForWriting.write(Data("{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":\(body)}".utf8))
         try input.fileHandleForWriting.close()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -58,7 +59,7 @@ import Testing
     }
 
     @Test func appliedObjectsAreValidKubernetesObjects() throws {
-        var objects: [JSONTree] = []
+        var objects: [JSONValue] = []
         for spec in Self.everySpec() {
             objects.append(RelayStatefulSet.build(Fixtures.owner, spec: spec, defaultImage: Fixtures.image))
             for index in 0..<spec.effectiveReplicas {
@@ -80,7 +81,7 @@ import Testing
     }
 
     @Test func statusBodiesAreValidPeerRelays() throws {
-        var bodies: [JSONTree] = []
+        var bodies: [JSONValue] = []
         for status in StatusComputationTests.sampleStatuses() {
             bodies.append(try StatusBody.make(names: Fixtures.names, status: status))
         }

@@ -1,10 +1,11 @@
+import Interchange
 import Testing
 
 @testable import Operator
 
 @Suite struct StatusComputationTests {
-    static let t0 = "2026-11-25T08:00:00Z"
-    static let t1 = "2026-11-25T08:05:00Z"
+    static let t0 = RFC3339Time(rfc3339: "2026-11-25T08:00:00Z")!
+    static let t1 = RFC3339Time(rfc3339: "2026-11-25T08:05:00Z")!
 
     static func discovered(_ addresses: [[String]]) -> [EndpointDiscovery.Replica] {
         addresses.enumerated().map { index, list in
@@ -14,7 +15,7 @@ import Testing
     }
 
     static func input(
-        spec: PeerRelaySpec = Fixtures.spec(), previous: PeerRelayStatus? = nil, now: String = t0,
+        spec: PeerRelaySpec = Fixtures.spec(), previous: PeerRelayStatus? = nil, now: RFC3339Time = t0,
         addresses: [[String]] = [["127.0.2.1:40000"], ["127.0.2.2:40000"]], ready: Int = 2,
         published: Set<Int> = [0, 1]
     ) -> StatusInput {
@@ -68,7 +69,7 @@ import Testing
         #expect(status.condition("Ready")?.reason == "EndpointsPending")
         #expect(status.condition("Ready")?.message == "1 of 2 replicas have no endpoint yet")
         #expect(status.condition("EndpointsReady")?.reason == "LoadBalancerPending")
-        #expect(status.condition("EndpointsReady")?.message.contains("edge-1") == true)
+        #expect(status.condition("EndpointsReady")?.message?.contains("edge-1") == true)
         #expect(status.condition("Published")?.reason == "EndpointsPending")
         #expect(status.endpointsSummary == "127.0.2.1:40000 (1/2 pending)")
         #expect(status.endpoints?[1].addresses == nil)
@@ -95,7 +96,7 @@ import Testing
         let status = StatusComputation.compute(input)
         #expect(status.condition("Ready")?.reason == "InvalidSpec")
         #expect(status.condition("EndpointsReady")?.reason == "InvalidSpec")
-        #expect(status.condition("Ready")?.message.hasPrefix("spec.limits.maxSessionsPerNode") == true)
+        #expect(status.condition("Ready")?.message?.hasPrefix("spec.limits.maxSessionsPerNode") == true)
         #expect(
             status.condition("Published")
                 == ready.condition("Published").map {
@@ -131,7 +132,7 @@ import Testing
 
     @Test func noEmptyStringsAnywhere() throws {
         for status in Self.sampleStatuses() {
-            let text = try JSONTree(encoding: status).text
+            let text = try JSONValue(encoding: status).jsonString()
             #expect(!text.contains("\"\""), "\(text)")
         }
     }

@@ -10,8 +10,8 @@ import Testing
         return try! PublicKey(bytes: bytes)
     }
 
-    static func session(_ vni: UInt32, _ a: Int, _ b: Int) -> RelaySession {
-        RelaySession(vni: vni, pair: KeyPair(key(a), key(b)), now: Timestamp(unixSeconds: 1))
+    static func session(_ vni: UInt32, _ a: Int, _ b: Int) -> SessionRecord {
+        SessionRecord(vni: vni, pair: KeyPair(key(a), key(b)), now: Timestamp(unixSeconds: 1))
     }
 
     /// Inserts and removes in an order that moves sessions between slots; every index must stay exact. With a zero
@@ -83,8 +83,8 @@ import Testing
 
     /// The per-session footprint the memory budget (docs/benchmarks.md) is computed from.
     @Test func sessionStaysCompact() {
-        #expect(MemoryLayout<RelaySession.Side>.stride <= 120)
-        #expect(MemoryLayout<RelaySession>.stride <= 272)
+        #expect(MemoryLayout<SessionRecord.Side>.stride <= 120)
+        #expect(MemoryLayout<SessionRecord>.stride <= 272)
     }
 }
 

@@ -1,8 +1,8 @@
+import PeerRelayTestSupport
 import RelayCore
 import Testing
 
 @testable import RelayServer
-import PeerRelayTestSupport
 
 @Suite struct ConfigReloadTests {
     static func configJSON(tailnet: TestTailnet, advertise: [String], extra: String = "") -> String {
@@ -142,6 +142,41 @@ import PeerRelayTestSupport
                 return
             }
             #expect(revoked.code == .revoked)
+        }
+    }
+
+    @Test func reloadFollowsTheCertificateAndCAKeyFilesTheConfigNames() async throws {
+        let tailnet = try TestTailnet()
+        let second = try TestTailnet(id: tailnet.id)
+        let third = try TestTailnet(id: tailnet.id)
+        defer {
+            tailnet.remove()
+            second.remove()
+            third.remove()
+        }
+        let caFile = tailnet.directory + "/extra-ca.pub"
+        try KeyFile.write(second.caPublicKey, to: caFile)
+        let path = try tailnet.write(
+            """
+            {"caKeys": ["\(tailnet.caPublicKey.base64)"], "caKeyFiles": ["\(caFile)"],
+             "reloadIntervalMilliseconds": 100}
+            """, named: "relay.json")
+        var flags = TestRelay.settings(tailnet)
+        flags.caKeys = nil
+        try await TestRelay.with(tailnet, settings: flags, configFile: path) { relay in
+            #expect(try await Self.waitForConfig("\(second.caPublicKey.keyID)", relay: relay))
+            // The config file's bytes stay the same; only the files it names change.
+            try KeyFile.write(third.caPublicKey, to: caFile)
+            #expect(try await Self.waitForConfig("\(third.caPublicKey.keyID)", relay: relay))
+            let renewed = try tailnet.authority.issue(
+                role: .relay, subjectKey: tailnet.relayKey.publicKey, subjectID: "relay-1", subjectName: "relay-renewed"
+            )
+            try KeyFile.write(renewed, to: tailnet.certificateFile)
+            #expect(try await Self.waitForConfig("relay-renewed", relay: relay))
+            #expect(relay.server.engine.configSnapshot().certificateSerial == renewed.serial)
+            #expect(try await HTTPGet.get(port: relay.adminPort, path: "/readyz").status == 200)
+            let metrics = try await relay.scrape()
+            #expect(metrics.value("relay_config_reloads_total", #"result="ok""#) >= 2)
         }
     }
 }

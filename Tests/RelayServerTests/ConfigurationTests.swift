@@ -16,7 +16,8 @@ import Testing
         let environment = try RelaySettings(environment: [
             "RELAY_PORT": "4444", "RELAY_ADMIN_PORT": "5555", "HOME": "/root", "RELAY_LOG_FORMAT": "json",
         ])
-        let flags = try RelaySettings(flags: [("port", "6666"), ("listen", "127.0.0.1"), ("listen", "::1")])
+        let flags = try RelayServerFlags.parse(["--port", "6666", "--listen", "127.0.0.1", "--listen", "::1"])
+            .settings()
         let configuration = try RelayServerConfiguration(
             flags: flags, environment: environment, file: file, coreCount: 3)
         #expect(configuration.port == 6666)
@@ -36,8 +37,11 @@ import Testing
         ) {
             try RelaySettings(environment: ["RELAY_PORT": "99999"])
         }
-        #expect(throws: RelayConfigurationError.unknownEnvironmentVariable("RELAY_PROT")) {
-            try RelaySettings(environment: ["RELAY_PROT": "1"])
+        #expect(
+            throws: RelayConfigurationError.badValue(
+                setting: "--port", value: "99999", expected: "an integer in 0...65535")
+        ) {
+            try RelayServerFlags.parse(["--port", "99999"]).settings()
         }
         #expect(throws: RelayConfigurationError.unknownConfigKey(path: "x.json", key: "prot")) {
             try RelaySettings(configJSON: Array(#"{"prot": 1}"#.utf8), path: "x.json")
@@ -49,8 +53,46 @@ import Testing
             #expect(error.description.contains("port"))
             #expect(error.exitCode == 78)
         }
-        let unknownFlag = RelayConfigurationError.unknownFlag("nope")
-        #expect(unknownFlag.exitCode == 64)
+        let badFlag = RelayConfigurationError.badValue(setting: "--port", value: "x", expected: "an integer")
+        #expect(badFlag.exitCode == 64)
+    }
+
+    @Test func undocumentedRelayVariablesAreIgnoredNotFatal() throws {
+        // A kubelet sets these in every pod of a namespace with a Service named relay-0.
+        let environment = [
+            "RELAY_0_PORT": "udp://10.96.0.7:40000", "RELAY_0_SERVICE_HOST": "10.96.0.7", "RELAY_PROT": "1",
+            "RELAY_PORT": "4444", "HOME": "/root",
+        ]
+        let settings = try RelaySettings(environment: environment)
+        #expect(settings.port == 4444)
+        #expect(
+            settings
+                == {
+                    var only = RelaySettings(); only.port = 4444; return only
+                }())
+        #expect(
+            RelaySettings.undocumentedVariables(in: environment) == [
+                "RELAY_0_PORT", "RELAY_0_SERVICE_HOST", "RELAY_PROT",
+            ])
+        #expect(RelaySettings.undocumentedVariables(in: ["RELAY_CONFIG": "/x.json", "RELAY_PORT": "1"]).isEmpty)
+    }
+
+    @Test func defaultsAreDefinedOnceAndAgreeWithRelayCore() throws {
+        let tailnet = try TestTailnet()
+        defer { tailnet.remove() }
+        var settings = RelaySettings()
+        settings.privateKeyFile = tailnet.keyFile
+        settings.certificateFile = tailnet.certificateFile
+        settings.caKeys = [tailnet.caPublicKey.base64]
+        let configuration = try RelayServerConfiguration(settings: settings, coreCount: 2)
+        #expect(configuration.limits == RelayLimits())
+        #expect(configuration.limits.maxSessions == 100_000)
+        #expect(configuration.port == RelaySettings.defaults.port)
+        #expect(configuration.adminPort == RelaySettings.defaults.adminPort)
+        #expect(configuration.listenAddresses == RelaySettings.defaults.listenAddresses)
+        #expect(configuration.sockets == 2)
+        let help = RelaySettingField.field(key: "maxSessions")?.help ?? ""
+        #expect(help.contains("(default 100000)"))
     }
 
     @Test func ownCertificateProblemsAreStartupErrors() throws {

@@ -119,9 +119,10 @@ import PeerRelayTestSupport
     @Test func startsServesAndStopsCleanlyOnSIGTERM() async throws {
         let tailnet = try TestTailnet()
         defer { tailnet.remove() }
+        // A kubelet injects RELAY_0_* variables for a Service named relay-0: a warning, not an exit.
         let process = try ChildProcess(
             BuiltProducts.path("relay-server"), arguments: Self.baseArguments(tailnet) + ["--log-format", "json"],
-            environment: ChildProcess.cleanEnvironment())
+            environment: ChildProcess.cleanEnvironment(["RELAY_0_PORT": "udp://10.96.0.7:40000"]))
         defer { process.stop() }
         guard let output = await process.waitForOutput(containing: "relay-server started") else {
             let result = await process.wait(timeout: .seconds(1))
@@ -137,6 +138,7 @@ import PeerRelayTestSupport
         let result = await process.wait(timeout: .seconds(10))
         #expect(result.status == 0, "output: \(result.output)")
         #expect(result.output.contains("relay stopped"))
+        #expect(output.contains("ignoring environment variable RELAY_0_PORT"))
     }
 
     /// The string value of `"key":"value"` in a JSON log line.

@@ -129,15 +129,15 @@ case "measure":
     cacheTask.cancel()
 
     let result: JSONValue = [
-        "objects": .int(Int64(objects)),
+        "objects": .int(objects),
         "cacheSyncSeconds": .double(syncSeconds),
-        "cacheRSSDeltaBytes": .int(Int64(rssAfter - rssBefore)),
+        "cacheRSSDeltaBytes": .int(rssAfter - rssBefore),
         "cacheBytesPerObject": .double(Double(rssAfter - rssBefore) / Double(max(1, objects))),
-        "rssAfterBytes": .int(Int64(rssAfter)),
+        "rssAfterBytes": .int(rssAfter),
         "listSecondsMedian": .double(median(listTimes)),
         "listObjectsPerSecond": .double(Double(objects) / median(listTimes)),
         "initialWatchEventsPerSecondMedian": .double(median(initialRates)),
-        "liveUpdates": .int(Int64(liveCount)),
+        "liveUpdates": .int(liveCount),
         "liveWatchEventsPerSecond": .double(Double(liveCount) / liveSeconds),
     ]
     print(result.jsonString())

@@ -53,7 +53,7 @@ enum ExecCredentialRunner {
             var token: String?
             var clientCertificateData: String?
             var clientKeyData: String?
-            var expirationTimestamp: KubeTime?
+            var expirationTimestamp: RFC3339Time?
         }
         var apiVersion: String?
         var kind: String?
@@ -75,7 +75,9 @@ enum ExecCredentialRunner {
         var spec: [String: JSONValue] = ["interactive": false]
         if config.provideClusterInfo { spec["cluster"] = ["server": .string(server)] }
         environment["KUBERNETES_EXEC_INFO"] =
-            JSONValue.object(["apiVersion": .string(config.apiVersion), "kind": "ExecCredential", "spec": .object(spec)])
+            JSONValue.object([
+                "apiVersion": .string(config.apiVersion), "kind": "ExecCredential", "spec": .object(spec),
+            ])
             .jsonString()
         process.environment = environment
         let output = Pipe()
@@ -103,7 +105,9 @@ enum ExecCredentialRunner {
                 throw .credentials("exec plugin \(config.command) was not found\(hint)")
             }
             throw .credentials(
-                "exec plugin \(config.command) exited with status \(process.terminationStatus): \(stderr.trimmedWhitespace)\(hint)")
+                "exec plugin \(config.command) exited with status \(process.terminationStatus): "
+                    + "\(stderr.trimmedWhitespace)\(hint)"
+            )
         }
         let credential: ExecCredential
         do {
@@ -120,7 +124,8 @@ enum ExecCredentialRunner {
             result.clientKey = Array(key.utf8)
         }
         guard result.token != nil || result.clientCertificate != nil else {
-            throw .credentials("exec plugin \(config.command) returned neither a token nor a client certificate and key")
+            throw .credentials(
+                "exec plugin \(config.command) returned neither a token nor a client certificate and key")
         }
         return (result, status.expirationTimestamp?.date)
     }

@@ -5,7 +5,8 @@ extension KubeClient {
     public func get<T: Decodable & Sendable>(
         _ type: T.Type, resource: KubeResource, namespace: String? = nil, name: String, subresource: String? = nil
     ) async throws(KubeError) -> T {
-        let request = KubeRequest.get(resource, namespace: self.namespace(for: resource, namespace), name: name, subresource: subresource)
+        let request = KubeRequest.get(
+            resource, namespace: self.namespace(for: resource, namespace), name: name, subresource: subresource)
         return try decode(T.self, try await execute(request), what: "\(resource) \(name)")
     }
 
@@ -43,8 +44,9 @@ extension KubeClient {
     public func create<T: Codable & Sendable>(
         _ object: T, resource: KubeResource, namespace: String? = nil, fieldManager: String? = nil
     ) async throws(KubeError) -> T {
-        let body = try encode(object, what: "\(resource)")
-        let request = KubeRequest.create(resource, namespace: self.namespace(for: resource, namespace), body: body, fieldManager: fieldManager)
+        let body = try encodeBody(object, what: "\(resource)")
+        let request = KubeRequest.create(
+            resource, namespace: self.namespace(for: resource, namespace), body: body, fieldManager: fieldManager)
         return try decode(T.self, try await execute(request), what: "created \(resource)")
     }
 
@@ -52,9 +54,10 @@ extension KubeClient {
         _ object: T, resource: KubeResource, namespace: String? = nil, name: String, subresource: String? = nil,
         fieldManager: String? = nil
     ) async throws(KubeError) -> T {
-        let body = try encode(object, what: "\(resource)")
+        let body = try encodeBody(object, what: "\(resource)")
         let request = KubeRequest.replace(
-            resource, namespace: self.namespace(for: resource, namespace), name: name, body: body, subresource: subresource,
+            resource, namespace: self.namespace(for: resource, namespace), name: name, body: body,
+            subresource: subresource,
             fieldManager: fieldManager)
         return try decode(T.self, try await execute(request), what: "\(resource) \(name)")
     }
@@ -64,7 +67,8 @@ extension KubeClient {
         subresource: String? = nil, fieldManager: String? = nil
     ) async throws(KubeError) -> T {
         let request = KubeRequest.patch(
-            resource, namespace: self.namespace(for: resource, namespace), name: name, patch: patch, subresource: subresource,
+            resource, namespace: self.namespace(for: resource, namespace), name: name, patch: patch,
+            subresource: subresource,
             fieldManager: fieldManager)
         return try decode(T.self, try await execute(request), what: "\(resource) \(name)")
     }
@@ -74,10 +78,20 @@ extension KubeClient {
         _ type: T.Type, resource: KubeResource, namespace: String? = nil, name: String, intent: some Encodable,
         fieldManager: String, force: Bool = false, subresource: String? = nil
     ) async throws(KubeError) -> T {
-        let body = try encode(intent, what: "\(resource) apply")
-        let request = KubeRequest.apply(
-            resource, namespace: self.namespace(for: resource, namespace), name: name, body: body, fieldManager: fieldManager,
+        let body = try encodeBody(intent, what: "\(resource) apply")
+        return try await apply(
+            T.self, resource: resource, namespace: namespace, name: name, body: body, fieldManager: fieldManager,
             force: force, subresource: subresource)
+    }
+
+    /// Server-side apply of an intent already encoded with ``encodeBody(_:what:)``.
+    public func apply<T: Decodable & Sendable>(
+        _ type: T.Type, resource: KubeResource, namespace: String? = nil, name: String, body: [UInt8],
+        fieldManager: String, force: Bool = false, subresource: String? = nil
+    ) async throws(KubeError) -> T {
+        let request = KubeRequest.apply(
+            resource, namespace: self.namespace(for: resource, namespace), name: name, body: body,
+            fieldManager: fieldManager, force: force, subresource: subresource)
         return try decode(T.self, try await execute(request), what: "\(resource) \(name)")
     }
 
@@ -87,19 +101,23 @@ extension KubeClient {
     public func delete(
         resource: KubeResource, namespace: String? = nil, name: String, options: DeleteOptions = DeleteOptions()
     ) async throws(KubeError) -> JSONValue {
-        let request = KubeRequest.delete(resource, namespace: self.namespace(for: resource, namespace), name: name, options: options)
+        let request = KubeRequest.delete(
+            resource, namespace: self.namespace(for: resource, namespace), name: name, options: options)
         return try decode(JSONValue.self, try await execute(request), what: "delete \(resource) \(name)")
     }
 }
 
 /// Conveniences for typed models.
 extension KubeClient {
-    public func get<T: KubeObject>(_ type: T.Type, name: String, namespace: String? = nil) async throws(KubeError) -> T {
+    public func get<T: KubeObject>(_ type: T.Type, name: String, namespace: String? = nil) async throws(KubeError) -> T
+    {
         try await get(T.self, resource: T.resource, namespace: namespace, name: name)
     }
 
     /// Returns nil instead of throwing when the object does not exist.
-    public func getIfExists<T: KubeObject>(_ type: T.Type, name: String, namespace: String? = nil) async throws(KubeError) -> T? {
+    public func getIfExists<T: KubeObject>(_ type: T.Type, name: String, namespace: String? = nil)
+        async throws(KubeError) -> T?
+    {
         do {
             return try await get(T.self, name: name, namespace: namespace)
         } catch .notFound {
@@ -116,7 +134,8 @@ extension KubeClient {
     public func create<T: KubeObject>(_ object: T, fieldManager: String? = nil) async throws(KubeError) -> T {
         var object = object
         object.fillTypeMeta()
-        return try await create(object, resource: T.resource, namespace: object.metadata.namespace, fieldManager: fieldManager)
+        return try await create(
+            object, resource: T.resource, namespace: object.metadata.namespace, fieldManager: fieldManager)
     }
 
     /// PUT: the object's resourceVersion makes it conditional (409 when stale).
@@ -124,7 +143,8 @@ extension KubeClient {
         var object = object
         object.fillTypeMeta()
         return try await replace(
-            object, resource: T.resource, namespace: object.metadata.namespace, name: object.name, fieldManager: fieldManager)
+            object, resource: T.resource, namespace: object.metadata.namespace, name: object.name,
+            fieldManager: fieldManager)
     }
 
     /// PUT to the status subresource.
@@ -132,7 +152,8 @@ extension KubeClient {
         var object = object
         object.fillTypeMeta()
         return try await replace(
-            object, resource: T.resource, namespace: object.metadata.namespace, name: object.name, subresource: "status",
+            object, resource: T.resource, namespace: object.metadata.namespace, name: object.name,
+            subresource: "status",
             fieldManager: fieldManager)
     }
 
@@ -157,7 +178,9 @@ extension KubeClient {
     }
 
     @discardableResult
-    public func delete<T: KubeObject>(_ type: T.Type, name: String, namespace: String? = nil, options: DeleteOptions = DeleteOptions())
+    public func delete<T: KubeObject>(
+        _ type: T.Type, name: String, namespace: String? = nil, options: DeleteOptions = DeleteOptions()
+    )
         async throws(KubeError) -> JSONValue
     {
         try await delete(resource: T.resource, namespace: namespace, name: name, options: options)

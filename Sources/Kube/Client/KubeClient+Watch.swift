@@ -20,7 +20,8 @@ extension KubeClient {
             let http = httpRequest(request, credential: credential, timeout: timeout)
             let response: HTTPStreamingResponse
             do {
-                response = try await client(for: credential).stream(http)
+                requests.increment()
+                response = try await connection.transport(for: credential).stream(http)
             } catch let error as HTTPClientError {
                 throw .transport(error)
             } catch {
@@ -42,10 +43,6 @@ extension KubeClient {
         async throws(KubeError) -> WatchStream<T>
     {
         try await watch(T.self, resource: T.resource, namespace: namespace, options: options)
-    }
-
-    private func client(for credential: CredentialSource.Credential) -> HTTPClient {
-        httpClientForWatch(credential)
     }
 }
 

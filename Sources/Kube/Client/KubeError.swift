@@ -31,7 +31,8 @@ public enum KubeError: Error, Sendable, CustomStringConvertible {
         var status = (try? JSONValue.parse(json: body).decode(KubeStatus.self)) ?? KubeStatus()
         if status.kind != "Status" || status.message == nil {
             let text = String(decoding: body.prefix(512), as: UTF8.self).trimmedWhitespace
-            status = KubeStatus(status: "Failure", message: text.isEmpty ? "HTTP \(code)" : text, reason: nil, code: code)
+            status = KubeStatus(
+                status: "Failure", message: text.isEmpty ? "HTTP \(code)" : text, reason: nil, code: code)
         }
         if status.code == nil { status.code = code }
         let reason = status.reason ?? ""

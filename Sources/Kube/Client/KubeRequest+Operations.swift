@@ -1,10 +1,14 @@
 /// Builders for every operation, so paths, queries and content types are tested without a server.
 extension KubeRequest {
-    public static func get(_ resource: KubeResource, namespace: String?, name: String, subresource: String? = nil) -> KubeRequest {
+    public static func get(_ resource: KubeResource, namespace: String?, name: String, subresource: String? = nil)
+        -> KubeRequest
+    {
         KubeRequest(method: "GET", path: resource.path(namespace: namespace, name: name, subresource: subresource))
     }
 
-    public static func list(_ resource: KubeResource, namespace: String?, options: ListOptions = ListOptions()) -> KubeRequest {
+    public static func list(_ resource: KubeResource, namespace: String?, options: ListOptions = ListOptions())
+        -> KubeRequest
+    {
         KubeRequest(method: "GET", path: resource.path(namespace: namespace), query: options.query)
     }
 
@@ -16,7 +20,8 @@ extension KubeRequest {
         -> KubeRequest
     {
         KubeRequest(
-            method: "POST", path: resource.path(namespace: namespace), query: fieldManager.map { [("fieldManager", $0)] } ?? [],
+            method: "POST", path: resource.path(namespace: namespace),
+            query: fieldManager.map { [("fieldManager", $0)] } ?? [],
             body: body, contentType: "application/json")
     }
 
@@ -46,11 +51,14 @@ extension KubeRequest {
         var query = [("fieldManager", fieldManager)]
         if force { query.append(("force", "true")) }
         return KubeRequest(
-            method: "PATCH", path: resource.path(namespace: namespace, name: name, subresource: subresource), query: query,
+            method: "PATCH", path: resource.path(namespace: namespace, name: name, subresource: subresource),
+            query: query,
             body: body, contentType: "application/apply-patch+yaml")
     }
 
-    public static func delete(_ resource: KubeResource, namespace: String?, name: String, options: DeleteOptions) -> KubeRequest {
+    public static func delete(_ resource: KubeResource, namespace: String?, name: String, options: DeleteOptions)
+        -> KubeRequest
+    {
         KubeRequest(
             method: "DELETE", path: resource.path(namespace: namespace, name: name),
             body: (try? JSONValue(encoding: options).jsonBytes()) ?? [], contentType: "application/json")

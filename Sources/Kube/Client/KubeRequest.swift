@@ -6,7 +6,9 @@ public struct KubeRequest: Sendable, Equatable {
     public var body: [UInt8]?
     public var contentType: String?
 
-    public init(method: String, path: String, query: [(String, String)] = [], body: [UInt8]? = nil, contentType: String? = nil) {
+    public init(
+        method: String, path: String, query: [(String, String)] = [], body: [UInt8]? = nil, contentType: String? = nil
+    ) {
         self.method = method
         self.path = path
         self.query = query
@@ -18,7 +20,8 @@ public struct KubeRequest: Sendable, Equatable {
     public func url(server: String) -> String {
         guard !query.isEmpty else { return server + path }
         let encoded = query.map { name, value in
-            "\(name.addingPercentEncoding(allowed: KubeResource.unreserved))=\(value.addingPercentEncoding(allowed: KubeResource.unreserved))"
+            name.addingPercentEncoding(allowed: KubeResource.unreserved) + "="
+                + value.addingPercentEncoding(allowed: KubeResource.unreserved)
         }
         return server + path + "?" + encoded.joined(separator: "&")
     }
@@ -138,7 +141,9 @@ public struct JSONPatchOperation: Sendable, Equatable, Encodable {
     }
 
     public static func add(_ path: String, _ value: JSONValue) -> Self { .init(op: "add", path: path, value: value) }
-    public static func replace(_ path: String, _ value: JSONValue) -> Self { .init(op: "replace", path: path, value: value) }
+    public static func replace(_ path: String, _ value: JSONValue) -> Self {
+        .init(op: "replace", path: path, value: value)
+    }
     public static func remove(_ path: String) -> Self { .init(op: "remove", path: path) }
     public static func test(_ path: String, _ value: JSONValue) -> Self { .init(op: "test", path: path, value: value) }
 

@@ -40,22 +40,32 @@ public struct KubeResource: Sendable, Hashable, CustomStringConvertible {
         segment.addingPercentEncoding(allowed: Self.unreserved)
     }
 
-    static let unreserved: Set<UInt8> = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8))
+    static let unreserved: Set<UInt8> = Set(
+        Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8))
 }
 
 extension KubeResource {
-    public static let configMaps = KubeResource(group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true)
-    public static let secrets = KubeResource(group: "", version: "v1", plural: "secrets", kind: "Secret", namespaced: true)
+    public static let configMaps = KubeResource(
+        group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true)
+    public static let secrets = KubeResource(
+        group: "", version: "v1", plural: "secrets", kind: "Secret", namespaced: true)
     public static let pods = KubeResource(group: "", version: "v1", plural: "pods", kind: "Pod", namespaced: true)
-    public static let services = KubeResource(group: "", version: "v1", plural: "services", kind: "Service", namespaced: true)
-    public static let namespaces = KubeResource(group: "", version: "v1", plural: "namespaces", kind: "Namespace", namespaced: false)
+    public static let services = KubeResource(
+        group: "", version: "v1", plural: "services", kind: "Service", namespaced: true)
+    public static let namespaces = KubeResource(
+        group: "", version: "v1", plural: "namespaces", kind: "Namespace", namespaced: false)
     public static let nodes = KubeResource(group: "", version: "v1", plural: "nodes", kind: "Node", namespaced: false)
-    public static let coreEvents = KubeResource(group: "", version: "v1", plural: "events", kind: "Event", namespaced: true)
-    public static let statefulSets = KubeResource(group: "apps", version: "v1", plural: "statefulsets", kind: "StatefulSet", namespaced: true)
-    public static let leases = KubeResource(group: "coordination.k8s.io", version: "v1", plural: "leases", kind: "Lease", namespaced: true)
-    public static let events = KubeResource(group: "events.k8s.io", version: "v1", plural: "events", kind: "Event", namespaced: true)
+    public static let coreEvents = KubeResource(
+        group: "", version: "v1", plural: "events", kind: "Event", namespaced: true)
+    public static let statefulSets = KubeResource(
+        group: "apps", version: "v1", plural: "statefulsets", kind: "StatefulSet", namespaced: true)
+    public static let leases = KubeResource(
+        group: "coordination.k8s.io", version: "v1", plural: "leases", kind: "Lease", namespaced: true)
+    public static let events = KubeResource(
+        group: "events.k8s.io", version: "v1", plural: "events", kind: "Event", namespaced: true)
     public static let customResourceDefinitions = KubeResource(
-        group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions", kind: "CustomResourceDefinition",
+        group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions",
+        kind: "CustomResourceDefinition",
         namespaced: false)
 }
 

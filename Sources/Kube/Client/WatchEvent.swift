@@ -36,7 +36,9 @@ public enum WatchEvent<Object: Decodable & Sendable>: Sendable {
                 throw KubeError.from(status: status)
             default:
                 throw KubeError.decoding(
-                    what: "watch event", detail: "unknown event type \(type ?? "none") in \(String(decoding: line.prefix(200), as: UTF8.self))")
+                    what: "watch event",
+                    detail:
+                        "unknown event type \(type ?? "none") in \(String(decoding: line.prefix(200), as: UTF8.self))")
             }
         } catch let error as KubeError {
             throw error

@@ -17,7 +17,9 @@ extension KubeClientConfiguration {
             let port = environment["KUBERNETES_SERVICE_PORT"], !port.isEmpty
         else {
             throw KubeConfigError(
-                "not running in a cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must both be set; use a kubeconfig instead")
+                "not running in a cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must both be set; "
+                    + "use a kubeconfig instead"
+            )
         }
         let tokenPath = directory + "/token"
         guard FileManager.default.fileExists(atPath: tokenPath) else {

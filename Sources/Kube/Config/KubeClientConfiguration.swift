@@ -56,8 +56,10 @@ public struct KubeClientConfiguration: Sendable {
     public var source: String
 
     public init(
-        server: String, tls: TLSConfiguration = TLSConfiguration(), auth: KubeAuth = .none, namespace: String = "default",
-        userAgent: String = "peerrelay", connectTimeout: Duration = .seconds(10), requestTimeout: Duration = .seconds(60),
+        server: String, tls: TLSConfiguration = TLSConfiguration(), auth: KubeAuth = .none,
+        namespace: String = "default",
+        userAgent: String = "peerrelay", connectTimeout: Duration = .seconds(10),
+        requestTimeout: Duration = .seconds(60),
         maxRetries: Int = 5, maxRetryDelay: Duration = .seconds(10), source: String = "explicit"
     ) {
         self.server = server.hasSuffix("/") ? String(server.dropLast()) : server

@@ -24,14 +24,17 @@ public enum KubeConfigLoader {
         } else if let list = environment["KUBECONFIG"], !list.isEmpty {
             paths = list.split(separator: ":").map(String.init).filter { FileManager.default.fileExists(atPath: $0) }
             guard !paths.isEmpty else {
-                throw KubeConfigError("none of the files in KUBECONFIG=\(list) exists; set KUBECONFIG to a kubeconfig file")
+                throw KubeConfigError(
+                    "none of the files in KUBECONFIG=\(list) exists; set KUBECONFIG to a kubeconfig file")
             }
         } else {
             let home = environment["HOME"] ?? "/root"
             let defaultPath = home + "/.kube/config"
             guard FileManager.default.fileExists(atPath: defaultPath) else {
                 throw KubeConfigError(
-                    "no kubeconfig: KUBECONFIG is unset and \(defaultPath) does not exist; set KUBECONFIG or pass a path")
+                    "no kubeconfig: KUBECONFIG is unset and \(defaultPath) does not exist; "
+                        + "set KUBECONFIG or pass a path"
+                )
             }
             paths = [defaultPath]
         }
@@ -70,7 +73,9 @@ public enum KubeConfigLoader {
         do {
             let documents = try YAMLParser.parseDocuments(text, file: file)
             guard let node = documents.first else {
-                return ParsedFile(path: file, node: YAMLNode(.mapping([]), mark: YAMLMark(line: 1, column: 1)), config: KubeConfigFile())
+                return ParsedFile(
+                    path: file, node: YAMLNode(.mapping([]), mark: YAMLMark(line: 1, column: 1)),
+                    config: KubeConfigFile())
             }
             let config = try YAMLDecoder().decode(KubeConfigFile.self, from: node, file: file)
             return ParsedFile(path: file, node: node, config: config)
@@ -115,14 +120,18 @@ public enum KubeConfigLoader {
         guard let contextName = explicitContext ?? current?.0 else {
             throw KubeConfigError(
                 file: files.first?.path,
-                "no context selected: current-context is not set in \(allFiles); set it (kubectl config use-context) or pass a context")
+                "no context selected: current-context is not set in \(allFiles); "
+                    + "set it (kubectl config use-context) or pass a context"
+            )
         }
         guard let (contextFile, contextIndex, context) = contexts[contextName] else {
             let known = contexts.keys.sorted().joined(separator: ", ")
             let where_ = explicitContext == nil ? current?.1 : nil
             throw KubeConfigError(
                 file: where_?.path ?? files.first?.path, mark: where_?.node["current-context"]?.mark,
-                "context \"\(contextName)\" is not defined (defined: \(known.isEmpty ? "none" : known)); fix the name or add the context")
+                "context \"\(contextName)\" is not defined (defined: \(known.isEmpty ? "none" : known)); "
+                    + "fix the name or add the context"
+            )
         }
         guard let clusterName = context.cluster, !clusterName.isEmpty else {
             throw KubeConfigError(
@@ -147,11 +156,15 @@ public enum KubeConfigLoader {
         var tls = TLSConfiguration(insecureSkipVerify: cluster.insecureSkipTLSVerify ?? false)
         if let data = cluster.certificateAuthorityData, !data.isEmpty {
             tls.certificateAuthority = .data(
-                try base64(data, clusterFile, mark(clusterFile, "clusters", clusterIndex, "cluster", "certificate-authority-data"),
+                try base64(
+                    data, clusterFile,
+                    mark(clusterFile, "clusters", clusterIndex, "cluster", "certificate-authority-data"),
                     "certificate-authority-data"))
         } else if let path = cluster.certificateAuthority, !path.isEmpty {
             tls.certificateAuthority = .file(
-                try existing(path, relativeTo: clusterFile, mark(clusterFile, "clusters", clusterIndex, "cluster", "certificate-authority"),
+                try existing(
+                    path, relativeTo: clusterFile,
+                    mark(clusterFile, "clusters", clusterIndex, "cluster", "certificate-authority"),
                     "certificate-authority"))
         }
 
@@ -164,9 +177,11 @@ public enum KubeConfigLoader {
             }
             func at(_ field: String) -> YAMLMark? { mark(userFile, "users", userIndex, "user", field) }
             if let data = user.clientCertificateData, !data.isEmpty {
-                tls.clientCertificate = .data(try base64(data, userFile, at("client-certificate-data"), "client-certificate-data"))
+                tls.clientCertificate = .data(
+                    try base64(data, userFile, at("client-certificate-data"), "client-certificate-data"))
             } else if let path = user.clientCertificate, !path.isEmpty {
-                tls.clientCertificate = .file(try existing(path, relativeTo: userFile, at("client-certificate"), "client-certificate"))
+                tls.clientCertificate = .file(
+                    try existing(path, relativeTo: userFile, at("client-certificate"), "client-certificate"))
             }
             if let data = user.clientKeyData, !data.isEmpty {
                 tls.clientKey = .data(try base64(data, userFile, at("client-key-data"), "client-key-data"))
@@ -176,7 +191,9 @@ public enum KubeConfigLoader {
             if (tls.clientCertificate == nil) != (tls.clientKey == nil) {
                 throw KubeConfigError(
                     file: userFile.path, mark: mark(userFile, "users", userIndex, "user"),
-                    "user \"\(userName)\" has a client certificate without a key or a key without a certificate; set both")
+                    "user \"\(userName)\" has a client certificate without a key "
+                        + "or a key without a certificate; set both"
+                )
             }
             if let token = user.token, !token.isEmpty {
                 auth = .token(token)
@@ -184,10 +201,13 @@ public enum KubeConfigLoader {
                 auth = .tokenFile(try existing(path, relativeTo: userFile, at("tokenFile"), "tokenFile"))
             } else if let exec = user.exec {
                 guard let command = exec.command, !command.isEmpty else {
-                    throw KubeConfigError(file: userFile.path, mark: at("exec"), "exec plugin of user \"\(userName)\" has no command")
+                    throw KubeConfigError(
+                        file: userFile.path, mark: at("exec"), "exec plugin of user \"\(userName)\" has no command")
                 }
                 let apiVersion = exec.apiVersion ?? ""
-                guard apiVersion == "client.authentication.k8s.io/v1" || apiVersion == "client.authentication.k8s.io/v1beta1"
+                guard
+                    apiVersion == "client.authentication.k8s.io/v1"
+                        || apiVersion == "client.authentication.k8s.io/v1beta1"
                 else {
                     throw KubeConfigError(
                         file: userFile.path, mark: at("exec"),
@@ -220,7 +240,8 @@ public enum KubeConfigLoader {
     {
         let cleaned = text.filter { !$0.isWhitespace }
         guard let data = Data(base64Encoded: cleaned), !data.isEmpty else {
-            throw KubeConfigError(file: file.path, mark: mark, "\(field) is not valid base64; it must be the base64 of a PEM file")
+            throw KubeConfigError(
+                file: file.path, mark: mark, "\(field) is not valid base64; it must be the base64 of a PEM file")
         }
         return Array(data)
     }

@@ -26,7 +26,10 @@ public struct CustomResourceDefinition: KubeObject, Hashable {
         public var subresources: JSONValue?
         public var additionalPrinterColumns: [JSONValue]?
         public var deprecated: Bool?
-        public init(name: String, served: Bool = true, storage: Bool = true, schema: Schema? = nil, subresources: JSONValue? = nil) {
+        public init(
+            name: String, served: Bool = true, storage: Bool = true, schema: Schema? = nil,
+            subresources: JSONValue? = nil
+        ) {
             self.name = name
             self.served = served
             self.storage = storage

@@ -2,8 +2,8 @@
 public struct Event: KubeObject, Hashable {
     public struct Series: Codable, Sendable, Hashable {
         public var count: Int
-        public var lastObservedTime: KubeTime
-        public init(count: Int, lastObservedTime: KubeTime) {
+        public var lastObservedTime: RFC3339Time
+        public init(count: Int, lastObservedTime: RFC3339Time) {
             self.count = count
             self.lastObservedTime = lastObservedTime
         }
@@ -31,7 +31,7 @@ public struct Event: KubeObject, Hashable {
     public var apiVersion: String? = "events.k8s.io/v1"
     public var kind: String? = "Event"
     public var metadata: ObjectMeta
-    public var eventTime: KubeTime?
+    public var eventTime: RFC3339Time?
     public var series: Series?
     public var reportingController: String?
     public var reportingInstance: String?
@@ -43,8 +43,8 @@ public struct Event: KubeObject, Hashable {
     /// Normal or Warning.
     public var type: String?
     public var deprecatedCount: Int?
-    public var deprecatedFirstTimestamp: KubeTime?
-    public var deprecatedLastTimestamp: KubeTime?
+    public var deprecatedFirstTimestamp: RFC3339Time?
+    public var deprecatedLastTimestamp: RFC3339Time?
     public var deprecatedSource: JSONValue?
 
     public init(metadata: ObjectMeta = ObjectMeta()) { self.metadata = metadata }

@@ -1,3 +1,4 @@
+@_exported import Interchange
 @_exported import YAMLParsing
 
 /// A typed Kubernetes object: it knows its resource and carries metadata.

@@ -3,8 +3,8 @@ public struct Lease: KubeObject, Hashable {
     public struct Spec: Codable, Sendable, Hashable {
         public var holderIdentity: String?
         public var leaseDurationSeconds: Int?
-        public var acquireTime: KubeTime?
-        public var renewTime: KubeTime?
+        public var acquireTime: RFC3339Time?
+        public var renewTime: RFC3339Time?
         public var leaseTransitions: Int?
         public init() {}
     }

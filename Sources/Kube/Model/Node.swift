@@ -28,8 +28,8 @@ public struct Node: KubeObject, Hashable {
             public var status: String
             public var reason: String?
             public var message: String?
-            public var lastHeartbeatTime: KubeTime?
-            public var lastTransitionTime: KubeTime?
+            public var lastHeartbeatTime: RFC3339Time?
+            public var lastTransitionTime: RFC3339Time?
         }
         public var addresses: [Address]?
         public var conditions: [NodeCondition]?

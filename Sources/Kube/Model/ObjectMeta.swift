@@ -6,8 +6,8 @@ public struct ObjectMeta: Codable, Sendable, Hashable {
     public var uid: String?
     public var resourceVersion: String?
     public var generation: Int64?
-    public var creationTimestamp: KubeTime?
-    public var deletionTimestamp: KubeTime?
+    public var creationTimestamp: RFC3339Time?
+    public var deletionTimestamp: RFC3339Time?
     public var deletionGracePeriodSeconds: Int64?
     public var labels: [String: String]?
     public var annotations: [String: String]?

@@ -58,8 +58,8 @@ public struct PodStatus: Codable, Sendable, Hashable {
         public var status: String
         public var reason: String?
         public var message: String?
-        public var lastTransitionTime: KubeTime?
-        public var lastProbeTime: KubeTime?
+        public var lastTransitionTime: RFC3339Time?
+        public var lastProbeTime: RFC3339Time?
     }
     public struct IP: Codable, Sendable, Hashable {
         public var ip: String
@@ -83,7 +83,7 @@ public struct PodStatus: Codable, Sendable, Hashable {
     public var hostIP: String?
     public var podIP: String?
     public var podIPs: [IP]?
-    public var startTime: KubeTime?
+    public var startTime: RFC3339Time?
     public var containerStatuses: [ContainerStatus]?
     public var initContainerStatuses: [ContainerStatus]?
     public var qosClass: String?

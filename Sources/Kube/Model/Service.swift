@@ -21,7 +21,10 @@ public struct ServiceSpec: Codable, Sendable, Hashable {
         public var targetPort: IntOrString?
         public var nodePort: Int?
         public var appProtocol: String?
-        public init(name: String? = nil, protocol: String? = nil, port: Int, targetPort: IntOrString? = nil, nodePort: Int? = nil) {
+        public init(
+            name: String? = nil, protocol: String? = nil, port: Int, targetPort: IntOrString? = nil,
+            nodePort: Int? = nil
+        ) {
             self.name = name
             self.protocol = `protocol`
             self.port = port

@@ -15,36 +15,46 @@ public enum ReconcileAction: Sendable, Equatable {
 /// A level-triggered controller: watches a primary kind (and kinds it owns or maps to it), keeps a
 /// cache of each, and reconciles keys from a work queue with at most one reconcile per key at a time.
 /// Errors and `.requeue` retry with per-key exponential backoff; success forgets the backoff.
-public final class Controller<T: KubeObject>: ServiceLifecycle.Service, Sendable {
+///
+/// Set it up in two steps, like kube-rs' `Controller::new(…).owns(…).run(reconcile)`: declare the watched
+/// kinds (``owns(_:namespace:labelSelector:)``, ``watches(_:namespace:labelSelector:map:)``), which hand out
+/// their caches, then build the reconciler on those caches and pass it to ``run(_:)``.
+public final class Controller<T: KubeObject>: Sendable {
+    /// Reconciles one key; the controller is passed for its client and caches.
     public typealias Reconcile = @Sendable (ObjectKey, Controller<T>) async throws -> ReconcileAction
 
+    /// The client the watches (and usually the reconciler) use.
     public let client: KubeClient
+    /// A name for logs.
     public let name: String
+    /// The cache of the primary kind.
     public let store = Store<T>()
+    /// Keys waiting for a reconcile.
     public let queue: WorkQueue<ObjectKey>
     let workers: Int
     let watcherConfiguration: Watcher<T>.Configuration
-    let reconcile: Reconcile
     let logger: Logger
     private let secondaries = Mutex<[@Sendable (Controller<T>) async -> Void]>([])
     private let reconciles = Atomic<Int>(0)
 
+    /// A controller of the `T` objects in `namespace` (nil: all namespaces) matching `labelSelector`, with
+    /// `workers` concurrent reconciles.
     public init(
         client: KubeClient, name: String, namespace: String? = nil, labelSelector: String? = nil, workers: Int = 2,
-        rateLimit: WorkQueue<ObjectKey>.RateLimit = .init(), logger: Logger? = nil, reconcile: @escaping Reconcile
+        rateLimit: WorkQueue<ObjectKey>.RateLimit = .init(), logger: Logger? = nil
     ) {
         self.client = client
         self.name = name
         self.workers = max(1, workers)
         self.queue = WorkQueue(rateLimit: rateLimit)
         self.watcherConfiguration = .init(namespace: namespace, labelSelector: labelSelector)
-        self.reconcile = reconcile
         self.logger = logger ?? Logger(label: "kube.controller.\(name)")
     }
 
     /// Also watch `O`; events of an `O` whose controller owner reference is a `T` enqueue that owner.
     @discardableResult
-    public func owns<O: KubeObject>(_ type: O.Type, namespace: String? = nil, labelSelector: String? = nil) -> Store<O> {
+    public func owns<O: KubeObject>(_ type: O.Type, namespace: String? = nil, labelSelector: String? = nil) -> Store<O>
+    {
         let kind = T.resource.kind
         let group = T.resource.group
         return watches(O.self, namespace: namespace, labelSelector: labelSelector) { object in
@@ -58,7 +68,8 @@ public final class Controller<T: KubeObject>: ServiceLifecycle.Service, Sendable
     /// Also watch `O`, mapping each of its events to primary keys.
     @discardableResult
     public func watches<O: KubeObject>(
-        _ type: O.Type, namespace: String? = nil, labelSelector: String? = nil, map: @escaping @Sendable (O) -> [ObjectKey]
+        _ type: O.Type, namespace: String? = nil, labelSelector: String? = nil,
+        map: @escaping @Sendable (O) -> [ObjectKey]
     ) -> Store<O> {
         let store = Store<O>()
         let configuration = Watcher<O>.Configuration(namespace: namespace, labelSelector: labelSelector)
@@ -67,8 +78,10 @@ public final class Controller<T: KubeObject>: ServiceLifecycle.Service, Sendable
                 let watcher = Watcher<O>(client: controller.client, configuration: configuration)
                 await watcher.run(into: store) { event in
                     switch event {
-                    case .restarted(let objects, _): for object in objects { for key in map(object) { controller.queue.add(key) } }
-                    case .applied(let object), .deleted(let object): for key in map(object) { controller.queue.add(key) }
+                    case .restarted(let objects, _):
+                        for object in objects { for key in map(object) { controller.queue.add(key) } }
+                    case .applied(let object), .deleted(let object):
+                        for key in map(object) { controller.queue.add(key) }
                     }
                 }
             }
@@ -84,12 +97,12 @@ public final class Controller<T: KubeObject>: ServiceLifecycle.Service, Sendable
     /// How many reconciles have run.
     public var reconcileCount: Int { reconciles.load(ordering: .relaxed) }
 
-    /// Runs watchers and workers until graceful shutdown or cancellation.
-    public func run() async throws {
+    /// Runs watchers and workers, reconciling with `reconcile`, until graceful shutdown or cancellation.
+    public func run(_ reconcile: @escaping Reconcile) async throws {
         let queue = self.queue
         await withTaskCancellationHandler {
             await cancelWhenGracefulShutdown {
-                await self.runUntilCancelled()
+                await self.runUntilCancelled(reconcile)
             }
         } onCancel: {
             queue.shutDown()
@@ -97,7 +110,7 @@ public final class Controller<T: KubeObject>: ServiceLifecycle.Service, Sendable
         queue.shutDown()
     }
 
-    private func runUntilCancelled() async {
+    private func runUntilCancelled(_ reconcile: @escaping Reconcile) async {
         let secondaries = self.secondaries.withLock { $0 }
         await withTaskGroup(of: Void.self) { group in
             let watcher = Watcher<T>(client: client, configuration: watcherConfiguration)
@@ -110,14 +123,14 @@ public final class Controller<T: KubeObject>: ServiceLifecycle.Service, Sendable
                 }
             }
             for secondary in secondaries { group.addTask { await secondary(self) } }
-            for _ in 0..<workers { group.addTask { await self.work() } }
+            for _ in 0..<workers { group.addTask { await self.work(reconcile) } }
             await group.next()
             self.queue.shutDown()
             group.cancelAll()
         }
     }
 
-    private func work() async {
+    private func work(_ reconcile: Reconcile) async {
         while let key = await queue.next() {
             defer { queue.done(key) }
             reconciles.add(1, ordering: .relaxed)

@@ -63,7 +63,8 @@ public final class EventRecorder: Sendable {
     ) async -> Event? {
         let note = String(note.prefix(1024))
         let key = Key(
-            uid: regarding.uid ?? "", name: regarding.name ?? "", type: type, reason: reason, action: action, note: note)
+            uid: regarding.uid ?? "", name: regarding.name ?? "", type: type, reason: reason, action: action, note: note
+        )
         let namespace = regarding.namespace ?? "default"
         let clock = ContinuousClock()
         let existing: Entry? = cache.withLock { cache in
@@ -73,7 +74,7 @@ public final class EventRecorder: Sendable {
         if let existing {
             let count = existing.count + 1
             let patch: JSONValue = [
-                "series": ["count": .int(Int64(count)), "lastObservedTime": .string(KubeTime.nowMicro.description)]
+                "series": ["count": .int(count), "lastObservedTime": .string(RFC3339Time.now(.microseconds).description)]
             ]
             do {
                 let event = try await client.patch(
@@ -86,7 +87,7 @@ public final class EventRecorder: Sendable {
         }
         var event = Event(
             metadata: ObjectMeta(name: "\(regarding.name ?? "event").\(Self.suffix())", namespace: namespace))
-        event.eventTime = .nowMicro
+        event.eventTime = .now(.microseconds)
         event.reportingController = reportingController
         event.reportingInstance = reportingInstance
         event.action = action
@@ -97,7 +98,9 @@ public final class EventRecorder: Sendable {
         do {
             let created = try await client.create(event)
             cache.withLock { cache in
-                if cache.count >= maxEntries, let oldest = cache.min(by: { $0.value.firstSeen < $1.value.firstSeen })?.key {
+                if cache.count >= maxEntries,
+                    let oldest = cache.min(by: { $0.value.firstSeen < $1.value.firstSeen })?.key
+                {
                     cache[oldest] = nil
                 }
                 cache[key] = Entry(eventName: created.name, namespace: namespace, count: 1, firstSeen: clock.now)

@@ -18,7 +18,9 @@ public enum Finalizers {
     }
 
     /// Adds the finalizer (409 if the object changed since it was read).
-    public static func add<T: KubeObject>(_ finalizer: String, to object: T, client: KubeClient) async throws(KubeError) -> T {
+    public static func add<T: KubeObject>(_ finalizer: String, to object: T, client: KubeClient) async throws(KubeError)
+        -> T
+    {
         var finalizers = object.metadata.finalizers ?? []
         guard !finalizers.contains(finalizer) else { return object }
         finalizers.append(finalizer)
@@ -26,19 +28,24 @@ public enum Finalizers {
     }
 
     /// Removes the finalizer (409 if the object changed since it was read).
-    public static func remove<T: KubeObject>(_ finalizer: String, from object: T, client: KubeClient) async throws(KubeError) -> T {
+    public static func remove<T: KubeObject>(_ finalizer: String, from object: T, client: KubeClient)
+        async throws(KubeError) -> T
+    {
         let finalizers = (object.metadata.finalizers ?? []).filter { $0 != finalizer }
         guard finalizers.count != object.metadata.finalizers?.count ?? 0 else { return object }
         return try await write(finalizers, object, client)
     }
 
-    private static func write<T: KubeObject>(_ finalizers: [String], _ object: T, _ client: KubeClient) async throws(KubeError) -> T {
+    private static func write<T: KubeObject>(_ finalizers: [String], _ object: T, _ client: KubeClient)
+        async throws(KubeError) -> T
+    {
         let patch: JSONValue = [
             "metadata": [
                 "resourceVersion": object.metadata.resourceVersion.map { JSONValue.string($0) } ?? .null,
                 "finalizers": .array(finalizers.map { .string($0) }),
             ]
         ]
-        return try await client.patch(T.self, name: object.name, namespace: object.metadata.namespace, patch: .merge(patch))
+        return try await client.patch(
+            T.self, name: object.name, namespace: object.metadata.namespace, patch: .merge(patch))
     }
 }

@@ -40,7 +40,10 @@ public final class LeaderElection: ServiceLifecycle.Service, Sendable {
     let logger: Logger
 
     /// - Parameter lead: runs while this process leads; it is cancelled when leadership is lost.
-    public init(client: KubeClient, configuration: Configuration, logger: Logger? = nil, lead: @escaping @Sendable () async -> Void) {
+    public init(
+        client: KubeClient, configuration: Configuration, logger: Logger? = nil,
+        lead: @escaping @Sendable () async -> Void
+    ) {
         self.client = client
         self.configuration = configuration
         self.lead = lead
@@ -69,12 +72,15 @@ public final class LeaderElection: ServiceLifecycle.Service, Sendable {
                 var observer = acquired
                 while !Task.isCancelled && !Task.isShuttingDownGracefully {
                     do {
-                        try await cancelWhenGracefulShutdown { try await Task.sleep(for: self.configuration.retryPeriod) }
+                        try await cancelWhenGracefulShutdown {
+                            try await Task.sleep(for: self.configuration.retryPeriod)
+                        }
                     } catch { return }
                     if (try? await self.tryAcquireOrRenew(&observer)) == true {
                         lastRenew = clock.now
                     } else if clock.now - lastRenew > self.configuration.renewDeadline {
-                        self.logger.warning("\(self.configuration.identity) lost lease \(self.configuration.name): no renewal within the renew deadline")
+                        let lease = "\(self.configuration.identity) lost lease \(self.configuration.name)"
+                        self.logger.warning("\(lease): no renewal within the renew deadline")
                         return
                     }
                 }
@@ -87,12 +93,13 @@ public final class LeaderElection: ServiceLifecycle.Service, Sendable {
 
     /// Gives the lease up so another candidate can take over at once.
     public func release() async {
-        guard var lease = try? await client.get(Lease.self, name: configuration.name, namespace: configuration.namespace),
+        guard
+            var lease = try? await client.get(Lease.self, name: configuration.name, namespace: configuration.namespace),
             lease.spec?.holderIdentity == configuration.identity
         else { return }
         lease.spec?.holderIdentity = nil
         lease.spec?.leaseDurationSeconds = 1
-        lease.spec?.renewTime = .nowMicro
+        lease.spec?.renewTime = .now(.microseconds)
         _ = try? await client.replace(lease)
         logger.info("\(configuration.identity) released lease \(configuration.name)")
     }
@@ -104,9 +111,11 @@ public final class LeaderElection: ServiceLifecycle.Service, Sendable {
 
     /// One attempt. True when this identity holds the lease afterwards.
     func tryAcquireOrRenew(_ observer: inout LeaseObserver) async throws(KubeError) -> Bool {
-        let now = KubeTime.nowMicro
+        let now = RFC3339Time.now(.microseconds)
         let seconds = Int(configuration.leaseDuration.components.seconds)
-        guard var lease = try await client.getIfExists(Lease.self, name: configuration.name, namespace: configuration.namespace)
+        guard
+            var lease = try await client.getIfExists(
+                Lease.self, name: configuration.name, namespace: configuration.namespace)
         else {
             var spec = Lease.Spec()
             spec.holderIdentity = configuration.identity
@@ -116,7 +125,8 @@ public final class LeaderElection: ServiceLifecycle.Service, Sendable {
             spec.leaseTransitions = 0
             do {
                 _ = try await client.create(
-                    Lease(metadata: ObjectMeta(name: configuration.name, namespace: configuration.namespace), spec: spec))
+                    Lease(
+                        metadata: ObjectMeta(name: configuration.name, namespace: configuration.namespace), spec: spec))
                 return true
             } catch .alreadyExists {
                 return false

@@ -44,7 +44,10 @@ public struct Watcher<T: KubeObject>: Sendable {
     public let configuration: Configuration
     let logger: Logger
 
-    public init(client: KubeClient, resource: KubeResource = T.resource, configuration: Configuration = Configuration(), logger: Logger? = nil) {
+    public init(
+        client: KubeClient, resource: KubeResource = T.resource, configuration: Configuration = Configuration(),
+        logger: Logger? = nil
+    ) {
         self.client = client
         self.resource = resource
         self.configuration = configuration
@@ -60,7 +63,8 @@ public struct Watcher<T: KubeObject>: Sendable {
                 if resourceVersion == nil {
                     let list = try await client.listAll(
                         T.self, resource: resource, namespace: configuration.namespace,
-                        options: ListOptions(labelSelector: configuration.labelSelector, fieldSelector: configuration.fieldSelector),
+                        options: ListOptions(
+                            labelSelector: configuration.labelSelector, fieldSelector: configuration.fieldSelector),
                         pageSize: configuration.pageSize)
                     let version = list.metadata.resourceVersion ?? "0"
                     resourceVersion = version
@@ -95,7 +99,8 @@ public struct Watcher<T: KubeObject>: Sendable {
                     continue
                 }
                 failures += 1
-                let delay = Backoff.jittered(attempt: failures, base: configuration.backoffBase, cap: configuration.backoffCap)
+                let delay = Backoff.jittered(
+                    attempt: failures, base: configuration.backoffBase, cap: configuration.backoffCap)
                 logger.warning("watch of \(resource) failed: \(error); retrying in \(delay)")
                 do { try await Task.sleep(for: delay) } catch { return }
             } catch {
@@ -103,7 +108,9 @@ public struct Watcher<T: KubeObject>: Sendable {
                 failures += 1
                 logger.warning("watch of \(resource) failed: \(error)")
                 do {
-                    try await Task.sleep(for: Backoff.jittered(attempt: failures, base: configuration.backoffBase, cap: configuration.backoffCap))
+                    try await Task.sleep(
+                        for: Backoff.jittered(
+                            attempt: failures, base: configuration.backoffBase, cap: configuration.backoffCap))
                 } catch { return }
             }
         }

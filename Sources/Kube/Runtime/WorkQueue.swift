@@ -11,7 +11,10 @@ public final class WorkQueue<Key: Hashable & Sendable>: Sendable {
         public var ratePerSecond: Double
         public var burst: Int
 
-        public init(baseDelay: Duration = .milliseconds(5), maxDelay: Duration = .seconds(300), ratePerSecond: Double = 10, burst: Int = 100) {
+        public init(
+            baseDelay: Duration = .milliseconds(5), maxDelay: Duration = .seconds(300), ratePerSecond: Double = 10,
+            burst: Int = 100
+        ) {
             self.baseDelay = baseDelay
             self.maxDelay = maxDelay
             self.ratePerSecond = ratePerSecond

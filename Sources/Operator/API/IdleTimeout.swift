@@ -1,3 +1,5 @@
+import Interchange
+
 /// `spec.limits.idleTimeout`: an integer number of seconds or a duration string such as `1h30m`.
 public enum IdleTimeout {
     /// The schema default, 30 minutes.
@@ -6,7 +8,7 @@ public enum IdleTimeout {
     /// Seconds for `value`, or a message saying what is wrong.
     ///
     /// A duration string must come to a whole number of seconds between 1 s and 24 h.
-    public static func seconds(_ value: JSONTree?) -> Result<Int, InvalidSpec> {
+    public static func seconds(_ value: JSONValue?) -> Result<Int, InvalidSpec> {
         guard let value else { return .success(defaultSeconds) }
         if let number = value.intValue {
             guard (1...86400).contains(number) else {

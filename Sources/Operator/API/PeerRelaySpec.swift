@@ -1,3 +1,5 @@
+import Interchange
+
 /// `PeerRelay.spec`. Optional fields are nil when absent; the apiserver fills the schema defaults, and
 /// the `effective…` accessors repeat them for objects that bypassed defaulting.
 public struct PeerRelaySpec: Codable, Sendable, Equatable {
@@ -73,9 +75,9 @@ public struct PeerRelaySpec: Codable, Sendable, Equatable {
     public struct Limits: Codable, Sendable, Equatable {
         public var maxSessions: Int?
         public var maxSessionsPerNode: Int?
-        public var idleTimeout: JSONTree?
+        public var idleTimeout: JSONValue?
 
-        public init(maxSessions: Int? = nil, maxSessionsPerNode: Int? = nil, idleTimeout: JSONTree? = nil) {
+        public init(maxSessions: Int? = nil, maxSessionsPerNode: Int? = nil, idleTimeout: JSONValue? = nil) {
             self.maxSessions = maxSessions
             self.maxSessionsPerNode = maxSessionsPerNode
             self.idleTimeout = idleTimeout
@@ -85,15 +87,15 @@ public struct PeerRelaySpec: Codable, Sendable, Equatable {
     /// `spec.pod`.
     public struct PodOverrides: Codable, Sendable, Equatable {
         public var image: String?
-        public var resources: JSONTree?
+        public var resources: JSONValue?
         public var nodeSelector: [String: String]?
-        public var tolerations: JSONTree?
-        public var affinity: JSONTree?
+        public var tolerations: JSONValue?
+        public var affinity: JSONValue?
         public var priorityClassName: String?
 
         public init(
-            image: String? = nil, resources: JSONTree? = nil, nodeSelector: [String: String]? = nil,
-            tolerations: JSONTree? = nil, affinity: JSONTree? = nil, priorityClassName: String? = nil
+            image: String? = nil, resources: JSONValue? = nil, nodeSelector: [String: String]? = nil,
+            tolerations: JSONValue? = nil, affinity: JSONValue? = nil, priorityClassName: String? = nil
         ) {
             self.image = image
             self.resources = resources

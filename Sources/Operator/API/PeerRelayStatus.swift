@@ -1,6 +1,9 @@
+import Kube
+
 /// `PeerRelay.status`, written only by the operator through the status subresource.
 ///
-/// Optional strings are never empty: the v1.20 apiserver rejects empty strings in custom resources.
+/// Optional strings are never empty: the v1.20 apiserver rejects empty strings in custom resources. Conditions are
+/// Kube's ``Condition``, always with a reason and a non-empty message.
 public struct PeerRelayStatus: Codable, Sendable, Equatable {
     public var observedGeneration: Int64?
     public var replicas: Int?
@@ -33,28 +36,6 @@ public struct PeerRelayStatus: Codable, Sendable, Equatable {
             self.pod = pod
             self.addresses = addresses
             self.published = published
-        }
-    }
-
-    /// A `metav1.Condition` with a non-empty message.
-    public struct Condition: Codable, Sendable, Equatable {
-        public var type: String
-        public var status: String
-        public var reason: String
-        public var message: String
-        public var lastTransitionTime: String
-        public var observedGeneration: Int64?
-
-        public init(
-            type: String, status: String, reason: String, message: String, lastTransitionTime: String,
-            observedGeneration: Int64?
-        ) {
-            self.type = type
-            self.status = status
-            self.reason = reason
-            self.message = message
-            self.lastTransitionTime = lastTransitionTime
-            self.observedGeneration = observedGeneration
         }
     }
 

@@ -9,7 +9,8 @@ public enum SpecValidation {
             if endpoints.count < replicas {
                 let entries = endpoints.count == 1 ? "1 entry" : "\(endpoints.count) entries"
                 problems.append(
-                    "spec.staticEndpoints has \(entries) but spec.replicas is \(replicas): give one endpoint per replica"
+                    "spec.staticEndpoints has \(entries) but spec.replicas is \(replicas): "
+                        + "give one endpoint per replica"
                 )
             }
             var seen: [String: Int] = [:]
@@ -20,7 +21,8 @@ public enum SpecValidation {
                 case .success(let endpoint):
                     if let first = seen[endpoint.text] {
                         problems.append(
-                            "spec.staticEndpoints[\(index)] repeats spec.staticEndpoints[\(first)] (\(text)): two replicas cannot share an endpoint"
+                            "spec.staticEndpoints[\(index)] repeats spec.staticEndpoints[\(first)] (\(text)): "
+                                + "two replicas cannot share an endpoint"
                         )
                     } else {
                         seen[endpoint.text] = index
@@ -33,12 +35,14 @@ public enum SpecValidation {
         }
         if let perNode = spec.limits?.maxSessionsPerNode, let total = spec.limits?.maxSessions, perNode > total {
             problems.append(
-                "spec.limits.maxSessionsPerNode (\(perNode)) exceeds spec.limits.maxSessions (\(total)): lower it or raise maxSessions"
+                "spec.limits.maxSessionsPerNode (\(perNode)) exceeds spec.limits.maxSessions (\(total)): "
+                    + "lower it or raise maxSessions"
             )
         }
         if spec.exposure?.loadBalancerClass != nil, spec.exposureType != .loadBalancer {
             problems.append(
-                "spec.exposure.loadBalancerClass is set but spec.exposure.type is \(spec.exposureType.rawValue): remove it or use LoadBalancer"
+                "spec.exposure.loadBalancerClass is set but spec.exposure.type is \(spec.exposureType.rawValue): "
+                    + "remove it or use LoadBalancer"
             )
         }
         return problems.isEmpty ? nil : InvalidSpec(problems.joined(separator: "; "))

@@ -1,49 +1,51 @@
-/// The relay-server JSON config file of one replica (docs/relay-server.md "Config file and reload").
-///
-/// Everything in it is reloadable except `port`, so endpoint, CA and limit changes reach a running relay
-/// without a restart. Key and certificate paths are flags (`$(POD_NAME)` in the pod template).
-public struct RelayConfigFile: Sendable, Equatable {
-    public var port: Int
-    public var caKeys: [String]
-    public var advertisedEndpoints: [String]
-    public var idleTimeoutSeconds: Int
-    public var maxSessions: Int?
-    public var maxSessionsPerNode: Int?
+import Interchange
+import RelayCore
 
-    public init(
-        port: Int, caKeys: [String], advertisedEndpoints: [String], idleTimeoutSeconds: Int, maxSessions: Int?,
-        maxSessionsPerNode: Int?
-    ) {
-        self.port = port
-        self.caKeys = caKeys
-        self.advertisedEndpoints = advertisedEndpoints
-        self.idleTimeoutSeconds = idleTimeoutSeconds
-        self.maxSessions = maxSessions
-        self.maxSessionsPerNode = maxSessionsPerNode
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// The relay-server config file of one replica: ``RelaySettings`` (RelayCore), the contract relay-server reads, as
+/// byte-stable JSON (docs/relay-server.md "Config file and reload").
+///
+/// Everything in it is reloadable except `port` and `logFormat`, so endpoint, CA and limit changes reach a running
+/// relay without a restart. Key and certificate paths are flags (`$(POD_NAME)` in the pod template). Limits the spec
+/// leaves unset are left out, so relay-server's own defaults apply.
+public struct RelayConfigFile: Sendable, Equatable {
+    /// What the file says.
+    public var settings: RelaySettings
+
+    /// The file saying `settings`.
+    public init(settings: RelaySettings) {
+        self.settings = settings
     }
 
     /// The file of replica with `endpoints` under `spec` (assumed valid).
     public init(spec: PeerRelaySpec, caKeys: [String], endpoints: [String]) {
-        let idle = (try? IdleTimeout.seconds(spec.limits?.idleTimeout).get()) ?? IdleTimeout.defaultSeconds
-        self.init(
-            port: spec.effectivePort, caKeys: caKeys.sorted(), advertisedEndpoints: endpoints,
-            idleTimeoutSeconds: idle, maxSessions: spec.limits?.maxSessions,
-            maxSessionsPerNode: spec.limits?.maxSessionsPerNode)
+        var settings = RelaySettings()
+        settings.port = spec.effectivePort
+        settings.caKeys = caKeys.sorted()
+        settings.advertisedEndpoints = endpoints.isEmpty ? nil : endpoints
+        settings.idleTimeoutSeconds =
+            (try? IdleTimeout.seconds(spec.limits?.idleTimeout).get()) ?? IdleTimeout.defaultSeconds
+        settings.maxSessions = spec.limits?.maxSessions
+        settings.maxSessionsPerNode = spec.limits?.maxSessionsPerNode
+        settings.logFormat = "json"
+        self.init(settings: settings)
     }
 
-    /// Byte-stable JSON text (sorted keys, newline at the end).
+    /// The file in `text`, or nil when it is not a relay config file.
+    public init?(text: String) {
+        guard let settings = try? JSONDecoder().decode(RelaySettings.self, from: Data(text.utf8)) else { return nil }
+        self.init(settings: settings)
+    }
+
+    /// Byte-stable JSON text (sorted keys, unset settings left out, newline at the end).
+    ///
+    /// Encoding cannot fail: the operator sets no floating-point setting, so there is no non-finite number to refuse.
     public var text: String {
-        var members: [String: JSONTree] = [
-            "port": .int(port),
-            "caKeys": .array(caKeys.map { .string($0) }),
-            "idleTimeoutSeconds": .int(idleTimeoutSeconds),
-            "logFormat": "json",
-        ]
-        if !advertisedEndpoints.isEmpty {
-            members["advertisedEndpoints"] = .array(advertisedEndpoints.map { .string($0) })
-        }
-        if let maxSessions { members["maxSessions"] = .int(maxSessions) }
-        if let maxSessionsPerNode { members["maxSessionsPerNode"] = .int(maxSessionsPerNode) }
-        return JSONTree.object(members).text + "\n"
+        ((try? JSONValue(encoding: settings))?.jsonString() ?? "{}") + "\n"
     }
 }

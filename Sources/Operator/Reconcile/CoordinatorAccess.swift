@@ -29,7 +29,8 @@ struct CoordinatorAccess: Sendable {
                 Failure(
                     reason: .secretNotFound,
                     message:
-                        "Secret \(namespace)/\(reference.name) (spec.tailnet.publisherTokenSecretRef) does not exist; create it with the coordinator's relay-publisher token under key '\(spec.publisherTokenKey)'"
+                        "Secret \(namespace)/\(reference.name) (spec.tailnet.publisherTokenSecretRef) does not exist; "
+                        + "create it with the coordinator's relay-publisher token under key '\(spec.publisherTokenKey)'"
                 ))
         }
         guard let encoded = secret.data?[spec.publisherTokenKey], let bytes = Data(base64Encoded: encoded),
@@ -39,7 +40,8 @@ struct CoordinatorAccess: Sendable {
                 Failure(
                     reason: .secretKeyMissing,
                     message:
-                        "Secret \(namespace)/\(reference.name) has no non-empty key '\(spec.publisherTokenKey)'; put the relay-publisher token there"
+                        "Secret \(namespace)/\(reference.name) has no non-empty key '\(spec.publisherTokenKey)'; "
+                        + "put the relay-publisher token there"
                 ))
         }
         let client: CoordinatorClient

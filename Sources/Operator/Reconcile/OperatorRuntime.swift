@@ -58,11 +58,7 @@ public final class OperatorRuntime: ServiceLifecycle.Service, Sendable {
             client: client, reportingController: "peerrelay.dev/relay-operator", reportingInstance: identity,
             logger: logger)
         let controller = Controller<PeerRelay>(
-            client: client, name: "peerrelay", namespace: namespace, workers: 2, logger: logger
-        ) { key, _ in
-            guard let reconciler = self.reconcilerBox.withLock({ $0 }) else { return .requeue }
-            return try await reconciler.reconcile(key)
-        }
+            client: client, name: "peerrelay", namespace: namespace, workers: 2, logger: logger)
         let relays = controller.store
         let managed = "app.kubernetes.io/managed-by=relay-operator"
         let statefulSets = controller.owns(StatefulSet.self, namespace: namespace, labelSelector: managed)
@@ -98,20 +94,15 @@ public final class OperatorRuntime: ServiceLifecycle.Service, Sendable {
             relays: relays, statefulSets: statefulSets, services: services, pods: pods, secrets: secrets,
             configMaps: configMaps, nodes: nodes)
         let reconciler = RelayReconciler(
-            client: client, view: view, settings: settings, events: events, http: http, logger: logger)
-        reconcilerBox.withLock { $0 = reconciler }
+            client: client.countingRequests(as: OperatorMetrics.apiRequestsMetric), view: view, settings: settings,
+            events: events, http: http, logger: logger)
         state.withLock { $0 = (true, view, controller.queue) }
-        defer {
-            state.withLock { $0 = (false, nil, nil) }
-            reconcilerBox.withLock { $0 = nil }
-        }
+        defer { state.withLock { $0 = (false, nil, nil) } }
         do {
-            try await controller.run()
+            try await controller.run { key, _ in try await reconciler.reconcile(key) }
         } catch {
             logger.error("the PeerRelay controller stopped: \(error)")
         }
         logger.info("stopped leading")
     }
-
-    private let reconcilerBox = Mutex<RelayReconciler?>(nil)
 }

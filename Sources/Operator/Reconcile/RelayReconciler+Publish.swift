@@ -26,7 +26,7 @@ extension RelayReconciler {
             guard var item = credentials[replica.index], let key = PrivateKey(base64: item.privateKey) else { continue }
             let publicKey = Sodium.base64(key.publicKey.bytes)
             if let last = known[replica.index], last.addresses == replica.addresses, last.publicKey == publicKey,
-                item.certificatePEM != nil, ContinuousClock.now - last.at < Self.republishAfter
+                item.certificatePEM != nil, clock.now() - last.at < Self.republishAfter
             {
                 outcome.published.insert(replica.index)
                 continue
@@ -48,7 +48,8 @@ extension RelayReconciler {
                 }
                 item.certificatePEM = certificate.pemEncoded
                 credentials[replica.index] = item
-                updated[replica.index] = Registration(addresses: replica.addresses, publicKey: publicKey, at: .now)
+                updated[replica.index] = Registration(
+                    addresses: replica.addresses, publicKey: publicKey, at: clock.now())
                 outcome.published.insert(replica.index)
             } catch {
                 metrics.coordinatorErrors.increment()

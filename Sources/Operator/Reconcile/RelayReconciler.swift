@@ -36,22 +36,28 @@ public final class RelayReconciler: Sendable {
         var at: ContinuousClock.Instant
     }
 
+    /// The client of every reconcile request (count them with ``KubeClient/countingRequests(as:)``).
     let client: KubeClient
     let view: ClusterView
     let settings: Settings
     let events: EventRecorder?
     let resolver: any HostResolver
     let http: HTTPClient
-    let writer: ChildWriter
+    let applier: Applier
+    let clock: ReconcileClock
+    let newKey: @Sendable () -> PrivateKey
     let logger: Logger
     let metrics = OperatorMetrics()
-    /// Registrations made by this process, by PeerRelay uid and replica index.
+    /// When this process first saw each PeerRelay (by uid) without a StatefulSet.
     private let firstSeen = Mutex<[String: ContinuousClock.Instant]>([:])
+    /// Registrations made by this process, by PeerRelay uid and replica index.
     let registrations = Mutex<[String: [Int: Registration]]>([:])
 
     public init(
         client: KubeClient, view: ClusterView, settings: Settings, events: EventRecorder?,
-        resolver: any HostResolver = SystemResolver(), http: HTTPClient = HTTPClient(), logger: Logger
+        resolver: any HostResolver = SystemResolver(), http: HTTPClient = HTTPClient(),
+        clock: ReconcileClock = .system, newKey: @escaping @Sendable () -> PrivateKey = { PrivateKey.generate() },
+        logger: Logger
     ) {
         self.client = client
         self.view = view
@@ -59,7 +65,9 @@ public final class RelayReconciler: Sendable {
         self.events = events
         self.resolver = resolver
         self.http = http
-        self.writer = ChildWriter(client: client)
+        self.applier = Applier(client: client, fieldManager: RelayNames.fieldManager, force: true)
+        self.clock = clock
+        self.newKey = newKey
         self.logger = logger
     }
 
@@ -73,7 +81,6 @@ public final class RelayReconciler: Sendable {
         }
         do {
             // Read fresh: the cache may lag behind our own finalizer and status writes.
-            metrics.apiRequests.increment()
             guard
                 let relay = try await client.getIfExists(
                     PeerRelay.self, name: key.name, namespace: key.namespace ?? client.defaultNamespace)
@@ -89,71 +96,84 @@ public final class RelayReconciler: Sendable {
 
     // MARK: Converge
 
+    /// Brings the children, the coordinator and the status in line with `relay`'s spec, in an order that
+    /// lets load balancers provision early and starts pods once their files exist.
     func converge(_ relay: PeerRelay) async throws -> ReconcileAction {
         let names = RelayNames(name: relay.name, namespace: relay.metadata.namespace ?? "default")
         let owner = OwnerInfo(names: names, uid: relay.metadata.uid ?? "")
         let spec = relay.spec
-        let generation = relay.metadata.generation ?? 0
-        let previous = relay.status
+        var input = StatusInput(
+            spec: spec, names: names, generation: relay.metadata.generation ?? 0, previous: relay.status,
+            now: clock.wallTime())
         if let invalid = SpecValidation.validate(spec) {
-            let status = StatusComputation.compute(
-                StatusInput(
-                    spec: spec, names: names, generation: generation, previous: previous, now: RFC3339.now(),
-                    invalidSpec: invalid))
-            try await writeStatus(relay, names: names, status: status)
+            input.invalidSpec = invalid
+            try await writeStatus(relay, names: names, status: StatusComputation.compute(input))
             return .done
         }
-        let replicas = spec.effectiveReplicas
-        var applyFailure: String?
-        func applying<T: KubeObject>(_ type: T.Type, _ name: String, _ body: JSONTree, observed: String?) async -> T? {
-            do {
-                let result = try await writer.apply(
-                    T.self, name: name, namespace: names.namespace, body: body, observedVersion: observed)
-                if result != nil {
-                    metrics.applies.increment()
-                    metrics.apiRequests.increment()
-                }
-                return result
-            } catch {
-                if applyFailure == nil { applyFailure = "\(T.resource.kind) \(name): \(error)" }
-                return nil
-            }
-        }
+        var writes = ChildWrites(applier: applier, namespace: names.namespace, applies: metrics.applies)
+        let freshServices = await applyServices(owner, spec: spec, writes: &writes)
+        input.discovery = discoverEndpoints(names: names, spec: spec, previous: relay.status, fresh: freshServices)
+        var credentials = credentials(names: names, replicas: spec.effectiveReplicas)
+        let (outcome, caKeys) = await publish(
+            names: names, spec: spec, uid: owner.uid, discovery: input.discovery, credentials: &credentials,
+            previous: relay.status)
+        input.publish = outcome
+        let files = Self.configFiles(spec: spec, caKeys: caKeys, discovery: input.discovery)
+        let setStatus = await applyFilesAndPods(
+            owner, spec: spec, credentials: credentials, files: files, writes: &writes)
+        await deleteScaledAwayServices(names: names, uid: owner.uid, spec: spec, writes: &writes)
+        input.applyFailure = writes.failure
+        input.podReplicas = setStatus?.replicas ?? 0
+        input.readyReplicas = setStatus?.readyReplicas ?? 0
+        let status = StatusComputation.compute(input)
+        try await writeStatus(relay, names: names, status: status)
+        return ReconcileDecision.next(status: status, publishFailure: outcome.failure?.reason, settings: settings)
+    }
 
-        // 1. Services first, so load balancers start provisioning early.
-        var freshServices: [Int: Service] = [:]
-        for index in 0..<replicas {
+    /// Services first, so load balancers start provisioning early; returns the applied ones by replica.
+    func applyServices(_ owner: OwnerInfo, spec: PeerRelaySpec, writes: inout ChildWrites) async -> [Int: Service] {
+        let names = owner.names
+        var fresh: [Int: Service] = [:]
+        for index in 0..<spec.effectiveReplicas {
             guard let body = RelayService.build(owner, spec: spec, index: index) else { continue }
             let current = view.services.get(name: names.service(index), namespace: names.namespace)
-            if let service = await applying(
+            fresh[index] = await writes.apply(
                 Service.self, names.service(index), body, observed: current?.metadata.resourceVersion)
-            {
-                freshServices[index] = service
-            }
         }
+        return fresh
+    }
 
-        // 2. Endpoints.
-        let observed = view.observe(names: names, freshServices: freshServices)
+    /// The endpoints of every replica, from what the cluster shows (fresh Services win over the cache).
+    func discoverEndpoints(
+        names: RelayNames, spec: PeerRelaySpec, previous: PeerRelayStatus?, fresh: [Int: Service]
+    ) -> [EndpointDiscovery.Replica] {
         var previousAddresses: [Int: [String]] = [:]
         for entry in previous?.endpoints ?? [] { previousAddresses[entry.index] = entry.addresses ?? [] }
-        let discovery = EndpointDiscovery.discover(
-            spec: spec, names: names, observed: observed, previous: previousAddresses, resolver: resolver)
+        return EndpointDiscovery.discover(
+            spec: spec, names: names, observed: view.observe(names: names, freshServices: fresh),
+            previous: previousAddresses, resolver: resolver)
+    }
 
-        // 3. Keys: keep the existing ones, generate the missing.
+    /// The replicas' keys: the existing ones kept, the missing generated (by `newKey`).
+    func credentials(names: RelayNames, replicas: Int) -> [Int: RelayFiles.Credentials] {
         let secret = view.secrets.get(name: names.secret, namespace: names.namespace)
         var credentials = RelayFiles.credentials(fromSecretData: secret?.data ?? [:], names: names)
             .filter { $0.key < replicas }
         for index in 0..<replicas where credentials[index] == nil {
-            credentials[index] = RelayFiles.Credentials(privateKey: PrivateKey.generate().base64, certificatePEM: nil)
+            credentials[index] = RelayFiles.Credentials(privateKey: newKey().base64, certificatePEM: nil)
         }
+        return credentials
+    }
 
-        // 4. Coordinator: publish replicas with endpoints, unpublish the ones scaled away.
-        let uid = owner.uid
+    /// Publishes the replicas with endpoints and unpublishes the ones scaled away; returns what that achieved
+    /// and the tailnet's CA keys (those already in the config while the coordinator cannot be used).
+    func publish(
+        names: RelayNames, spec: PeerRelaySpec, uid: String, discovery: [EndpointDiscovery.Replica],
+        credentials: inout [Int: RelayFiles.Credentials], previous: PeerRelayStatus?
+    ) async -> (PublishOutcome, caKeys: [String]) {
         var outcome = PublishOutcome(published: [])
         var caKeys: [String] = []
-        switch await CoordinatorAccess.open(
-            spec: spec, namespace: names.namespace, secrets: view.secrets, http: http)
-        {
+        switch await CoordinatorAccess.open(spec: spec, namespace: names.namespace, secrets: view.secrets, http: http) {
         case .failure(let failure):
             outcome.failure = (failure.reason, failure.message)
             outcome.leftoversRemoved = false
@@ -164,97 +184,79 @@ public final class RelayReconciler: Sendable {
                 previous: previous)
         }
         if caKeys.isEmpty {
-            // Keep serving with the CA keys already in the config when the coordinator is unreachable.
             caKeys = Self.caKeys(in: view.configMaps.get(name: names.configMap, namespace: names.namespace))
         }
+        return (outcome, caKeys)
+    }
 
-        // 5. Files, then the StatefulSet that mounts them.
-        let secretBody = RelayFiles.secret(owner, credentials: credentials)
-        _ = await applying(Secret.self, names.secret, secretBody, observed: secret?.metadata.resourceVersion)
-        var files: [Int: RelayConfigFile] = [:]
-        if !caKeys.isEmpty {
-            for replica in discovery {
-                files[replica.index] = RelayConfigFile(spec: spec, caKeys: caKeys, endpoints: replica.addresses)
-            }
-        }
+    /// The Secret and ConfigMap, then the StatefulSet that mounts them (unless its first start is held
+    /// back); returns the StatefulSet's status as last seen.
+    func applyFilesAndPods(
+        _ owner: OwnerInfo, spec: PeerRelaySpec, credentials: [Int: RelayFiles.Credentials],
+        files: [Int: RelayConfigFile], writes: inout ChildWrites
+    ) async -> StatefulSetStatus? {
+        let names = owner.names
+        let secret = view.secrets.get(name: names.secret, namespace: names.namespace)
+        _ = await writes.apply(
+            Secret.self, names.secret, RelayFiles.secret(owner, credentials: credentials),
+            observed: secret?.metadata.resourceVersion)
         let configMap = view.configMaps.get(name: names.configMap, namespace: names.namespace)
-        _ = await applying(
+        _ = await writes.apply(
             ConfigMap.self, names.configMap, RelayFiles.configMap(owner, files: files),
             observed: configMap?.metadata.resourceVersion)
-        let currentSet = view.statefulSets.get(name: names.statefulSet, namespace: names.namespace)
-        let appliedSet =
-            holdBackFirstStart(currentSet: currentSet, spec: spec, uid: uid, credentials: credentials, files: files)
-            ? nil
-            : await applying(
-                StatefulSet.self, names.statefulSet,
-                RelayStatefulSet.build(owner, spec: spec, defaultImage: settings.relayImage),
-                observed: currentSet?.metadata.resourceVersion)
+        let current = view.statefulSets.get(name: names.statefulSet, namespace: names.namespace)
+        let holdBack = ReconcileDecision.holdsBackFirstStart(
+            statefulSetExists: current != nil, spec: spec, credentials: credentials, files: files,
+            waited: current == nil ? waitedSinceFirstSeen(uid: owner.uid) : .zero)
+        if holdBack { return nil }
+        let applied = await writes.apply(
+            StatefulSet.self, names.statefulSet,
+            RelayStatefulSet.build(owner, spec: spec, defaultImage: settings.relayImage),
+            observed: current?.metadata.resourceVersion)
+        return (applied ?? current)?.status
+    }
 
-        // 6. Services of replicas scaled away.
+    /// Deletes the Services of replicas scaled away (all of them with HostPort exposure).
+    func deleteScaledAwayServices(names: RelayNames, uid: String, spec: PeerRelaySpec, writes: inout ChildWrites) async
+    {
         for service in view.services.list(namespace: names.namespace)
         where service.metadata.labels?["app.kubernetes.io/instance"] == names.name
             && service.metadata.controllerReference?.uid == uid
         {
             guard let index = names.replicaIndex(of: service.name),
-                index >= replicas || spec.exposureType == .hostPort
+                index >= spec.effectiveReplicas || spec.exposureType == .hostPort
             else { continue }
-            metrics.apiRequests.increment()
-            do {
-                try await client.delete(resource: Service.resource, namespace: names.namespace, name: service.name)
-                writer.forget(Service.self, name: service.name, namespace: names.namespace)
-            } catch let error where error.isNotFound {
-            } catch {
-                if applyFailure == nil { applyFailure = "Service \(service.name): \(error)" }
-            }
+            await writes.delete(Service.self, service.name)
         }
-
-        // 7. Status.
-        let setStatus = (appliedSet ?? currentSet)?.status
-        let status = StatusComputation.compute(
-            StatusInput(
-                spec: spec, names: names, generation: generation, previous: previous, now: RFC3339.now(),
-                applyFailure: applyFailure, discovery: discovery, podReplicas: setStatus?.replicas ?? 0,
-                readyReplicas: setStatus?.readyReplicas ?? 0, publish: outcome))
-        try await writeStatus(relay, names: names, status: status)
-        if status.condition(StatusComputation.ready)?.status == "True" { return .requeueAfter(settings.resync) }
-        if outcome.failure?.reason == .coordinatorRejected || outcome.failure?.reason == .secretNotFound
-            || outcome.failure?.reason == .secretKeyMissing
-        {
-            // Waits for a spec or Secret change (both are watched); a slow resync covers the rest.
-            return .requeueAfter(.seconds(60))
-        }
-        if outcome.failure?.reason == .coordinatorUnreachable { return .requeue }
-        return .requeueAfter(settings.pendingRequeue)
     }
 
-    /// Whether to wait with creating the StatefulSet: where endpoints do not depend on the pods (LoadBalancer
-    /// or static endpoints), the first pods start once every replica has its certificate and config, so
-    /// relay-server does not crash-loop on missing files. Waits at most 60 s after the operator first saw the
-    /// PeerRelay, then starts the pods anyway (those without files restart until they appear).
-    func holdBackFirstStart(
-        currentSet: StatefulSet?, spec: PeerRelaySpec, uid: String, credentials: [Int: RelayFiles.Credentials],
-        files: [Int: RelayConfigFile]
-    ) -> Bool {
-        guard currentSet == nil else { return false }
-        let nodeDependent = spec.exposureType != .loadBalancer && spec.staticEndpointList.count < spec.effectiveReplicas
-        if nodeDependent { return false }
-        let complete = (0..<spec.effectiveReplicas).allSatisfy {
-            credentials[$0]?.certificatePEM != nil && files[$0] != nil
-        }
-        if complete { return false }
-        let firstSeen = firstSeen.withLock { state in
+    /// How long ago this process first saw the PeerRelay `uid` without a StatefulSet.
+    func waitedSinceFirstSeen(uid: String) -> Duration {
+        let now = clock.now()
+        let first = firstSeen.withLock { state in
             if let at = state[uid] { return at }
-            state[uid] = .now
-            return ContinuousClock.now
+            state[uid] = now
+            return now
         }
-        return ContinuousClock.now - firstSeen < .seconds(60)
+        return now - first
     }
 
+    /// The relay-server config file of every replica, by index; none until the tailnet's CA keys are known.
+    static func configFiles(
+        spec: PeerRelaySpec, caKeys: [String], discovery: [EndpointDiscovery.Replica]
+    ) -> [Int: RelayConfigFile] {
+        guard !caKeys.isEmpty else { return [:] }
+        var files: [Int: RelayConfigFile] = [:]
+        for replica in discovery {
+            files[replica.index] = RelayConfigFile(spec: spec, caKeys: caKeys, endpoints: replica.addresses)
+        }
+        return files
+    }
+
+    /// The CA keys in the relay config files of `configMap` (kept while the coordinator cannot be reached).
     static func caKeys(in configMap: ConfigMap?) -> [String] {
         for text in (configMap?.data ?? [:]).values {
-            if let tree = try? JSONTree.parse(Array(text.utf8)), let keys = tree["caKeys"]?.arrayValue {
-                return keys.compactMap(\.stringValue)
-            }
+            if let keys = RelayConfigFile(text: text)?.settings.caKeys { return keys }
         }
         return []
     }
@@ -263,19 +265,19 @@ public final class RelayReconciler: Sendable {
 
     func writeStatus(_ relay: PeerRelay, names: RelayNames, status: PeerRelayStatus) async throws {
         guard status != relay.status else { return }
-        metrics.apiRequests.increment()
-        _ = try await ChildWriter.apply(
-            JSONValue.self, client: client, resource: PeerRelay.resource, namespace: names.namespace, name: names.name,
-            body: try StatusBody.make(names: names, status: status).encoded(), subresource: "status")
+        _ = try await client.apply(
+            JSONValue.self, resource: PeerRelay.resource, namespace: names.namespace, name: names.name,
+            intent: try StatusBody.make(names: names, status: status), fieldManager: RelayNames.fieldManager,
+            force: true, subresource: "status")
         let before = relay.status?.condition(StatusComputation.ready)
         if let ready = status.condition(StatusComputation.ready),
             before?.status != ready.status || before?.reason != ready.reason
         {
-            logger.info(
-                "PeerRelay \(names.namespace)/\(names.name): Ready=\(ready.status) \(ready.reason): \(ready.message)")
+            let (reason, message) = (ready.reason ?? "", ready.message ?? "")
+            logger.info("PeerRelay \(names.namespace)/\(names.name): Ready=\(ready.status) \(reason): \(message)")
             await events?.record(
-                relay, type: ready.status == "True" ? "Normal" : "Warning", reason: ready.reason, action: "Reconcile",
-                note: ready.message)
+                relay, type: ready.status == "True" ? "Normal" : "Warning", reason: reason, action: "Reconcile",
+                note: message)
         }
         if relay.spec.exposureType == .hostPort, !(relay.spec.exposure?.annotations ?? [:]).isEmpty,
             relay.status?.observedGeneration != status.observedGeneration

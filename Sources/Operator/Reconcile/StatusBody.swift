@@ -1,10 +1,12 @@
+import Interchange
+
 /// The server-side apply body of a PeerRelay's status subresource.
 public enum StatusBody {
-    public static func make(names: RelayNames, status: PeerRelayStatus) throws -> JSONTree {
+    public static func make(names: RelayNames, status: PeerRelayStatus) throws -> JSONValue {
         [
             "apiVersion": .string(PeerRelay.apiVersion), "kind": .string(PeerRelay.kind),
             "metadata": ["name": .string(names.name), "namespace": .string(names.namespace)],
-            "status": try JSONTree(encoding: status),
+            "status": try JSONValue(encoding: status),
         ]
     }
 }

@@ -1,3 +1,5 @@
+import Kube
+
 /// Computes `PeerRelay.status` (docs/peerrelay-api.md "Status", "Conditions and reasons").
 public enum StatusComputation {
     /// Condition types.
@@ -20,8 +22,9 @@ public enum StatusComputation {
             let publishedVerdict =
                 input.previous?.condition(published).map {
                     Verdict(
-                        status: $0.status == "True" ? true : $0.status == "False" ? false : nil, reason: $0.reason,
-                        message: $0.message)
+                        status: $0.status == "True" ? true : $0.status == "False" ? false : nil,
+                        reason: $0.reason ?? "",
+                        message: $0.message ?? "")
                 } ?? Verdict(status: nil, reason: "InvalidSpec", message: "not published: \(invalid.message)")
             status.observedGeneration = input.generation
             status.conditions = conditions(
@@ -129,15 +132,13 @@ public enum StatusComputation {
         return Verdict(status: true, reason: "Published", message: "\(replicas) of \(replicas) replicas published")
     }
 
-    static func conditions(_ input: StatusInput, _ verdicts: [(String, Verdict)]) -> [PeerRelayStatus.Condition] {
+    static func conditions(_ input: StatusInput, _ verdicts: [(String, Verdict)]) -> [Condition] {
         verdicts.map { type, verdict in
-            let status = verdict.status.map { $0 ? "True" : "False" } ?? "Unknown"
-            let previous = input.previous?.condition(type)
-            let since = previous?.status == status ? previous?.lastTransitionTime ?? input.now : input.now
-            return PeerRelayStatus.Condition(
-                type: type, status: status, reason: verdict.reason,
+            Condition(
+                type: type, status: verdict.status.map { $0 ? "True" : "False" } ?? "Unknown", reason: verdict.reason,
                 message: verdict.message.isEmpty ? verdict.reason : String(verdict.message.prefix(32768)),
-                lastTransitionTime: since, observedGeneration: input.generation)
+                observedGeneration: input.generation
+            ).transitioned(from: input.previous?.condition(type), at: input.now)
         }
     }
 }

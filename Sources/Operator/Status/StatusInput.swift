@@ -1,11 +1,13 @@
+import Kube
+
 /// Everything one reconcile learned, from which the status is computed.
 public struct StatusInput: Sendable {
     public var spec: PeerRelaySpec
     public var names: RelayNames
     public var generation: Int64
     public var previous: PeerRelayStatus?
-    /// RFC 3339 time used for conditions that flip now.
-    public var now: String
+    /// The time of conditions that flip now.
+    public var now: RFC3339Time
     public var invalidSpec: InvalidSpec?
     /// The apiserver's refusal of a child object, if any.
     public var applyFailure: String?
@@ -16,7 +18,7 @@ public struct StatusInput: Sendable {
     public var publish: PublishOutcome
 
     public init(
-        spec: PeerRelaySpec, names: RelayNames, generation: Int64, previous: PeerRelayStatus?, now: String,
+        spec: PeerRelaySpec, names: RelayNames, generation: Int64, previous: PeerRelayStatus?, now: RFC3339Time,
         invalidSpec: InvalidSpec? = nil, applyFailure: String? = nil, discovery: [EndpointDiscovery.Replica] = [],
         podReplicas: Int = 0, readyReplicas: Int = 0, publish: PublishOutcome = PublishOutcome(published: [])
     ) {

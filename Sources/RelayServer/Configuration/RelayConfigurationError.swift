@@ -3,8 +3,6 @@ import RelayCore
 /// Why the relay configuration cannot be used. Every message says what is wrong and what to do.
 public enum RelayConfigurationError: Error, Equatable, CustomStringConvertible {
     case badValue(setting: String, value: String, expected: String)
-    case unknownFlag(String)
-    case unknownEnvironmentVariable(String)
     case unknownConfigKey(path: String, key: String)
     case unreadableConfigFile(path: String, reason: String)
     case malformedConfigFile(path: String, reason: String)
@@ -25,7 +23,7 @@ public enum RelayConfigurationError: Error, Equatable, CustomStringConvertible {
     /// The exit status `relay-server` uses for this error (sysexits: 64 usage, 78 configuration).
     public var exitCode: Int32 {
         switch self {
-        case .badValue, .unknownFlag, .unknownEnvironmentVariable: 64
+        case .badValue: 64
         default: 78
         }
     }
@@ -34,11 +32,6 @@ public enum RelayConfigurationError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .badValue(let setting, let value, let expected):
             return "invalid value '\(value)' for \(setting): expected \(expected)"
-        case .unknownFlag(let flag):
-            return "unknown flag --\(flag); see relay-server --help"
-        case .unknownEnvironmentVariable(let name):
-            return "unknown environment variable \(name); relay-server --help lists the RELAY_* variables "
-                + "(unset it or fix the spelling)"
         case .unknownConfigKey(let path, let key):
             return "config file \(path): unknown key \"\(key)\"; docs/relay-server.md lists the keys "
                 + "(fix the spelling or remove it)"

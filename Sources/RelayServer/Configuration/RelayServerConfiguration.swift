@@ -21,7 +21,8 @@ public struct RelayServerConfiguration: Sendable {
     public var trust: RelayTrust
     /// Reloadable. Empty: derive from the bound sockets.
     public var advertisedEndpoints: [EndpointAddress]
-    public var limits: RelayLimitSettings
+    /// Reloadable.
+    public var limits: RelayLimits
     public var logFormat: LogFormat
     public var logLevel: Logger.Level
     public var reloadInterval: Duration
@@ -29,36 +30,32 @@ public struct RelayServerConfiguration: Sendable {
     /// The tailnet this relay serves (from its certificate).
     public var tailnetID: String { certificate.tailnetID }
 
-    public static let defaultPort = 40000
-    public static let defaultAdminPort = 9090
-
     /// Resolves merged settings (see ``RelaySettings/overriding(_:)``) into a configuration, loading the key,
-    /// certificate and CA key files. `coreCount` is the default socket count.
-    public init(settings: RelaySettings, coreCount: Int, now: Timestamp = .now()) throws(RelayConfigurationError) {
-        listenAddresses = settings.listenAddresses ?? ["0.0.0.0", "::"]
+    /// certificate and CA key files. What no layer sets comes from ``RelaySettings/defaults``; `coreCount` is the
+    /// default socket count.
+    public init(settings given: RelaySettings, coreCount: Int, now: Timestamp = .now()) throws(RelayConfigurationError)
+    {
+        let settings = given.overriding(.defaults)
+        listenAddresses = settings.listenAddresses ?? []
         guard !listenAddresses.isEmpty else { throw .badListenAddress("(empty list)") }
         for address in listenAddresses where ListenAddress.family(of: address) == nil {
             throw .badListenAddress(address)
         }
-        port = settings.port ?? Self.defaultPort
+        port = settings.port!
         sockets = settings.sockets ?? max(1, coreCount)
-        readBatch = settings.readBatch ?? 32
-        socketBufferBytes = settings.socketBufferBytes ?? (4 << 20)
-        maxDatagramBytes = settings.maxDatagramBytes ?? 2048
-        udpGRO = settings.udpGRO ?? false
-        udpGSO = settings.udpGSO ?? false
-        adminAddress = settings.adminAddress ?? "0.0.0.0"
-        adminPort = settings.adminPort ?? Self.defaultAdminPort
-        guard let format = LogFormat(parsing: settings.logFormat ?? "text") else {
-            throw .badLogFormat(settings.logFormat ?? "")
-        }
+        readBatch = settings.readBatch!
+        socketBufferBytes = settings.socketBufferBytes!
+        maxDatagramBytes = settings.maxDatagramBytes!
+        udpGRO = settings.udpGRO!
+        udpGSO = settings.udpGSO!
+        adminAddress = settings.adminAddress!
+        adminPort = settings.adminPort!
+        guard let format = LogFormat(parsing: settings.logFormat!) else { throw .badLogFormat(settings.logFormat!) }
         logFormat = format
-        guard let level = Logger.Level(parsing: settings.logLevel ?? "info") else {
-            throw .badLogLevel(settings.logLevel ?? "")
-        }
+        guard let level = Logger.Level(parsing: settings.logLevel!) else { throw .badLogLevel(settings.logLevel!) }
         logLevel = level
-        reloadInterval = .milliseconds(settings.reloadIntervalMilliseconds ?? 1000)
-        limits = Self.limits(from: settings)
+        reloadInterval = .milliseconds(settings.reloadIntervalMilliseconds!)
+        limits = settings.limits()
 
         guard let keyPath = settings.privateKeyFile else { throw .missingSetting(field: "privateKeyFile") }
         guard let certificatePath = settings.certificateFile else { throw .missingSetting(field: "certificateFile") }
@@ -81,19 +78,6 @@ public struct RelayServerConfiguration: Sendable {
     ) throws(RelayConfigurationError) {
         let merged = flags.overriding(environment).overriding(file ?? RelaySettings())
         try self.init(settings: merged, coreCount: coreCount, now: now)
-    }
-
-    static func limits(from settings: RelaySettings) -> RelayLimitSettings {
-        var limits = RelayLimitSettings()
-        if let value = settings.maxSessions { limits.maxSessions = value }
-        if let value = settings.maxSessionsPerNode { limits.maxSessionsPerNode = value }
-        if let value = settings.idleTimeoutSeconds { limits.idleTimeout = .seconds(value) }
-        if let value = settings.bindTimeoutSeconds { limits.bindTimeout = .seconds(value) }
-        if let value = settings.allocationsPerSecond { limits.allocationsPerSecond = value }
-        if let value = settings.allocationBurst { limits.allocationBurst = value }
-        if let value = settings.bindsPerSecond { limits.bindsPerSecond = value }
-        if let value = settings.bindBurst { limits.bindBurst = value }
-        return limits
     }
 
     static func loadCertificate(at path: String) throws(RelayConfigurationError) -> TailnetCertificate {

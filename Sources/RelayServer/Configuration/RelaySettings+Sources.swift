@@ -1,26 +1,23 @@
 import FoundationEssentials
+import RelayCore
 
 extension RelaySettings {
-    /// Settings from `RELAY_*` environment variables (unknown `RELAY_*` variables are an error, to catch typos).
+    /// Settings from the documented `RELAY_*` environment variables (``RelaySettingField/all``). No other variable
+    /// is read; ``undocumentedVariables(in:)`` names the other `RELAY_*` ones so that relay-server can warn.
     public init(environment: [String: String]) throws(RelayConfigurationError) {
         self.init()
-        let known = Set(RelaySettingField.all.map(\.environmentVariable) + [RelaySettingField.configFileVariable])
-        for name in environment.keys.sorted() where name.hasPrefix("RELAY_") && !known.contains(name) {
-            throw .unknownEnvironmentVariable(name)
-        }
         for field in RelaySettingField.all {
             guard let value = environment[field.environmentVariable] else { continue }
             try field.apply(value, to: &self, source: field.environmentVariable)
         }
     }
 
-    /// Settings from `--flag value` pairs, e.g. `[("port", "40000"), ("ca-key", "…")]`. Repeated list flags add up.
-    public init(flags: [(flag: String, value: String)]) throws(RelayConfigurationError) {
-        self.init()
-        for (flag, value) in flags {
-            guard let field = RelaySettingField.field(flag: flag) else { throw .unknownFlag(flag) }
-            try field.apply(value, to: &self, source: "--\(flag)")
-        }
+    /// The `RELAY_*` variables of `environment` that relay-server does not document, sorted. They are ignored, not
+    /// an error: a kubelet injects `RELAY_0_PORT`, `RELAY_0_SERVICE_HOST` and the like into every pod of a namespace
+    /// with a Service named `relay-0`.
+    public static func undocumentedVariables(in environment: [String: String]) -> [String] {
+        let known = Set(RelaySettingField.all.map(\.environmentVariable) + [RelaySettingField.configFileVariable])
+        return environment.keys.filter { $0.hasPrefix("RELAY_") && !known.contains($0) }.sorted()
     }
 
     /// Settings from the JSON config file at `path`. Unknown keys are an error, to catch typos.

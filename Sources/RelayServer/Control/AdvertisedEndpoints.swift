@@ -1,5 +1,6 @@
 import NIOCore
 import RelayCore
+import RelayNIO
 
 /// Which endpoints the relay tells clients to use.
 enum AdvertisedEndpoints {

@@ -19,8 +19,9 @@ extension RelayEngine {
                     maxSessions: limits.maxSessions, maxSessionsPerNode: limits.maxSessionsPerNode,
                     idleTimeoutSeconds: limits.idleTimeout.components.seconds,
                     bindTimeoutSeconds: limits.bindTimeout.components.seconds,
-                    allocationsPerSecond: limits.allocationsPerSecond, allocationBurst: limits.allocationBurst,
-                    bindsPerSecond: limits.bindsPerSecond, bindBurst: limits.bindBurst),
+                    allocationsPerSecond: limits.allocateRate.perSecond,
+                    allocationBurst: Int(limits.allocateRate.burst), bindsPerSecond: limits.bindRate.perSecond,
+                    bindBurst: Int(limits.bindRate.burst)),
                 uptimeSeconds: (now - context.startedAt).components.seconds)
         }
     }

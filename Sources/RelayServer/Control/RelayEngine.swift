@@ -50,16 +50,10 @@ public final class RelayEngine: Sendable {
     static func coreConfiguration(
         _ configuration: RelayServerConfiguration, advertised: [EndpointAddress]
     ) -> RelayConfiguration {
-        let limits = configuration.limits
-        return RelayConfiguration(
+        RelayConfiguration(
             relayKey: configuration.privateKey, tailnetID: configuration.tailnetID,
             trustedCAs: configuration.trust.caKeys, revokedSerials: configuration.trust.revokedSerials,
-            advertisedEndpoints: advertised,
-            limits: RelayLimits(
-                maxSessions: limits.maxSessions, maxSessionsPerNode: limits.maxSessionsPerNode,
-                idleTimeout: limits.idleTimeout, bindTimeout: limits.bindTimeout,
-                allocateRate: RateLimit(perSecond: limits.allocationsPerSecond, burst: Double(limits.allocationBurst)),
-                bindRate: RateLimit(perSecond: limits.bindsPerSecond, burst: Double(limits.bindBurst))))
+            advertisedEndpoints: advertised, limits: configuration.limits)
     }
 
     // MARK: Data and control paths

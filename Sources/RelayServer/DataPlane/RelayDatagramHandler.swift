@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import RelayCore
+import RelayNIO
 
 #if canImport(Glibc)
     import Glibc

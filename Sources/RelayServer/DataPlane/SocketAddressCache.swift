@@ -1,5 +1,6 @@
 import NIOCore
 import RelayCore
+import RelayNIO
 
 /// A per-event-loop cache of NIO socket addresses for forwarding destinations: building a `SocketAddress` allocates,
 /// looking one up does not. Bounded: cleared when full (destinations are re-added on the next packet).

@@ -3,9 +3,11 @@ import NIOConcurrencyHelpers
 import RelayCore
 import ServiceLifecycle
 
-/// Re-reads the config file every `interval` and applies changes to the reloadable settings (advertised endpoints,
-/// CA keys, revoked serials, limits, the relay certificate) without touching sessions. Other changes are logged as needing a restart. A file that
-/// no longer validates keeps the running configuration, is logged and counted, and makes `/readyz` fail until fixed.
+/// Re-reads the config file, and every file the configuration names (private key, certificate, CA key files), every
+/// `interval`, and applies changes to the reloadable settings (advertised endpoints, CA keys, revoked serials,
+/// limits, the relay certificate) without touching sessions. Other changes are logged as needing a restart. A
+/// configuration that no longer validates keeps the running one, is logged and counted, and makes `/readyz` fail
+/// until fixed.
 final class ConfigWatcher: Service, Sendable {
     private let path: String
     private let flags: RelaySettings
@@ -18,7 +20,8 @@ final class ConfigWatcher: Service, Sendable {
     let interval: Duration
 
     struct State {
-        var lastBytes: [UInt8]
+        /// The bytes of the config file and of each file it names, as last checked.
+        var lastInputs: [String: [UInt8]]
         var lastSettings: RelaySettings
         var problem: String?
     }
@@ -36,12 +39,12 @@ final class ConfigWatcher: Service, Sendable {
         self.metrics = metrics
         self.logger = logger
         self.apply = apply
-        let file = try RelaySettings(configJSON: initialBytes, path: path)
+        let merged = flags.overriding(environment).overriding(try RelaySettings(configJSON: initialBytes, path: path))
         state = NIOLockedValueBox(
-            State(lastBytes: initialBytes, lastSettings: flags.overriding(environment).overriding(file)))
+            State(lastInputs: Self.inputs(path: path, bytes: initialBytes, settings: merged), lastSettings: merged))
     }
 
-    /// Why the current config file is not in effect, or nil when it is.
+    /// Why the current configuration is not in effect, or nil when it is.
     var problem: String? { state.withLockedValue { $0.problem } }
 
     func run() async throws {
@@ -57,7 +60,19 @@ final class ConfigWatcher: Service, Sendable {
         }
     }
 
-    /// Reads the file once and applies it when its content changed. Returns true when a new configuration was applied.
+    /// The config file's bytes with the bytes of every file `settings` names (empty for a file that cannot be read:
+    /// resolving the configuration then says why).
+    static func inputs(path: String, bytes: [UInt8], settings: RelaySettings) -> [String: [UInt8]] {
+        var inputs = [path: bytes]
+        let named = [settings.privateKeyFile, settings.certificateFile].compactMap { $0 } + (settings.caKeyFiles ?? [])
+        for file in named where inputs[file] == nil {
+            inputs[file] = (try? ConfigFileReader.read(file)) ?? []
+        }
+        return inputs
+    }
+
+    /// Reads the config file and the files it names once, and applies them when any changed. Returns true when a new
+    /// configuration was applied.
     @discardableResult
     func check() -> Bool {
         let bytes: [UInt8]
@@ -67,16 +82,23 @@ final class ConfigWatcher: Service, Sendable {
             fail(error)
             return false
         }
-        let unchanged = state.withLockedValue { $0.lastBytes == bytes && $0.problem == nil }
+        let file: RelaySettings
+        do {
+            file = try RelaySettings(configJSON: bytes, path: path)
+        } catch {
+            fail(error)
+            return false
+        }
+        let merged = flags.overriding(environment).overriding(file)
+        let inputs = Self.inputs(path: path, bytes: bytes, settings: merged)
+        let unchanged = state.withLockedValue { $0.lastInputs == inputs && $0.problem == nil }
         if unchanged { return false }
         do {
-            let file = try RelaySettings(configJSON: bytes, path: path)
-            let merged = flags.overriding(environment).overriding(file)
             let configuration = try RelayServerConfiguration(settings: merged, coreCount: coreCount)
             try apply(configuration)
             let previous = state.withLockedValue { state in
                 let previous = state.lastSettings
-                state = State(lastBytes: bytes, lastSettings: merged, problem: nil)
+                state = State(lastInputs: inputs, lastSettings: merged, problem: nil)
                 return previous
             }
             metrics.configReloads["ok"]?.increment()
@@ -87,6 +109,7 @@ final class ConfigWatcher: Service, Sendable {
                     "path": "\(path)",
                     "advertised": .array(configuration.advertisedEndpoints.map { .string("\($0)") }),
                     "caKeys": "\(configuration.trust.caKeys.count)",
+                    "certificateSerial": "\(configuration.certificate.serial)",
                 ])
             if !needRestart.isEmpty {
                 logger.warning(
@@ -95,7 +118,7 @@ final class ConfigWatcher: Service, Sendable {
             }
             return true
         } catch {
-            state.withLockedValue { $0.lastBytes = bytes }
+            state.withLockedValue { $0.lastInputs = inputs }
             fail(error)
             return false
         }

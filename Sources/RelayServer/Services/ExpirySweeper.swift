@@ -32,7 +32,7 @@ struct ExpirySweeper: Service {
     }
 
     /// A sweep period well below the shortest timeout, so expiry lags by at most about a quarter of it.
-    static func interval(for limits: RelayLimitSettings) -> Duration {
+    static func interval(for limits: RelayLimits) -> Duration {
         let shortest = min(limits.bindTimeout, limits.idleTimeout)
         return max(.milliseconds(200), min(.seconds(5), shortest / 4))
     }

@@ -1,8 +1,9 @@
 import ArgumentParser
 import CurlHTTP
+import Interchange
 
 /// `relayctl sessions`: the relay's session table from its admin endpoint (/debug/sessions).
-struct SessionsCommand: AsyncParsableCommand {
+struct SessionListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sessions", abstract: "List a relay's sessions (from its admin HTTP /debug/sessions).")
 
@@ -41,10 +42,10 @@ struct SessionsCommand: AsyncParsableCommand {
                 return
             }
             let document: JSONValue
-            do { document = try JSONValue.parse(response.body) } catch {
+            do { document = try JSONValue.parse(json: response.body) } catch {
                 throw CLIError("\(url) did not return JSON: \(error)")
             }
-            print(SessionTable(document).render())
+            print(SessionListing(document).render())
         }
     }
 }

@@ -1,8 +1,9 @@
-/// One layer of relay settings (flags, environment or config file). Every field is optional: `nil` means "this
-/// layer does not say". Layers are merged with ``overriding(_:)`` (flags over environment over file) and resolved
-/// into a ``RelayServerConfiguration``.
+/// The relay's configuration contract: one layer of relay-server settings (flags, environment or config file).
 ///
-/// The JSON config file uses exactly these property names as keys.
+/// relay-server reads its JSON config file as this type, and the operator writes each replica's file by encoding
+/// it, so the two cannot disagree on a key. The file's keys are exactly these property names. Every field is
+/// optional: `nil` means "this layer does not say". relay-server merges the layers (flags over environment over
+/// file) and fills what none of them says from ``defaults``. docs/relay-server.md describes every setting.
 public struct RelaySettings: Sendable, Equatable, Codable {
     // Sockets
     public var listenAddresses: [String]?
@@ -37,14 +38,6 @@ public struct RelaySettings: Sendable, Equatable, Codable {
     public var logLevel: String?
     public var reloadIntervalMilliseconds: Int?
 
+    /// Settings that say nothing (every field `nil`).
     public init() {}
-
-    /// These settings, with every field this layer leaves `nil` taken from `lower`.
-    public func overriding(_ lower: RelaySettings) -> RelaySettings {
-        var merged = self
-        for field in RelaySettingField.all {
-            field.fill(&merged, from: lower)
-        }
-        return merged
-    }
 }

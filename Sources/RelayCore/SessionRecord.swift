@@ -1,5 +1,5 @@
 /// One session (one VNI, one sorted pair of client keys) inside `SessionTable`.
-struct RelaySession: Sendable {
+struct SessionRecord: Sendable {
     /// One client of the session.
     struct Side: Sendable {
         // Field order keeps the padding small (120 bytes a side): 100,000 sessions are 200,000 of these.

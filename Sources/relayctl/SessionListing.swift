@@ -1,6 +1,8 @@
+import Interchange
+
 /// Renders relay-server's /debug/sessions document as an aligned text table: one row per session with both sides
 /// (name, short key, bound address) and traffic. Unknown fields are ignored here; `--json` shows everything.
-struct SessionTable {
+struct SessionListing {
     var summary: [(String, String)] = []
     var sessions: [[String: JSONValue]] = []
 
@@ -27,9 +29,10 @@ struct SessionTable {
         }
         let header = ["VNI", "STATE", "AGE", "IDLE", "SIDE A", "SIDE B", "PACKETS A/B", "BYTES A/B"]
         let rows = sessions.map { session -> [String] in
-            let sides = session["sides"].flatMap { value -> [JSONValue]? in
-                if case .array(let items) = value { items } else { nil }
-            } ?? []
+            let sides =
+                session["sides"].flatMap { value -> [JSONValue]? in
+                    if case .array(let items) = value { items } else { nil }
+                } ?? []
             let a = sides.count > 0 ? sides[0] : .null
             let b = sides.count > 1 ? sides[1] : .null
             return [

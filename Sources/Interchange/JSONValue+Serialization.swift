@@ -13,9 +13,11 @@ extension JSONValue {
         return out
     }
 
+    /// Compact JSON text with object keys sorted.
     public func jsonString() -> String { String(decoding: jsonBytes(), as: UTF8.self) }
 
     /// Parses JSON text.
+    /// - Throws: `DecodingError` when `bytes` is not JSON.
     public static func parse(json bytes: [UInt8]) throws -> JSONValue {
         try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
     }
@@ -26,6 +28,7 @@ extension JSONValue {
     }
 
     /// Decodes this value into a `Decodable` type.
+    /// - Throws: `DecodingError` when the value does not have the shape `T` expects.
     public func decode<T: Decodable>(_ type: T.Type = T.self) throws -> T {
         try JSONDecoder().decode(T.self, from: Data(jsonBytes()))
     }
@@ -38,7 +41,7 @@ extension JSONValue {
         case .double(let value):
             if value.isFinite {
                 if value.rounded() == value && abs(value) < 1e15 {
-                    out += Array(String(Int64(value)).utf8)
+                    out += Array(String(Int(value)).utf8)
                 } else {
                     out += Array("\(value)".utf8)
                 }
@@ -77,8 +80,10 @@ extension JSONValue {
             case UInt8(ascii: "\r"): out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
             case UInt8(ascii: "\t"): out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
             case 0..<0x20:
-                out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                    hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+                out += [
+                    UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                    hex[Int(byte >> 4)], hex[Int(byte & 0xF)],
+                ]
             default: out.append(byte)
             }
         }
