@@ -12,7 +12,7 @@ public actor RevocationFetcher {
     private let client: CoordinatorClient
     private let cachePath: String?
     private let expectedTailnetID: String?
-    private let relayCertificate: [UInt8]?
+    private let relayCertificate: (@Sendable () -> [UInt8])?
 
     /// The newest list obtained (from the coordinator or the cache file), if any.
     public private(set) var current: RevocationList?
@@ -28,9 +28,11 @@ public actor RevocationFetcher {
     private var answeredWithoutNews = false
 
     /// Creates a fetcher and loads `cachePath` if it holds a list (of `tailnetID`, when given). With
-    /// `relayCertificate` every fetch authenticates as that relay instead of with the client's token.
+    /// `relayCertificate` every fetch authenticates as the relay whose certificate it returns (read at each fetch,
+    /// so a renewed certificate is used at once) instead of with the client's token.
     public init(
-        client: CoordinatorClient, cachePath: String? = nil, tailnetID: String? = nil, relayCertificate: [UInt8]? = nil
+        client: CoordinatorClient, cachePath: String? = nil, tailnetID: String? = nil,
+        relayCertificate: (@Sendable () -> [UInt8])? = nil
     ) {
         self.client = client
         self.cachePath = cachePath
@@ -59,7 +61,7 @@ public actor RevocationFetcher {
             if relayCertificate != nil || wait > .zero {
                 fetched = try await client.revocations(
                     since: current?.version ?? -1, wait: current == nil ? .zero : wait,
-                    relayCertificate: relayCertificate)
+                    relayCertificate: relayCertificate?())
             } else {
                 fetched = try await client.revocations()
             }

@@ -1,5 +1,6 @@
 import CoreMetrics
 import NIOConcurrencyHelpers
+import RelayCore
 
 /// Metrics of membership enforcement: sessions ended because a certificate stopped holding, and how fresh the
 /// revocation list from the coordinator is.
@@ -15,6 +16,40 @@ public final class TrustMetrics: Sendable {
     let revocationsVersion: Gauge
     let fetchesOK: Counter
     let fetchesFailed: Counter
+    /// The revocation list in force and the coordinator's last answer (set by `RevocationSync`).
+    let status = NIOLockedValueBox(RevocationStatus())
+
+    /// What `/readyz` and the age gauge report about the coordinator's revocation list.
+    struct RevocationStatus {
+        var version: Int64?
+        var serials = 0
+        /// When the coordinator last confirmed the list (for a list from the state file: when it was produced).
+        var confirmedAt: Timestamp?
+        var lastError: String?
+        var failures = 0
+
+        /// Seconds since the list was confirmed, nil without a list.
+        func age(now: Timestamp) -> Double? {
+            guard version != nil, let confirmedAt else { return nil }
+            return Double((now - confirmedAt) / .milliseconds(1)) / 1000
+        }
+
+        /// One line for `/readyz`.
+        func summary(now: Timestamp) -> String {
+            guard let version, let age = age(now: now) else {
+                return "revocations: no list from the coordinator yet"
+                    + (lastError.map { " (\(failures) failed fetches, last: \($0))" } ?? "")
+                    + "; only the configured revokedSerials apply"
+            }
+            return "revocations: version \(version), \(serials) revoked serials, age \(Int(age.rounded()))s"
+                + (lastError.map { ", coordinator unreachable (\(failures) failed fetches, last: \($0))" } ?? "")
+        }
+    }
+
+    /// Sets the age gauge (call before each scrape).
+    func refresh(now: Timestamp) {
+        if let age = status.withLockedValue({ $0.age(now: now) }) { revocationsAge.record(age) }
+    }
 
     init(factory: any MetricsFactory) {
         self.factory = factory
