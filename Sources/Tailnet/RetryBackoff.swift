@@ -5,7 +5,7 @@ public struct RetryBackoff: Sendable, Equatable {
     public var base: Duration
     public var cap: Duration
 
-    public init(base: Duration = .milliseconds(500), cap: Duration = .seconds(30)) {
+    public init(base: Duration = .milliseconds(250), cap: Duration = .seconds(5)) {
         self.base = base
         self.cap = cap
     }
