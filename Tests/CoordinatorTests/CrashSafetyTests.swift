@@ -20,8 +20,9 @@ import Testing
 
     /// What the attempts saw.
     final class Outcomes: Sendable {
-        let state = Mutex<(registered: [(id: String, publicKey: String, key: String)], versions: [Int64], failed: Int)>(
-            ([], [], 0))
+        let state = Mutex<
+            (registered: [(id: String, publicKey: String, key: String)], versions: [Int64], failed: Int, killed: Bool)
+        >(([], [], 0, false))
     }
 
     @Test func killMinus9DuringParallelRegistrationsLosesNothingAcknowledged() async throws {
@@ -46,26 +47,25 @@ import Testing
         let versionBefore = try await admin.tailnet().netmapVersion
 
         let outcomes = Outcomes()
+        let registrar = try CoordinatorClient(baseURL: coordinator.baseURL)
         let pid = try #require(child).pid
-        let killed = Mutex(false)
         await withTaskGroup(of: Void.self) { group in
             for (index, attempt) in attempts.enumerated() {
                 group.addTask {
-                    let client = try? CoordinatorClient(baseURL: coordinator.baseURL)
                     do {
-                        let response = try await client!.register(
+                        let response = try await registrar.register(
                             RegisterRequest(
                                 preAuthKey: attempt.preAuthKey, publicKey: attempt.key.publicKey.base64,
                                 name: "crash-\(index)"))
-                        let acknowledged = outcomes.state.withLock { state in
+                        let killNow = outcomes.state.withLock { state in
                             state.registered.append((response.node.id, response.node.publicKey, attempt.preAuthKey))
                             state.versions.append(response.tailnet.netmapVersion)
-                            return state.registered.count
+                            // In the middle: at the 15th acknowledged registration, while the others are in flight.
+                            guard state.registered.count >= 15, !state.killed else { return false }
+                            state.killed = true
+                            return true
                         }
-                        // In the middle: after the 15th acknowledged registration, while the others are in flight.
-                        if acknowledged == 15, killed.withLock({ done in defer { done = true }; return !done }) {
-                            kill(pid, SIGKILL)
-                        }
+                        if killNow { kill(pid, SIGKILL) }
                     } catch {
                         outcomes.state.withLock { $0.failed += 1 }
                     }
@@ -73,7 +73,8 @@ import Testing
             }
         }
         _ = await child?.wait()
-        #expect(killed.withLock { $0 }, "the coordinator was never killed (fewer than 15 registrations succeeded)")
+        #expect(
+            outcomes.state.withLock { $0.killed }, "the coordinator was never killed (fewer than 15 registrations succeeded)")
         let (registered, versions, failed) = outcomes.state.withLock { ($0.registered, $0.versions, $0.failed) }
         #expect(registered.count + failed == attempts.count)
         #expect(failed > 0, "every registration finished before the kill; the crash hit nothing in flight")
