@@ -270,7 +270,7 @@ let package = Package(
         .testTarget(
             name: "TelemetryTests",
             dependencies: [
-                "Telemetry", "PeerRelayTestSupport",
+                "Interchange", "Telemetry", "PeerRelayTestSupport",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -290,6 +290,13 @@ let package = Package(
         .testTarget(name: "InterchangeTests", dependencies: ["Interchange"], swiftSettings: swiftSettings),
         .testTarget(name: "YAMLParsingTests", dependencies: ["Interchange", "YAMLParsing"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "KubeTests", dependencies: ["Kube", "CurlHTTP", "PeerRelayTestSupport"], swiftSettings: swiftSettings),
+            name: "KubeTests",
+            dependencies: [
+                "Kube", "CurlHTTP", "PeerRelayTestSupport",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -115,7 +115,9 @@ def test_published():
 
 
 def test_probe_each_published_endpoint():
-    for relay in relays("edge"):
+    published = relays("edge")
+    assert len(published) == 2, f"expected 2 published relays to probe, the coordinator lists {published}"
+    for relay in published:
         report = probe(relay["endpoints"][0], relay["certificate"])
         log(f"probe {relay['endpoints'][0]}: {json.dumps(report)[:200]}")
 
@@ -193,9 +195,22 @@ def test_leader_failover():
     OPERATOR_PORTS[leader] = port
 
 
+def converging(name, replicas):
+    """The operator is mid-reconcile for `name`: it has written the StatefulSet, the PeerRelay is not Ready yet."""
+    created = kubectl("get", "statefulset", name, "-n", NS, check=False).returncode == 0
+    return created and not ready(name, replicas)
+
+
+def events_regarding(name):
+    return [e for e in kget("events.v1.events.k8s.io", "-n", NS)["items"] if e.get("regarding", {}).get("name") == name]
+
+
 def test_apiserver_restart_mid_reconcile():
+    """The restart begins while edge2's reconcile is observed in flight (children written, not yet Ready), not
+    after a sleep; afterwards nothing exists twice: objects, coordinator registrations, Events."""
     apply_peerrelay("edge2", 2)
-    time.sleep(0.5)
+    wait_until("edge2 mid-reconcile (StatefulSet written, PeerRelay not Ready)", 30,
+               lambda: converging("edge2", 2), interval=0.05)
     run(CLUSTER, "restart-apiserver", "3", timeout=120)
     wait_until("edge2 Ready with 2 replicas after the apiserver restart", 150, lambda: ready("edge2", 2))
     selector = "app.kubernetes.io/instance=edge2"
@@ -205,12 +220,21 @@ def test_apiserver_restart_mid_reconcile():
     assert sorted(s["metadata"]["name"] for s in services) == ["edge2-0", "edge2-1"], services
     registered = relays("edge2")
     assert [r["replica"] for r in registered] == [0, 1], registered
+    every = [r for r in coord("GET", "/v1/relays")["relays"] if r["name"] == f"{NS}-edge2"]
+    assert len(every) == 2 and len({r["id"] for r in every}) == 2, f"duplicate coordinator registrations: {every}"
+    # One Event object per (reason, note): repeats are aggregated into its series, never recorded twice.
+    seen = {}
+    for event in events_regarding("edge2"):
+        key = (event.get("reason"), event.get("note"))
+        seen.setdefault(key, []).append(event["metadata"]["name"])
+    duplicated = {k: v for k, v in seen.items() if len(v) > 1}
+    assert not duplicated, f"Events recorded twice instead of aggregated: {duplicated}"
     assert ready("edge", 2), "edge lost readiness across the apiserver restart"
 
 
 def test_node_exposures():
     """NodePort: the node's ExternalIP with the Service's allocated node port; HostPort: the node's address with
-    spec.port and no Service. (The node shim forwards neither, so these are checked up to publication.)"""
+    spec.port and no Service. Each relay carries a relayctl probe through its published node address."""
     apply_peerrelay("np", 1, "  exposure: {type: NodePort, externalTrafficPolicy: Cluster}\n")
     apply_peerrelay("hp", 1, "  port: 40100\n  exposure: {type: HostPort}\n")
     obj = wait_until("np Ready", 90, lambda: ready("np", 1))
@@ -224,6 +248,11 @@ def test_node_exposures():
     template = kget("statefulset", "hp", "-n", NS)["spec"]["template"]["spec"]
     assert template["containers"][0]["ports"][0].get("hostPort") == 40100
     assert template["affinity"]["podAntiAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
+    for name in ["np", "hp"]:
+        published = relays(name)
+        assert len(published) == 1, f"{name}: expected 1 published relay, the coordinator lists {published}"
+        report = probe(published[0]["endpoints"][0], published[0]["certificate"])
+        log(f"probe {name} via {published[0]['endpoints'][0]}: {len(report['rttMilliseconds'])} pings answered")
     for name in ["np", "hp"]:
         kubectl("delete", "pr", name, "-n", NS, "--wait=true", timeout=90)
     assert relays("np") == [] and relays("hp") == []
@@ -361,8 +390,10 @@ def main():
         step("staticEndpoints change reaches running relays without restart", test_static_endpoints_reach_running_relays)
         step("scale 2->1 unpublishes replica 1, removes its Service and keys", test_scale_down_unpublishes)
         step("leader killed: the other operator takes over within the lease", test_leader_failover)
-        step("apiserver restart mid-reconcile: converges without duplicates", test_apiserver_restart_mid_reconcile)
-        step("NodePort and HostPort exposure: node address endpoints, published", test_node_exposures)
+        step("apiserver restart while a reconcile is observed in flight: converges; no duplicate objects, "
+             "registrations or Events", test_apiserver_restart_mid_reconcile)
+        step("NodePort and HostPort exposure: node address endpoints, published, relayctl probe through each",
+             test_node_exposures)
         step("publisher Secret created later: SecretNotFound, then Ready", test_publisher_secret_appears_later)
         step("revocation at the coordinator ends an open session on an operator-managed relay within 2 s",
              test_revocation_ends_open_session)

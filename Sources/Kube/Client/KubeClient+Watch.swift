@@ -39,6 +39,7 @@ extension KubeClient {
         }
     }
 
+    /// Opens a watch of `T` objects in `namespace` (nil: all namespaces).
     public func watch<T: KubeObject>(_ type: T.Type, namespace: String?, options: WatchOptions = WatchOptions())
         async throws(KubeError) -> WatchStream<T>
     {
@@ -56,6 +57,7 @@ public struct WatchStream<Object: Decodable & Sendable>: AsyncSequence, Sendable
 
     public func makeAsyncIterator() -> Iterator { Iterator(body: body.makeAsyncIterator()) }
 
+    /// Reads events one at a time.
     public struct Iterator: AsyncIteratorProtocol {
         var body: HTTPBodyStream.AsyncIterator
         var framer = NDJSONFramer()
