@@ -164,6 +164,7 @@ public final class RelayServer: Sendable {
                 service: ExpirySweeper(engine: engine, logger: logger)),
         ]
         if let watcher { services.append(.init(service: watcher)) }
+        if let revocationSync { services.append(.init(service: revocationSync)) }
         var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
         if options.handleSignals {
             groupConfiguration.gracefulShutdownSignals = [.sigterm, .sigint]
