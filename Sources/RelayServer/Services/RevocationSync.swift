@@ -19,6 +19,7 @@ struct RevocationSync: Service {
     static func fetcher(
         source: CoordinatorSource, configuration: RelayServerConfiguration, engine: RelayEngine
     ) throws(RelayConfigurationError) -> RevocationFetcher {
+        try source.prepareStateDirectory()
         let client: CoordinatorClient
         do {
             client = try CoordinatorClient(
