@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "relayctl", targets: ["relayctl"]),
         .executable(name: "tailnet-coordinator", targets: ["tailnet-coordinator"]),
         .executable(name: "relay-operator", targets: ["relay-operator"]),
+        .executable(name: "tailnet-agent", targets: ["tailnet-agent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -24,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
     ],
     targets: [
         // MARK: System libraries and C shims
@@ -94,6 +97,56 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Fallback relay (TCP; docs/fallback-protocol.md)
+        .target(
+            name: "Fallback",
+            dependencies: ["RelayCore", .product(name: "DequeModule", package: "swift-collections")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "FallbackTests", dependencies: ["Fallback", "RelayCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "FallbackClient",
+            dependencies: [
+                "Fallback", "RelayCore", "RelayClient",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FallbackServerTests",
+            dependencies: [
+                "Fallback", "FallbackClient", "FallbackServer", "Coordinator", "RelayCore", "RelayClient",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FallbackServer",
+            dependencies: [
+                "Fallback", "FallbackClient", "RelayCore", "Telemetry",
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: HTTP and YAML foundations
         .target(
             name: "CurlHTTP",
@@ -131,6 +184,29 @@ let package = Package(
         // MARK: Node agent
         .target(name: "Agent", dependencies: ["RelayCore"], swiftSettings: swiftSettings),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "RelayCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "AgentRuntime",
+            dependencies: [
+                "Agent", "RelayCore", "RelayNIO", "Tailnet", "CurlHTTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "tailnet-agent",
+            dependencies: [
+                "Agent", "AgentRuntime", "Telemetry",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Tailnet control plane
         .target(
@@ -141,7 +217,9 @@ let package = Package(
         .target(
             name: "Coordinator",
             dependencies: [
-                "RelayCore", "Tailnet", "Telemetry", "CSodium",
+                "RelayCore", "Tailnet", "Telemetry", "CSodium", "FallbackServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -154,7 +232,7 @@ let package = Package(
         .executableTarget(
             name: "tailnet-coordinator",
             dependencies: [
-                "Coordinator", "Tailnet", "RelayCore", "Telemetry",
+                "Coordinator", "Tailnet", "RelayCore", "Telemetry", "FallbackServer", "CurlHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -165,7 +243,10 @@ let package = Package(
         .testTarget(
             name: "CoordinatorTests",
             dependencies: [
-                "Coordinator", "Tailnet", "RelayCore", "RelayClient", "CurlHTTP", "PeerRelayTestSupport",
+                "Coordinator", "Tailnet", "RelayCore", "CurlHTTP", "PeerRelayTestSupport", "Fallback", "FallbackClient",
+                "RelayClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -207,7 +288,7 @@ let package = Package(
         .executableTarget(
             name: "relayctl",
             dependencies: [
-                "Interchange", "RelayCore", "RelayClient", "RelayNIO", "Tailnet", "CurlHTTP",
+                "Agent", "Interchange", "RelayCore", "RelayClient", "RelayNIO", "Tailnet", "CurlHTTP", "FallbackClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -242,6 +323,20 @@ let package = Package(
         .executableTarget(
             name: "relaycore-bench", dependencies: ["RelayCore"], path: "Benchmarks/Sources/relaycore-bench",
             swiftSettings: swiftSettings),
+
+        .executableTarget(
+            name: "fallback-bench",
+            dependencies: [
+                "Fallback", "FallbackClient", "FallbackServer", "Coordinator", "RelayCore", "RelayClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Benchmarks/Sources/fallback-bench",
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Fuzzing (hack/fuzz builds this with libFuzzer; a plain build makes an input replayer)
         .executableTarget(

@@ -1,3 +1,4 @@
+import FallbackServer
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
@@ -19,17 +20,21 @@ public enum CoordinatorServer {
         public var tlsKeyPath: String?
         /// How often the version watcher looks for changes made by other processes.
         public var versionPollInterval: Duration
+        /// The embedded fallback relay on the same port (`/fallback`); nil serves none.
+        public var fallback: FallbackServerConfiguration?
 
         /// Creates a configuration.
         public init(
             host: String = "127.0.0.1", port: Int = 8480, tlsCertificatePath: String? = nil,
-            tlsKeyPath: String? = nil, versionPollInterval: Duration = .seconds(1)
+            tlsKeyPath: String? = nil, versionPollInterval: Duration = .seconds(1),
+            fallback: FallbackServerConfiguration? = FallbackServerConfiguration()
         ) {
             self.host = host
             self.port = port
             self.tlsCertificatePath = tlsCertificatePath
             self.tlsKeyPath = tlsKeyPath
             self.versionPollInterval = versionPollInterval
+            self.fallback = fallback
         }
 
         /// Whether HTTPS is configured.
@@ -61,31 +66,50 @@ public enum CoordinatorServer {
     ) async throws -> some ApplicationProtocol {
         try configuration.validate()
         let hub = NetmapHub(version: try await store.netmapVersion())
-        let api = CoordinatorAPI(store: store, hub: hub, metrics: metrics)
-        let watcher = VersionWatcher(store: store, hub: hub, interval: configuration.versionPollInterval)
-        let server: HTTPServerBuilder
-        if let certificatePath = configuration.tlsCertificatePath, let keyPath = configuration.tlsKeyPath {
-            do {
-                let certificates = try NIOSSLCertificate.fromPEMFile(certificatePath)
-                let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
-                let tls = TLSConfiguration.makeServerConfiguration(
-                    certificateChain: certificates.map { .certificate($0) }, privateKey: .privateKey(key))
-                server = try .tls(.http1(), tlsConfiguration: tls)
-            } catch {
-                throw CoordinatorError.invalid(
-                    "cannot load the TLS certificate or key: \(error)",
-                    fields: ["tls": "--tls-cert must be a PEM certificate chain and --tls-key its PEM private key"])
-            }
+        let fallback: FallbackServer?
+        if let fallbackConfiguration = configuration.fallback {
+            fallback = FallbackServer(
+                configuration: fallbackConfiguration, verifier: try await store.revocationList().verifier,
+                metrics: FallbackMetrics(telemetry: metrics.telemetry), logger: logger)
         } else {
-            server = .http1()
+            fallback = nil
+        }
+        let api = CoordinatorAPI(store: store, hub: hub, metrics: metrics, fallback: fallback)
+        let watcher = VersionWatcher(store: store, hub: hub, interval: configuration.versionPollInterval)
+        var services: [any Service] = [watcher]
+        if let fallback { services.append(FallbackTrustUpdater(store: store, hub: hub, server: fallback)) }
+        let http: HTTPServerBuilder = fallback.map { .fallback($0) } ?? .http1()
+        let server = try serverBuilder(http, configuration: configuration)
+        if configuration.port != 0 {
+            // STUN on the same port number over UDP: nodes learn their reflexive address from the coordinator.
+            services.append(
+                try await STUNService.bind(host: configuration.host, port: configuration.port, logger: logger))
         }
         return Application(
             router: api.makeRouter(), server: server,
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: "tailnet-coordinator"),
-            services: [watcher],
+            services: services,
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
+    }
+
+    /// `http` wrapped in TLS when `configuration` names a certificate and key.
+    static func serverBuilder(_ http: HTTPServerBuilder, configuration: Configuration) throws -> HTTPServerBuilder {
+        guard let certificatePath = configuration.tlsCertificatePath, let keyPath = configuration.tlsKeyPath else {
+            return http
+        }
+        do {
+            let certificates = try NIOSSLCertificate.fromPEMFile(certificatePath)
+            let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
+            let tls = TLSConfiguration.makeServerConfiguration(
+                certificateChain: certificates.map { .certificate($0) }, privateKey: .privateKey(key))
+            return try .tls(http, tlsConfiguration: tls)
+        } catch {
+            throw CoordinatorError.invalid(
+                "cannot load the TLS certificate or key: \(error)",
+                fields: ["tls": "--tls-cert must be a PEM certificate chain and --tls-key its PEM private key"])
+        }
     }
 }

@@ -76,9 +76,8 @@ public final class EventRecorder: Sendable {
         }
         if let existing {
             let count = existing.count + 1
-            let patch: JSONValue = [
-                "series": ["count": .int(count), "lastObservedTime": .string(RFC3339Time.now(.microseconds).description)]
-            ]
+            let observed = RFC3339Time.now(.microseconds).description
+            let patch: JSONValue = ["series": ["count": .int(count), "lastObservedTime": .string(observed)]]
             do {
                 let event = try await client.patch(
                     Event.self, name: existing.eventName, namespace: existing.namespace, patch: .merge(patch))
