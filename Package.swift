@@ -1,18 +1,25 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
 
+/// Every target: Swift 6 language mode (the tools default) plus the upcoming features the anchors enable.
 let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny")
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// Executables, tests, benchmarks and the fuzzer publish no API, so their imports are internal by default too.
+let leafSwiftSettings: [SwiftSetting] = swiftSettings + [.enableUpcomingFeature("InternalImportsByDefault")]
+
+// Linux only: the data plane, the CLIs and the tests use Glibc, recvmmsg/GSO and network namespaces, so no
+// Apple platform is declared.
 let package = Package(
     name: "PeerRelay",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "relay-server", targets: ["relay-server"]),
         .executable(name: "relayctl", targets: ["relayctl"]),
         .executable(name: "tailnet-coordinator", targets: ["tailnet-coordinator"]),
         .executable(name: "relay-operator", targets: ["relay-operator"]),
+        .executable(name: "tailnet-agent", targets: ["tailnet-agent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -24,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
     ],
     targets: [
         // MARK: System libraries and C shims
@@ -64,7 +73,7 @@ let package = Package(
         .target(
             name: "RelayServer",
             dependencies: [
-                "RelayCore", "RelayNIO", "Telemetry", "CRelayIO",
+                "RelayCore", "RelayNIO", "Telemetry", "Tailnet", "CurlHTTP", "CRelayIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -91,6 +100,56 @@ let package = Package(
                 "RelayServer", "Telemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: leafSwiftSettings
+        ),
+
+        // MARK: Fallback relay (TCP; docs/fallback-protocol.md)
+        .target(
+            name: "Fallback",
+            dependencies: ["RelayCore", .product(name: "DequeModule", package: "swift-collections")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "FallbackTests", dependencies: ["Fallback", "RelayCore"], swiftSettings: leafSwiftSettings),
+        .target(
+            name: "FallbackClient",
+            dependencies: [
+                "Fallback", "RelayCore", "RelayClient",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FallbackServerTests",
+            dependencies: [
+                "Fallback", "FallbackClient", "FallbackServer", "Coordinator", "RelayCore", "RelayClient",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: leafSwiftSettings
+        ),
+        .target(
+            name: "FallbackServer",
+            dependencies: [
+                "Fallback", "FallbackClient", "RelayCore", "Telemetry",
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -126,12 +185,35 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
 
         // MARK: Node agent
         .target(name: "Agent", dependencies: ["RelayCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "RelayCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "RelayCore"], swiftSettings: leafSwiftSettings),
+        .target(
+            name: "AgentRuntime",
+            dependencies: [
+                "Agent", "RelayCore", "RelayNIO", "Tailnet", "CurlHTTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "tailnet-agent",
+            dependencies: [
+                "Agent", "AgentRuntime", "Telemetry",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: leafSwiftSettings
+        ),
 
         // MARK: Tailnet control plane
         .target(
@@ -142,7 +224,9 @@ let package = Package(
         .target(
             name: "Coordinator",
             dependencies: [
-                "RelayCore", "Tailnet", "Telemetry", "CSodium",
+                "RelayCore", "Tailnet", "Telemetry", "CSodium", "FallbackServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -155,23 +239,26 @@ let package = Package(
         .executableTarget(
             name: "tailnet-coordinator",
             dependencies: [
-                "Coordinator", "Tailnet", "RelayCore", "Telemetry",
+                "Coordinator", "Tailnet", "RelayCore", "Telemetry", "FallbackServer", "CurlHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
 
         .testTarget(
             name: "CoordinatorTests",
             dependencies: [
-                "Coordinator", "Tailnet", "RelayCore", "CurlHTTP", "PeerRelayTestSupport",
+                "Coordinator", "Tailnet", "RelayCore", "CurlHTTP", "PeerRelayTestSupport", "Fallback", "FallbackClient",
+                "RelayClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
-        .testTarget(name: "TailnetTests", dependencies: ["Tailnet", "RelayCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "TailnetTests", dependencies: ["Tailnet", "RelayCore"], swiftSettings: leafSwiftSettings),
 
         // MARK: Operator
         .target(
@@ -192,7 +279,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
         .testTarget(
             name: "OperatorTests",
@@ -201,25 +288,25 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Recordings"],
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
 
         // MARK: Admin CLI
         .executableTarget(
             name: "relayctl",
             dependencies: [
-                "Interchange", "RelayCore", "RelayClient", "RelayNIO", "Tailnet", "CurlHTTP",
+                "Agent", "Interchange", "RelayCore", "RelayClient", "RelayNIO", "Tailnet", "CurlHTTP", "FallbackClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
 
         // MARK: Benchmarks (Benchmarks/, run by Benchmarks/bench-*)
         .executableTarget(
             name: "kube-bench", dependencies: ["Kube"], path: "Benchmarks/Sources/kube-bench",
-            swiftSettings: swiftSettings),
+            swiftSettings: leafSwiftSettings),
         .executableTarget(
             name: "coordinator-bench",
             dependencies: [
@@ -227,7 +314,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/Sources/coordinator-bench",
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
         .executableTarget(
             name: "relay-bench",
@@ -237,17 +324,31 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Benchmarks/Sources/relay-bench",
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
 
         .executableTarget(
             name: "relaycore-bench", dependencies: ["RelayCore"], path: "Benchmarks/Sources/relaycore-bench",
-            swiftSettings: swiftSettings),
+            swiftSettings: leafSwiftSettings),
+
+        .executableTarget(
+            name: "fallback-bench",
+            dependencies: [
+                "Fallback", "FallbackClient", "FallbackServer", "Coordinator", "RelayCore", "RelayClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Benchmarks/Sources/fallback-bench",
+            swiftSettings: leafSwiftSettings
+        ),
 
         // MARK: Fuzzing (hack/fuzz builds this with libFuzzer; a plain build makes an input replayer)
         .executableTarget(
             name: "relaycore-fuzz", dependencies: ["RelayCore"], path: "Fuzz/RelayCoreFuzz",
-            swiftSettings: swiftSettings),
+            swiftSettings: leafSwiftSettings),
 
         // MARK: Tests
         .target(
@@ -256,26 +357,26 @@ let package = Package(
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore"], swiftSettings: leafSwiftSettings),
         .testTarget(
             name: "RelayServerTests",
             dependencies: [
-                "RelayServer", "RelayCore", "RelayClient", "Telemetry", "PeerRelayTestSupport",
+                "RelayServer", "RelayCore", "RelayClient", "Telemetry", "Tailnet", "PeerRelayTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
         .testTarget(
             name: "TelemetryTests",
             dependencies: [
-                "Telemetry", "PeerRelayTestSupport",
+                "Interchange", "Telemetry", "PeerRelayTestSupport",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
         .testTarget(
             name: "RelayClientTests",
@@ -284,13 +385,20 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
         .testTarget(
-            name: "CurlHTTPTests", dependencies: ["CurlHTTP"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
-        .testTarget(name: "InterchangeTests", dependencies: ["Interchange"], swiftSettings: swiftSettings),
-        .testTarget(name: "YAMLParsingTests", dependencies: ["Interchange", "YAMLParsing"], swiftSettings: swiftSettings),
+            name: "CurlHTTPTests", dependencies: ["CurlHTTP"], exclude: ["Fixtures"], swiftSettings: leafSwiftSettings),
+        .testTarget(name: "InterchangeTests", dependencies: ["Interchange"], swiftSettings: leafSwiftSettings),
+        .testTarget(name: "YAMLParsingTests", dependencies: ["Interchange", "YAMLParsing"], swiftSettings: leafSwiftSettings),
         .testTarget(
-            name: "KubeTests", dependencies: ["Kube", "CurlHTTP", "PeerRelayTestSupport"], swiftSettings: swiftSettings),
+            name: "KubeTests",
+            dependencies: [
+                "Kube", "CurlHTTP", "PeerRelayTestSupport",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: leafSwiftSettings
+        ),
     ]
 )

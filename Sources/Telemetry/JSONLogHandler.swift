@@ -40,21 +40,14 @@ public struct JSONLogHandler: LogHandler {
         if let extra = event.metadata {
             merged.merge(extra) { _, new in new }
         }
-        var line = "{\"ts\":"
-        JSONText.appendString(Self.timestamp(), to: &line)
-        line += ",\"level\":"
-        JSONText.appendString(event.level.rawValue, to: &line)
-        line += ",\"label\":"
-        JSONText.appendString(label, to: &line)
-        line += ",\"msg\":"
-        JSONText.appendString(event.message.description, to: &line)
-        line += ",\"source\":"
-        JSONText.appendString(event.source, to: &line)
+        // Fixed keys first, in this order, then the metadata sorted by key.
+        var line = "{\"ts\":" + JSONValue.string(Self.timestamp()).jsonString()
+        line += ",\"level\":" + JSONValue.string(event.level.rawValue).jsonString()
+        line += ",\"label\":" + JSONValue.string(label).jsonString()
+        line += ",\"msg\":" + JSONValue.string(event.message.description).jsonString()
+        line += ",\"source\":" + JSONValue.string(event.source).jsonString()
         for key in merged.keys.sorted() where !Self.reservedKeys.contains(key) {
-            line += ","
-            JSONText.appendString(key, to: &line)
-            line += ":"
-            JSONText.append(merged[key]!, to: &line)
+            line += "," + JSONValue.string(key).jsonString() + ":" + merged[key]!.json.jsonString()
         }
         line += "}\n"
         output.write(line)

@@ -10,12 +10,15 @@ struct RelayCtl: AsyncParsableCommand {
             CACommand.self,
             CertCommand.self,
             ProbeCommand.self,
+            FallbackCommand.self,
             SessionListCommand.self,
             ConnectCommand.self,
             TailnetCommand.self,
             KeysCommand.self,
             NodesCommand.self,
             RelaysCommand.self,
+            AgentStatusCommand.self,
+            AgentPingCommand.self,
         ]
     )
 }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Coordinator
+import FallbackServer
 import Hummingbird
 import Logging
+import Tailnet
 import Telemetry
 
 /// `tailnet-coordinator serve`: runs the HTTP(S) API.
@@ -18,6 +20,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "TCP port.")
     var port = 8480
 
+    @Flag(help: "Serve plain HTTP on a non-loopback --host: only inside a network you trust (e.g. a pod behind a ClusterIP Service).")
+    var allowPlainHttp = false
+
     @Option(help: "PEM certificate chain for HTTPS.")
     var tlsCert: String?
 
@@ -29,6 +34,17 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Relay certificate lifetime in seconds.")
     var relayCertValidity: Int64 = 30 * 86_400
+
+    @Flag(help: "Do not embed the fallback relay (serve /fallback) on this port.")
+    var noFallback = false
+
+    @Option(help: "URL clients use for the embedded fallback relay (default: derived from --host and --port).")
+    var fallbackURL: String?
+
+    @Option(help: "Another fallback relay to list in netmaps, as REGION=URL (repeatable).")
+    var fallbackRelay: [FallbackRelayArgument] = []
+
+    @OptionGroup var fallback: FallbackOptions
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
@@ -53,15 +69,31 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = configuredLogger
         let metrics = CoordinatorMetrics()
         metrics.telemetry.bootstrapGlobal()
+        var relays = fallbackRelay.map(\.relay)
+        if !noFallback {
+            let shownHost = host.contains(":") ? "[\(host)]" : host
+            let url = fallbackURL ?? "\(tlsCert != nil ? "https" : "http")://\(shownHost):\(port)/fallback"
+            if fallbackURL == nil && (host == "0.0.0.0" || host == "::") {
+                logger.warning(
+                    "the netmap lists the embedded fallback relay as \(url); pass --fallback-url with a name clients can reach"
+                )
+            }
+            relays.insert(DERPServer(region: fallback.fallbackRegion, url: url), at: 0)
+        }
         let policy = CoordinatorPolicy(
-            nodeCertificateLifetime: nodeCertValidity, relayCertificateLifetime: relayCertValidity)
+            nodeCertificateLifetime: nodeCertValidity, relayCertificateLifetime: relayCertValidity,
+            fallbackRelays: relays)
         let store = try storage.directory.openStore(policy: policy)
         defer { try? store.close() }
         guard try await store.isInitialized() else {
             throw ValidationError("\(storage.dataDir) holds no tailnet; run `tailnet-coordinator init` first")
         }
         let configuration = CoordinatorServer.Configuration(
-            host: host, port: port, tlsCertificatePath: tlsCert, tlsKeyPath: tlsKey)
+            host: host, port: port, tlsCertificatePath: tlsCert, tlsKeyPath: tlsKey, allowPlainHTTP: allowPlainHttp,
+            fallback: noFallback ? nil : fallback.configuration)
+        if allowPlainHttp && tlsCert == nil {
+            logger.warning("serving plain HTTP on \(host) (--allow-plain-http): keep this address inside a trusted network")
+        }
         let app = try await CoordinatorServer.makeApplication(
             configuration: configuration, store: store, logger: logger, metrics: metrics
         ) { port in

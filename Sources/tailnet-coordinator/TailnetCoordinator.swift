@@ -8,7 +8,9 @@ struct TailnetCoordinator: AsyncParsableCommand {
         commandName: "tailnet-coordinator",
         abstract: "The PeerRelay tailnet control plane: membership, certificates, relay registry and netmaps.",
         discussion: "Start with `init`, then `serve`. See docs/coordinator.md.",
-        subcommands: [InitCommand.self, ServeCommand.self, RotateCACommand.self, TokenCommand.self]
+        subcommands: [
+            InitCommand.self, ServeCommand.self, FallbackCommand.self, RotateCACommand.self, TokenCommand.self,
+        ]
     )
 }
 

@@ -1,7 +1,9 @@
+import ArgumentParser
 import Foundation
 import Interchange
 import RelayCore
 import RelayServer
+import Telemetry
 import Testing
 
 @testable import Operator
@@ -77,5 +79,20 @@ import Testing
         #expect(configuration.limits.bindTimeout == RelayLimits().bindTimeout)
         #expect(configuration.adminPort == RelaySettings.defaults.adminPort)
         #expect(configuration.adminPort == RelayNames.adminPort, "the pod's admin port and probes use it")
+    }
+
+    @Test func crdAndAPIDocsQuoteRelayServerDefaults() throws {
+        let root = "\(#filePath)".split(separator: "/Tests/").first.map(String.init) ?? "."
+        let limits = RelayLimits()
+        // The chart is the source; manifests/ is rendered from it (hack/render-manifests --check).
+        for file in ["charts/peer-relay/files/peerrelays.peerrelay.dev.yaml"] {
+            let text = try String(contentsOfFile: root + "/" + file, encoding: .utf8)
+            #expect(text.contains("relay-server default, \(limits.maxSessions))"), "\(file): maxSessions default")
+            #expect(
+                text.contains("relay-server default, \(limits.maxSessionsPerNode))"), "\(file): maxSessionsPerNode")
+        }
+        let api = try String(contentsOfFile: root + "/docs/peerrelay-api.md", encoding: .utf8)
+        #expect(api.contains("relay-server default (\(limits.maxSessions))"))
+        #expect(api.contains("relay-server default (\(limits.maxSessionsPerNode))"))
     }
 }

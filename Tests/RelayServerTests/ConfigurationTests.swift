@@ -1,4 +1,7 @@
+import ArgumentParser
+import Interchange
 import RelayCore
+import Telemetry
 import Testing
 
 @testable import RelayServer
@@ -156,6 +159,38 @@ import Testing
             #expect(docs.contains("`--\(field.flag)`"), "docs/relay-server.md lacks --\(field.flag)")
             #expect(docs.contains("`\(field.environmentVariable)`"), "docs lack \(field.environmentVariable)")
             #expect(docs.contains("`\(field.key)`"), "docs lack the config key \(field.key)")
+        }
+    }
+
+    @Test func docsQuoteTheDefaults() throws {
+        let root = "\(#filePath)".split(separator: "/Tests/").first.map(String.init) ?? "."
+        let docs = try KeyFile.readText(at: root + "/docs/relay-server.md")
+        let defaults = try JSONValue(encoding: RelaySettings.defaults)
+        var checked = 0
+        for field in RelaySettingField.all {
+            guard let value = defaults[field.key] else { continue }
+            let row = try #require(
+                docs.split(separator: "\n").first { $0.hasPrefix("| `--\(field.flag)`") },
+                "docs/relay-server.md has no row for --\(field.flag)")
+            let cells = row.split(separator: "|").map { $0.filter { $0 != "`" && $0 != " " } }
+            let expected = value.arrayValue?.compactMap(\.stringValue).joined(separator: ",") ?? value.cell
+            #expect(cells.count > 3 && cells[3] == expected, "docs default of --\(field.flag): \(row)")
+            checked += 1
+        }
+        #expect(checked >= 20)
+    }
+}
+
+extension JSONValue {
+    /// A default as the docs table writes it.
+    fileprivate var cell: String {
+        switch self {
+        case .double(let number) where number.rounded() == number: String(Int(number))
+        case .double(let number): String(number)
+        case .int(let number): String(number)
+        case .bool(let flag): String(flag)
+        case .string(let text): text
+        default: "\(self)"
         }
     }
 }

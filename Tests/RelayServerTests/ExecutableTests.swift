@@ -124,7 +124,7 @@ import PeerRelayTestSupport
             BuiltProducts.path("relay-server"), arguments: Self.baseArguments(tailnet) + ["--log-format", "json"],
             environment: ChildProcess.cleanEnvironment(["RELAY_0_PORT": "udp://10.96.0.7:40000"]))
         defer { process.stop() }
-        guard let output = await process.waitForOutput(containing: "relay-server started") else {
+        guard let output = await process.waitForOutput(containing: "relay-server started", timeout: .seconds(30)) else {
             let result = await process.wait(timeout: .seconds(1))
             Issue.record("relay-server did not start: \(result.output)")
             return

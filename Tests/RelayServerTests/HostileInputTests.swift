@@ -33,8 +33,14 @@ import Testing
                             generation: 3, peerKey: peer, certificate: [UInt8](repeating: 7, count: certificateSize))),
                     vni: 0)
                 try await intruder.socket.send(request, to: relay.address)
-                if let reply = await intruder.socket.receive(timeout: .seconds(1)) {
-                    #expect(reply.bytes.count <= request.count, "\(reply.bytes.count) > \(request.count)")
+                // An Error is due (its text is truncated to fit): no reply at all would hide a dropped one.
+                let reply = try #require(
+                    await intruder.socket.receive(timeout: .seconds(1)),
+                    "no Error for an unknown-CA Allocate with a \(certificateSize)-byte certificate")
+                #expect(reply.bytes.count <= request.count, "\(reply.bytes.count) > \(request.count)")
+                guard case .error = try intruder.open(reply.bytes) else {
+                    Issue.record("an unknown-CA Allocate got something other than an Error")
+                    continue
                 }
             }
             // A member's unpadded Allocate: the response drops endpoints rather than exceed the request.
@@ -59,14 +65,14 @@ import Testing
             let bind = intruder.controlDatagram(
                 .bind(BindMessage(vni: response.vni, generation: 1, remoteKey: peer)), vni: response.vni)
             try await intruder.socket.send(bind, to: relay.address)
-            if let answer = await intruder.socket.receive(timeout: .milliseconds(500)) {
-                #expect(answer.bytes.count <= bind.count)
-                guard case .error(let error) = try intruder.open(answer.bytes) else {
-                    Issue.record("a non-member's Bind got something other than an Error")
-                    return
-                }
-                #expect(error.code == .notSessionMember)
+            let answer = try #require(
+                await intruder.socket.receive(timeout: .seconds(1)), "no Error for a non-member's Bind")
+            #expect(answer.bytes.count <= bind.count)
+            guard case .error(let error) = try intruder.open(answer.bytes) else {
+                Issue.record("a non-member's Bind got something other than an Error")
+                return
             }
+            #expect(error.code == .notSessionMember)
         }
     }
 

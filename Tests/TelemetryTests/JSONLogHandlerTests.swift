@@ -1,3 +1,4 @@
+import Interchange
 import Logging
 import Testing
 
@@ -5,10 +6,8 @@ import Testing
 
 @Suite struct JSONLogHandlerTests {
     @Test func escapesStringsAndNestsMetadata() {
-        var out = ""
-        JSONText.append(
-            .dictionary(["b": .array(["x", "y\"z"]), "a": .string("line\nbreak\u{1}")]), to: &out)
-        #expect(out == #"{"a":"line\nbreak\u0001","b":["x","y\"z"]}"#)
+        let value: Logger.MetadataValue = .dictionary(["b": .array(["x", "y\"z"]), "a": .string("line\nbreak\u{1}")])
+        #expect(value.json.jsonString() == #"{"a":"line\nbreak\u0001","b":["x","y\"z"]}"#)
     }
 
     @Test func timestampIsRFC3339WithMilliseconds() {

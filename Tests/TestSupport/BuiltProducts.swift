@@ -5,7 +5,8 @@ import Foundation
 public enum BuiltProducts {
     /// The build products directory (for example `.build/x86_64-unknown-linux-gnu/debug`).
     public static let directory: String = {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let exe =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var url = URL(fileURLWithPath: exe).deletingLastPathComponent()
         // Some layouts run the tests from inside PeerRelayPackageTests.xctest/…: walk up to the products.
         for _ in 0..<4 where !FileManager.default.fileExists(atPath: url.appendingPathComponent("relay-server").path) {

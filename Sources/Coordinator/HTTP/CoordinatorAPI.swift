@@ -1,9 +1,11 @@
 import CoreMetrics
+import FallbackServer
 import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
 import Tailnet
+import Telemetry
 
 /// The coordinator's HTTP API: routes, authentication and the netmap long poll. See docs/coordinator-openapi.yaml.
 public struct CoordinatorAPI: Sendable {
@@ -16,13 +18,19 @@ public struct CoordinatorAPI: Sendable {
     let hub: NetmapHub
     let cache: NetmapCache
     let metrics: CoordinatorMetrics
+    let fallback: FallbackServer?
 
-    /// Creates the API over `store`, waking long polls through `hub` and counting into `metrics`.
-    public init(store: CoordinatorStore, hub: NetmapHub, metrics: CoordinatorMetrics = CoordinatorMetrics()) {
+    /// Creates the API over `store`, waking long polls through `hub` and counting into `metrics`; `fallback` adds
+    /// `/debug/fallback`.
+    public init(
+        store: CoordinatorStore, hub: NetmapHub, metrics: CoordinatorMetrics = CoordinatorMetrics(),
+        fallback: FallbackServer? = nil
+    ) {
         self.store = store
         self.hub = hub
         self.cache = NetmapCache(store: store)
         self.metrics = metrics
+        self.fallback = fallback
     }
 
     /// A router with every route installed.
@@ -40,6 +48,12 @@ public struct CoordinatorAPI: Sendable {
         addNodeRoutes(router)
         addAdminRoutes(router)
         addRelayRoutes(router)
+        if let fallback {
+            router.get("debug/fallback") { request, _ in
+                _ = try await authorize(request, ["admin"])
+                return JSONResponse.make(fallback.debugListing())
+            }
+        }
         return router
     }
 

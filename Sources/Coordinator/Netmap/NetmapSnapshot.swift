@@ -26,6 +26,7 @@ public struct NetmapSnapshot: Sendable {
     let grants: [Grant]
     let revokedSerials: [UInt64]
     let caPublicKeys: [CAKeyInfo]
+    let fallbackRelays: [DERPServer]
 
     private let memberIndex: [String: Int]
     private let peerJSON: [[UInt8]]
@@ -47,7 +48,7 @@ public struct NetmapSnapshot: Sendable {
 
     init(
         version: Int64, tailnetID: String, tailnetName: String, members: [Member], relays: [RelayInfo],
-        grants: [Grant], revokedSerials: [UInt64], caPublicKeys: [CAKeyInfo]
+        grants: [Grant], revokedSerials: [UInt64], caPublicKeys: [CAKeyInfo], fallbackRelays: [DERPServer] = []
     ) throws {
         self.version = version
         self.tailnetID = tailnetID
@@ -57,6 +58,7 @@ public struct NetmapSnapshot: Sendable {
         self.grants = grants
         self.revokedSerials = revokedSerials
         self.caPublicKeys = caPublicKeys
+        self.fallbackRelays = fallbackRelays
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         memberIndex = Dictionary(uniqueKeysWithValues: members.enumerated().map { ($1.node.id, $0) })
@@ -66,7 +68,7 @@ public struct NetmapSnapshot: Sendable {
                 try encoder.encode(
                     NetmapPeer(
                         id: node.id, name: node.name, publicKey: node.publicKey, address: node.address,
-                        endpoints: node.endpoints, tags: node.tags)))
+                        endpoints: node.endpoints, tags: node.tags, wireGuardKey: node.wireGuardKey)))
         }
         relayJSON = try relays.map { Array(try encoder.encode($0)) }
         var head = Array(try encoder.encode(Head(version: version, tailnetID: tailnetID, tailnetName: tailnetName)))
@@ -74,7 +76,7 @@ public struct NetmapSnapshot: Sendable {
         head += Array(#","self":"#.utf8)
         self.head = head
         var tail = Array(
-            try encoder.encode(Tail(revokedSerials: revokedSerials, caPublicKeys: caPublicKeys, derp: [])))
+            try encoder.encode(Tail(revokedSerials: revokedSerials, caPublicKeys: caPublicKeys, derp: fallbackRelays)))
         tail[0] = UInt8(ascii: ",")  // the opening brace; these members close the object
         self.tail = tail
     }
@@ -89,11 +91,11 @@ public struct NetmapSnapshot: Sendable {
             peers: members.filter { $0.node.id != nodeID }.map {
                 NetmapPeer(
                     id: $0.node.id, name: $0.node.name, publicKey: $0.node.publicKey, address: $0.node.address,
-                    endpoints: $0.node.endpoints, tags: $0.node.tags)
+                    endpoints: $0.node.endpoints, tags: $0.node.tags, wireGuardKey: $0.node.wireGuardKey)
             },
             relays: relays.filter {
                 GrantPolicy.allows(nodeTags: me.node.tags, relayTags: $0.tags, grants: grants)
-            }, revokedSerials: revokedSerials, caPublicKeys: caPublicKeys, derp: [])
+            }, revokedSerials: revokedSerials, caPublicKeys: caPublicKeys, derp: fallbackRelays)
     }
 
     /// The netmap of node `nodeID` as JSON (the same document ``netmap(for:)`` describes), or `nil` if the node is

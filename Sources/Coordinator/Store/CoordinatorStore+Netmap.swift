@@ -11,6 +11,7 @@ extension CoordinatorStore {
     /// Everything netmaps are made of, read in one transaction so it is consistent with one version.
     public func loadNetmapSnapshot() async throws -> NetmapSnapshot {
         let now = self.now()
+        let fallbackRelays = policy.fallbackRelays
         return try await read { db in
             let tailnet = try Self.tailnet(db)
             let certificates = try Row.fetchAll(
@@ -24,7 +25,8 @@ extension CoordinatorStore {
             return try NetmapSnapshot(
                 version: tailnet.netmapVersion, tailnetID: tailnet.id, tailnetName: tailnet.name, members: nodes,
                 relays: try Self.relays(db), grants: try Self.grants(db),
-                revokedSerials: try Self.revokedSerials(db, now: now), caPublicKeys: try Self.caKeys(db, now: now))
+                revokedSerials: try Self.revokedSerials(db, now: now), caPublicKeys: try Self.caKeys(db, now: now),
+                fallbackRelays: fallbackRelays)
         }
     }
 

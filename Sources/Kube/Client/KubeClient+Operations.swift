@@ -2,6 +2,7 @@
 /// For namespaced resources a nil namespace means the client's default namespace (except in
 /// `list` and `watch`, where nil means all namespaces).
 extension KubeClient {
+    /// Reads one object (or its `subresource`) and decodes it as `T`.
     public func get<T: Decodable & Sendable>(
         _ type: T.Type, resource: KubeResource, namespace: String? = nil, name: String, subresource: String? = nil
     ) async throws(KubeError) -> T {
@@ -10,6 +11,7 @@ extension KubeClient {
         return try decode(T.self, try await execute(request), what: "\(resource) \(name)")
     }
 
+    /// Lists one page of objects; `options.limit` and `continueToken` page through large collections.
     public func list<T: Decodable & Sendable>(
         _ type: T.Type, resource: KubeResource, namespace: String?, options: ListOptions = ListOptions()
     ) async throws(KubeError) -> ObjectList<T> {
@@ -41,6 +43,7 @@ extension KubeClient {
         return first
     }
 
+    /// Creates `object` (POST); fails with `.alreadyExists` when the name is taken.
     public func create<T: Codable & Sendable>(
         _ object: T, resource: KubeResource, namespace: String? = nil, fieldManager: String? = nil
     ) async throws(KubeError) -> T {
@@ -50,6 +53,7 @@ extension KubeClient {
         return try decode(T.self, try await execute(request), what: "created \(resource)")
     }
 
+    /// Replaces an object (PUT); its resourceVersion makes the write conditional (409 when stale).
     public func replace<T: Codable & Sendable>(
         _ object: T, resource: KubeResource, namespace: String? = nil, name: String, subresource: String? = nil,
         fieldManager: String? = nil
@@ -62,6 +66,7 @@ extension KubeClient {
         return try decode(T.self, try await execute(request), what: "\(resource) \(name)")
     }
 
+    /// Patches an object with a merge, JSON or strategic merge patch.
     public func patch<T: Decodable & Sendable>(
         _ type: T.Type, resource: KubeResource, namespace: String? = nil, name: String, patch: KubePatch,
         subresource: String? = nil, fieldManager: String? = nil
@@ -109,6 +114,7 @@ extension KubeClient {
 
 /// Conveniences for typed models.
 extension KubeClient {
+    /// Reads the `T` called `name`.
     public func get<T: KubeObject>(_ type: T.Type, name: String, namespace: String? = nil) async throws(KubeError) -> T
     {
         try await get(T.self, resource: T.resource, namespace: namespace, name: name)
@@ -125,12 +131,14 @@ extension KubeClient {
         }
     }
 
+    /// Lists one page of `T` objects in `namespace` (nil: all namespaces).
     public func list<T: KubeObject>(_ type: T.Type, namespace: String?, options: ListOptions = ListOptions())
         async throws(KubeError) -> ObjectList<T>
     {
         try await list(T.self, resource: T.resource, namespace: namespace, options: options)
     }
 
+    /// Creates `object` in its own namespace (the default namespace when unset).
     public func create<T: KubeObject>(_ object: T, fieldManager: String? = nil) async throws(KubeError) -> T {
         var object = object
         object.fillTypeMeta()
@@ -157,6 +165,7 @@ extension KubeClient {
             fieldManager: fieldManager)
     }
 
+    /// Patches the `T` called `name`.
     public func patch<T: KubeObject>(
         _ type: T.Type, name: String, namespace: String? = nil, patch: KubePatch, subresource: String? = nil,
         fieldManager: String? = nil
@@ -177,6 +186,7 @@ extension KubeClient {
             fieldManager: fieldManager, force: force, subresource: subresource)
     }
 
+    /// Deletes the `T` called `name`; see ``delete(resource:namespace:name:options:)``.
     @discardableResult
     public func delete<T: KubeObject>(
         _ type: T.Type, name: String, namespace: String? = nil, options: DeleteOptions = DeleteOptions()

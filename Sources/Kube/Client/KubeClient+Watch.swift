@@ -1,3 +1,4 @@
+import CoreMetrics
 import CurlHTTP
 
 #if canImport(FoundationEssentials)
@@ -39,6 +40,7 @@ extension KubeClient {
         }
     }
 
+    /// Opens a watch of `T` objects in `namespace` (nil: all namespaces).
     public func watch<T: KubeObject>(_ type: T.Type, namespace: String?, options: WatchOptions = WatchOptions())
         async throws(KubeError) -> WatchStream<T>
     {
@@ -56,6 +58,7 @@ public struct WatchStream<Object: Decodable & Sendable>: AsyncSequence, Sendable
 
     public func makeAsyncIterator() -> Iterator { Iterator(body: body.makeAsyncIterator()) }
 
+    /// Reads events one at a time.
     public struct Iterator: AsyncIteratorProtocol {
         var body: HTTPBodyStream.AsyncIterator
         var framer = NDJSONFramer()

@@ -21,28 +21,32 @@ public final class KubeClient: Sendable {
     let credentials: CredentialSource
     let connection: Connection
     let requests: Counter
+    let metrics: any MetricsFactory
 
     /// The default label of the request counter.
     public static let defaultRequestsMetric = "kube_client_requests_total"
 
-    /// A client over libcurl (`CurlHTTP.HTTPClient`), or over `transport` when one is given (tests).
+    /// A client over libcurl (`CurlHTTP.HTTPClient`), or over `transport` when one is given (tests). Requests
+    /// are counted as `requestsMetric` in `metrics` (the global metrics system by default).
     public init(
         configuration: KubeClientConfiguration, transport: (any KubeTransport)? = nil,
-        requestsMetric: String = KubeClient.defaultRequestsMetric
+        requestsMetric: String = KubeClient.defaultRequestsMetric, metrics: any MetricsFactory = MetricsSystem.factory
     ) {
         self.configuration = configuration
         self.requestsMetric = requestsMetric
+        self.metrics = metrics
         credentials = CredentialSource(auth: configuration.auth, server: configuration.server)
         connection = Connection(configuration: configuration, injected: transport)
-        requests = Counter(label: requestsMetric)
+        requests = Counter(label: requestsMetric, factory: metrics)
     }
 
     private init(sharing client: KubeClient, requestsMetric: String) {
         configuration = client.configuration
         credentials = client.credentials
         connection = client.connection
+        metrics = client.metrics
         self.requestsMetric = requestsMetric
-        requests = Counter(label: requestsMetric)
+        requests = Counter(label: requestsMetric, factory: metrics)
     }
 
     /// A client from a kubeconfig (explicit path, else KUBECONFIG, else ~/.kube/config).

@@ -1,11 +1,17 @@
 /// A Kubernetes API request before it becomes HTTP: pure, testable without a server.
 public struct KubeRequest: Sendable, Equatable {
+    /// The HTTP method.
     public var method: String
+    /// The URL path, e.g. `/api/v1/namespaces/default/pods`.
     public var path: String
+    /// Query parameters in order, not yet percent-encoded.
     public var query: [(String, String)]
+    /// The body, if any.
     public var body: [UInt8]?
+    /// The body's content type, if any.
     public var contentType: String?
 
+    /// A request of `method` on `path`.
     public init(
         method: String, path: String, query: [(String, String)] = [], body: [UInt8]? = nil, contentType: String? = nil
     ) {
@@ -26,6 +32,7 @@ public struct KubeRequest: Sendable, Equatable {
         return server + path + "?" + encoded.joined(separator: "&")
     }
 
+    /// Requests are equal when method, path, query, body and content type are.
     public static func == (lhs: KubeRequest, rhs: KubeRequest) -> Bool {
         lhs.method == rhs.method && lhs.path == rhs.path && lhs.body == rhs.body && lhs.contentType == rhs.contentType
             && lhs.query.elementsEqual(rhs.query, by: { $0 == $1 })
@@ -43,6 +50,7 @@ public struct ListOptions: Sendable, Equatable {
     public var resourceVersionMatch: String?
     public var timeoutSeconds: Int?
 
+    /// List options; unset ones are not sent.
     public init(
         labelSelector: String? = nil, fieldSelector: String? = nil, limit: Int? = nil, continueToken: String? = nil,
         resourceVersion: String? = nil, resourceVersionMatch: String? = nil, timeoutSeconds: Int? = nil
@@ -79,6 +87,7 @@ public struct WatchOptions: Sendable, Equatable {
     /// The server ends the watch after this many seconds (a clean end, not an error).
     public var timeoutSeconds: Int?
 
+    /// Watch options; bookmarks are on by default.
     public init(
         labelSelector: String? = nil, fieldSelector: String? = nil, resourceVersion: String? = nil,
         allowWatchBookmarks: Bool = true, timeoutSeconds: Int? = nil
@@ -103,9 +112,11 @@ public struct WatchOptions: Sendable, Equatable {
 
 /// Options of a delete request (sent as a DeleteOptions body).
 public struct DeleteOptions: Sendable, Equatable, Encodable {
+    /// The delete applies only to this uid or resourceVersion (409 otherwise).
     public struct Preconditions: Sendable, Equatable, Encodable {
         public var uid: String?
         public var resourceVersion: String?
+        /// Preconditions on the object's uid and resourceVersion.
         public init(uid: String? = nil, resourceVersion: String? = nil) {
             self.uid = uid
             self.resourceVersion = resourceVersion
@@ -119,6 +130,7 @@ public struct DeleteOptions: Sendable, Equatable, Encodable {
     public var preconditions: Preconditions?
     public var dryRun: [String]?
 
+    /// Delete options; unset ones are not sent.
     public init(propagationPolicy: String? = nil, gracePeriodSeconds: Int? = nil, preconditions: Preconditions? = nil) {
         self.propagationPolicy = propagationPolicy
         self.gracePeriodSeconds = gracePeriodSeconds
@@ -133,6 +145,7 @@ public struct JSONPatchOperation: Sendable, Equatable, Encodable {
     public var value: JSONValue?
     public var from: String?
 
+    /// An operation `op` ("add", "remove", …) at the JSON pointer `path`.
     public init(op: String, path: String, value: JSONValue? = nil, from: String? = nil) {
         self.op = op
         self.path = path
@@ -140,11 +153,15 @@ public struct JSONPatchOperation: Sendable, Equatable, Encodable {
         self.from = from
     }
 
+    /// Adds `value` at `path`.
     public static func add(_ path: String, _ value: JSONValue) -> Self { .init(op: "add", path: path, value: value) }
+    /// Replaces the value at `path`.
     public static func replace(_ path: String, _ value: JSONValue) -> Self {
         .init(op: "replace", path: path, value: value)
     }
+    /// Removes the value at `path`.
     public static func remove(_ path: String) -> Self { .init(op: "remove", path: path) }
+    /// Fails the whole patch unless the value at `path` is `value`.
     public static func test(_ path: String, _ value: JSONValue) -> Self { .init(op: "test", path: path, value: value) }
 
     /// Escapes a key for use in a JSON pointer ("~" → "~0", "/" → "~1").

@@ -7,6 +7,7 @@ public struct KubeResource: Sendable, Hashable, CustomStringConvertible {
     public var kind: String
     public var namespaced: Bool
 
+    /// A resource `plural` of `kind` in `group`/`version` (group "" is the core group).
     public init(group: String, version: String, plural: String, kind: String, namespaced: Bool) {
         self.group = group
         self.version = version

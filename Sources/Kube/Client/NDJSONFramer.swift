@@ -1,5 +1,6 @@
 /// Splits a byte stream into newline-terminated lines, whatever the chunk boundaries are.
 public struct NDJSONFramer: Sendable {
+    /// Why a stream cannot be framed.
     public enum Failure: Error, Equatable, CustomStringConvertible {
         case lineTooLong(limit: Int)
         case truncated(bytes: Int)
@@ -16,6 +17,7 @@ public struct NDJSONFramer: Sendable {
     private var scanned = 0
     public let maxLineBytes: Int
 
+    /// A framer refusing lines longer than `maxLineBytes`.
     public init(maxLineBytes: Int = 64 << 20) { self.maxLineBytes = maxLineBytes }
 
     /// Adds a chunk; returns every complete non-empty line (without the newline).

@@ -22,6 +22,7 @@ public struct ExecCredentialConfig: Sendable, Equatable {
     /// The directory relative commands resolve against (the kubeconfig's directory).
     public var workingDirectory: String?
 
+    /// An exec plugin `command` with `arguments` and `environment`.
     public init(
         apiVersion: String = "client.authentication.k8s.io/v1", command: String, arguments: [String] = [],
         environment: [String: String] = [:], installHint: String? = nil, provideClusterInfo: Bool = false,
@@ -55,6 +56,7 @@ public struct KubeClientConfiguration: Sendable {
     /// Where this configuration came from, for messages ("kubeconfig /x, context y" or "in-cluster").
     public var source: String
 
+    /// A configuration for `server`; the rest has working defaults.
     public init(
         server: String, tls: TLSConfiguration = TLSConfiguration(), auth: KubeAuth = .none,
         namespace: String = "default",

@@ -4,6 +4,7 @@ public struct KubeConfigError: Error, Sendable, Equatable, CustomStringConvertib
     public var mark: YAMLMark?
     public var problem: String
 
+    /// A `problem` at `mark` of `file`.
     public init(file: String? = nil, mark: YAMLMark? = nil, _ problem: String) {
         self.file = file
         self.mark = mark

@@ -9,6 +9,7 @@ public struct ConfigMap: KubeObject, Hashable {
     public var binaryData: [String: String]?
     public var immutable: Bool?
 
+    /// A ConfigMap with `metadata` and `data`.
     public init(metadata: ObjectMeta = ObjectMeta(), data: [String: String]? = nil) {
         self.metadata = metadata
         self.data = data
@@ -26,6 +27,7 @@ public struct Secret: KubeObject, Hashable {
     public var stringData: [String: String]?
     public var immutable: Bool?
 
+    /// A Secret with `metadata`, `type` (e.g. `Opaque`) and plain-text `stringData`.
     public init(metadata: ObjectMeta = ObjectMeta(), type: String? = nil, stringData: [String: String]? = nil) {
         self.metadata = metadata
         self.type = type
@@ -35,6 +37,7 @@ public struct Secret: KubeObject, Hashable {
 
 /// core/v1 Namespace.
 public struct Namespace: KubeObject, Hashable {
+    /// The namespace's phase (`Active`, `Terminating`).
     public struct Status: Codable, Sendable, Hashable {
         public var phase: String?
     }
@@ -44,5 +47,6 @@ public struct Namespace: KubeObject, Hashable {
     public var metadata: ObjectMeta
     public var status: Status?
 
+    /// A namespace called `name`.
     public init(name: String) { metadata = ObjectMeta(name: name) }
 }

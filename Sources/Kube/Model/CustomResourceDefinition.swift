@@ -1,5 +1,6 @@
 /// apiextensions.k8s.io/v1 CustomResourceDefinition. The schema stays untyped JSON.
 public struct CustomResourceDefinition: KubeObject, Hashable {
+    /// The names of the defined resource.
     public struct Names: Codable, Sendable, Hashable {
         public var plural: String
         public var singular: String?
@@ -7,6 +8,7 @@ public struct CustomResourceDefinition: KubeObject, Hashable {
         public var listKind: String?
         public var shortNames: [String]?
         public var categories: [String]?
+        /// Names with `plural`, `kind` and optional short forms.
         public init(plural: String, singular: String? = nil, kind: String, shortNames: [String]? = nil) {
             self.plural = plural
             self.singular = singular
@@ -14,9 +16,12 @@ public struct CustomResourceDefinition: KubeObject, Hashable {
             self.shortNames = shortNames
         }
     }
+    /// One served version and its schema.
     public struct Version: Codable, Sendable, Hashable {
+        /// The OpenAPI v3 schema of a version.
         public struct Schema: Codable, Sendable, Hashable {
             public var openAPIV3Schema: JSONValue
+            /// A schema.
             public init(openAPIV3Schema: JSONValue) { self.openAPIV3Schema = openAPIV3Schema }
         }
         public var name: String
@@ -26,6 +31,7 @@ public struct CustomResourceDefinition: KubeObject, Hashable {
         public var subresources: JSONValue?
         public var additionalPrinterColumns: [JSONValue]?
         public var deprecated: Bool?
+        /// Version `name`, served and stored by default.
         public init(
             name: String, served: Bool = true, storage: Bool = true, schema: Schema? = nil,
             subresources: JSONValue? = nil
@@ -37,6 +43,7 @@ public struct CustomResourceDefinition: KubeObject, Hashable {
             self.subresources = subresources
         }
     }
+    /// The group, names, scope and versions of the definition.
     public struct Spec: Codable, Sendable, Hashable {
         public var group: String
         public var names: Names
@@ -45,6 +52,7 @@ public struct CustomResourceDefinition: KubeObject, Hashable {
         public var versions: [Version]
         public var conversion: JSONValue?
         public var preserveUnknownFields: Bool?
+        /// A definition of `names` in `group` with `scope` (Namespaced or Cluster).
         public init(group: String, names: Names, scope: String, versions: [Version]) {
             self.group = group
             self.names = names
@@ -52,6 +60,7 @@ public struct CustomResourceDefinition: KubeObject, Hashable {
             self.versions = versions
         }
     }
+    /// What the apiserver reports (conditions, accepted names).
     public struct Status: Codable, Sendable, Hashable {
         public var conditions: [JSONValue]?
         public var acceptedNames: Names?
@@ -65,6 +74,7 @@ public struct CustomResourceDefinition: KubeObject, Hashable {
     public var spec: Spec
     public var status: Status?
 
+    /// A definition with `metadata` and `spec`.
     public init(metadata: ObjectMeta, spec: Spec) {
         self.metadata = metadata
         self.spec = spec

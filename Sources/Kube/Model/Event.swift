@@ -1,8 +1,10 @@
 /// events.k8s.io/v1 Event.
 public struct Event: KubeObject, Hashable {
+    /// Repeats of one event, counted instead of recorded again.
     public struct Series: Codable, Sendable, Hashable {
         public var count: Int
         public var lastObservedTime: RFC3339Time
+        /// `count` repeats, the last at `lastObservedTime`.
         public init(count: Int, lastObservedTime: RFC3339Time) {
             self.count = count
             self.lastObservedTime = lastObservedTime
@@ -18,6 +20,7 @@ public struct Event: KubeObject, Hashable {
         public var uid: String?
         public var resourceVersion: String?
         public var fieldPath: String?
+        /// A reference to an object.
         public init(apiVersion: String?, kind: String?, name: String?, namespace: String?, uid: String?) {
             self.apiVersion = apiVersion
             self.kind = kind
@@ -47,5 +50,6 @@ public struct Event: KubeObject, Hashable {
     public var deprecatedLastTimestamp: RFC3339Time?
     public var deprecatedSource: JSONValue?
 
+    /// An event with `metadata`.
     public init(metadata: ObjectMeta = ObjectMeta()) { self.metadata = metadata }
 }

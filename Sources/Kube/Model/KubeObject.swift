@@ -34,11 +34,13 @@ public struct ObjectKey: Sendable, Hashable, Comparable, CustomStringConvertible
     public var namespace: String?
     public var name: String
 
+    /// The key of `name` in `namespace` (nil or empty: cluster-scoped).
     public init(namespace: String?, name: String) {
         self.namespace = namespace.flatMap { $0.isEmpty ? nil : $0 }
         self.name = name
     }
 
+    /// The key of `object`.
     public init(_ object: some KubeObject) {
         self.init(namespace: object.metadata.namespace, name: object.metadata.name ?? "")
     }

@@ -1,11 +1,13 @@
 /// The `Status` object the API server returns for errors and some deletes.
 public struct KubeStatus: Codable, Sendable, Hashable {
+    /// One reason of a failure (a field and what is wrong with it).
     public struct Cause: Codable, Sendable, Hashable {
         public var reason: String?
         public var message: String?
         public var field: String?
     }
 
+    /// What a failure concerns (kind, name, causes).
     public struct Details: Codable, Sendable, Hashable {
         public var name: String?
         public var group: String?
@@ -24,6 +26,7 @@ public struct KubeStatus: Codable, Sendable, Hashable {
     public var details: Details?
     public var code: Int?
 
+    /// A status.
     public init(status: String? = nil, message: String? = nil, reason: String? = nil, code: Int? = nil) {
         self.status = status
         self.message = message

@@ -1,41 +1,22 @@
-/// core/v1 Node.
+/// core/v1 Node: the operator reads its addresses (the endpoints of NodePort and HostPort relays).
 public struct Node: KubeObject, Hashable {
-    public struct Spec: Codable, Sendable, Hashable {
-        public struct Taint: Codable, Sendable, Hashable {
-            public var key: String
-            public var value: String?
-            public var effect: String
-        }
-        public var podCIDR: String?
-        public var podCIDRs: [String]?
-        public var providerID: String?
-        public var unschedulable: Bool?
-        public var taints: [Taint]?
-        public init() {}
-    }
+    /// One address of a node.
     public struct Address: Codable, Sendable, Hashable {
         /// InternalIP, ExternalIP, Hostname, …
         public var type: String
         public var address: String
+        /// Address `address` of `type`.
         public init(type: String, address: String) {
             self.type = type
             self.address = address
         }
     }
+    /// What the kubelet reports.
     public struct Status: Codable, Sendable, Hashable {
-        public struct NodeCondition: Codable, Sendable, Hashable {
-            public var type: String
-            public var status: String
-            public var reason: String?
-            public var message: String?
-            public var lastHeartbeatTime: RFC3339Time?
-            public var lastTransitionTime: RFC3339Time?
-        }
         public var addresses: [Address]?
-        public var conditions: [NodeCondition]?
         public var capacity: [String: Quantity]?
         public var allocatable: [String: Quantity]?
-        public var nodeInfo: JSONValue?
+        /// An empty status.
         public init() {}
     }
 
@@ -43,10 +24,8 @@ public struct Node: KubeObject, Hashable {
     public var apiVersion: String? = "v1"
     public var kind: String? = "Node"
     public var metadata: ObjectMeta
-    public var spec: Spec?
     public var status: Status?
 
+    /// A node with `metadata`.
     public init(metadata: ObjectMeta = ObjectMeta()) { self.metadata = metadata }
-
-    public var isReady: Bool { status?.conditions?.first { $0.type == "Ready" }?.status == "True" }
 }

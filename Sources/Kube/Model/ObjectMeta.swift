@@ -15,6 +15,7 @@ public struct ObjectMeta: Codable, Sendable, Hashable {
     public var finalizers: [String]?
     public var managedFields: [JSONValue]?
 
+    /// Metadata with a name, namespace, labels and annotations.
     public init(
         name: String? = nil, namespace: String? = nil, labels: [String: String]? = nil,
         annotations: [String: String]? = nil
@@ -41,6 +42,7 @@ public struct OwnerReference: Codable, Sendable, Hashable {
     public var controller: Bool?
     public var blockOwnerDeletion: Bool?
 
+    /// A reference to `name` (`uid`) of `kind` in `apiVersion`.
     public init(
         apiVersion: String, kind: String, name: String, uid: String, controller: Bool? = nil,
         blockOwnerDeletion: Bool? = nil
@@ -59,6 +61,7 @@ public struct ListMeta: Codable, Sendable, Hashable {
     public var resourceVersion: String?
     public var `continue`: String?
     public var remainingItemCount: Int64?
+    /// Empty list metadata.
     public init() {}
 }
 
@@ -79,6 +82,7 @@ public struct ObjectList<Item: Decodable & Sendable>: Decodable, Sendable {
         items = try container.decodeIfPresent([Item].self, forKey: .items) ?? []
     }
 
+    /// A list of `items`.
     public init(metadata: ListMeta, items: [Item]) {
         self.metadata = metadata
         self.items = items

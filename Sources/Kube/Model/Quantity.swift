@@ -1,6 +1,7 @@
 /// A resource quantity ("100m", "64Mi", "2"). Kept as text; accepts JSON numbers too.
 public struct Quantity: Codable, Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
     public var text: String
+    /// The quantity written `text`.
     public init(_ text: String) { self.text = text }
     public init(stringLiteral value: String) { text = value }
     public var description: String { text }
@@ -19,28 +20,5 @@ public struct Quantity: Codable, Sendable, Hashable, ExpressibleByStringLiteral,
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(text)
-    }
-}
-
-/// A label selector (matchLabels and matchExpressions).
-public struct LabelSelector: Codable, Sendable, Hashable {
-    public struct Requirement: Codable, Sendable, Hashable {
-        public var key: String
-        /// In, NotIn, Exists, DoesNotExist.
-        public var `operator`: String
-        public var values: [String]?
-        public init(key: String, operator: String, values: [String]? = nil) {
-            self.key = key
-            self.operator = `operator`
-            self.values = values
-        }
-    }
-
-    public var matchLabels: [String: String]?
-    public var matchExpressions: [Requirement]?
-
-    public init(matchLabels: [String: String]? = nil, matchExpressions: [Requirement]? = nil) {
-        self.matchLabels = matchLabels
-        self.matchExpressions = matchExpressions
     }
 }

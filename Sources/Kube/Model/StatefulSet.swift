@@ -7,28 +7,22 @@ public struct StatefulSet: KubeObject, Hashable {
     public var spec: StatefulSetSpec?
     public var status: StatefulSetStatus?
 
+    /// A StatefulSet with `metadata` and `spec`.
     public init(metadata: ObjectMeta = ObjectMeta(), spec: StatefulSetSpec? = nil) {
         self.metadata = metadata
         self.spec = spec
     }
 }
 
+/// What a StatefulSet runs: `replicas` pods from `template`, selected by `selector`.
 public struct StatefulSetSpec: Codable, Sendable, Hashable {
+    /// How pods are replaced when the template changes.
     public struct UpdateStrategy: Codable, Sendable, Hashable {
-        public struct RollingUpdate: Codable, Sendable, Hashable {
-            public var partition: Int?
-            public var maxUnavailable: IntOrString?
-            public init(partition: Int? = nil, maxUnavailable: IntOrString? = nil) {
-                self.partition = partition
-                self.maxUnavailable = maxUnavailable
-            }
-        }
         /// RollingUpdate or OnDelete.
         public var type: String?
-        public var rollingUpdate: RollingUpdate?
-        public init(type: String? = nil, rollingUpdate: RollingUpdate? = nil) {
+        /// A strategy of `type`.
+        public init(type: String? = nil) {
             self.type = type
-            self.rollingUpdate = rollingUpdate
         }
     }
 
@@ -41,9 +35,8 @@ public struct StatefulSetSpec: Codable, Sendable, Hashable {
     public var updateStrategy: UpdateStrategy?
     public var revisionHistoryLimit: Int?
     public var minReadySeconds: Int?
-    public var volumeClaimTemplates: [JSONValue]?
-    public var persistentVolumeClaimRetentionPolicy: JSONValue?
 
+    /// A spec of `replicas` pods from `template`.
     public init(replicas: Int? = nil, selector: LabelSelector, template: PodTemplateSpec, serviceName: String? = nil) {
         self.replicas = replicas
         self.selector = selector
@@ -52,6 +45,7 @@ public struct StatefulSetSpec: Codable, Sendable, Hashable {
     }
 }
 
+/// What the StatefulSet controller reports.
 public struct StatefulSetStatus: Codable, Sendable, Hashable {
     public var observedGeneration: Int64?
     public var replicas: Int?
@@ -63,5 +57,6 @@ public struct StatefulSetStatus: Codable, Sendable, Hashable {
     public var updateRevision: String?
     public var collisionCount: Int?
     public var conditions: [JSONValue]?
+    /// An empty status.
     public init() {}
 }

@@ -2,6 +2,7 @@
 public struct UnstructuredObject: Codable, Sendable, Hashable {
     public var json: JSONValue
 
+    /// The object `json`.
     public init(_ json: JSONValue) { self.json = json }
 
     public init(from decoder: any Decoder) throws { json = try JSONValue(from: decoder) }

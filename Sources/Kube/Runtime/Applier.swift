@@ -13,6 +13,7 @@ public final class Applier: Sendable {
     public let force: Bool
     private let applied = Mutex<[String: (body: [UInt8], resourceVersion: String)]>([:])
 
+    /// Applies through `client` as `fieldManager`; `force` takes over conflicting fields.
     public init(client: KubeClient, fieldManager: String, force: Bool = true) {
         self.client = client
         self.fieldManager = fieldManager

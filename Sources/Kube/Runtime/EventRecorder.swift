@@ -33,6 +33,8 @@ public final class EventRecorder: Sendable {
     private let cache = Mutex<[Key: Entry]>([:])
     let logger: Logger
 
+    /// Records as `reportingController`/`reportingInstance`, folding repeats within `aggregationWindow`
+    /// and remembering at most `maxEntries` events.
     public init(
         client: KubeClient, reportingController: String, reportingInstance: String,
         aggregationWindow: Duration = .seconds(600), maxEntries: Int = 4096, logger: Logger? = nil
@@ -57,6 +59,7 @@ public final class EventRecorder: Sendable {
         return await record(regarding: regarding, type: type, reason: reason, action: action, note: note)
     }
 
+    /// Records an event about the object `regarding`; see ``record(_:type:reason:action:note:)``.
     @discardableResult
     public func record(
         regarding: Event.ObjectReference, type: String, reason: String, action: String, note: String
@@ -73,9 +76,8 @@ public final class EventRecorder: Sendable {
         }
         if let existing {
             let count = existing.count + 1
-            let patch: JSONValue = [
-                "series": ["count": .int(count), "lastObservedTime": .string(RFC3339Time.now(.microseconds).description)]
-            ]
+            let observed = RFC3339Time.now(.microseconds).description
+            let patch: JSONValue = ["series": ["count": .int(count), "lastObservedTime": .string(observed)]]
             do {
                 let event = try await client.patch(
                     Event.self, name: existing.eventName, namespace: existing.namespace, patch: .merge(patch))

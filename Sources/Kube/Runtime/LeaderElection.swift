@@ -11,6 +11,7 @@ import ServiceLifecycle
 /// `retryPeriod`; others take over once they have seen no renewal for `leaseDuration`; a leader that
 /// cannot renew within `renewDeadline` stops leading; on graceful shutdown the lease is released.
 public final class LeaderElection: ServiceLifecycle.Service, Sendable {
+    /// The lease and the timing of one candidate.
     public struct Configuration: Sendable {
         public var namespace: String
         public var name: String
@@ -20,6 +21,7 @@ public final class LeaderElection: ServiceLifecycle.Service, Sendable {
         public var retryPeriod: Duration
         public var releaseOnShutdown: Bool
 
+        /// Lease `namespace`/`name` for candidate `identity`, with client-go's default timing.
         public init(
             namespace: String, name: String, identity: String, leaseDuration: Duration = .seconds(15),
             renewDeadline: Duration = .seconds(10), retryPeriod: Duration = .seconds(2), releaseOnShutdown: Bool = true

@@ -12,6 +12,7 @@ public final class Store<T: KubeObject>: Sendable {
 
     private let state = Mutex(State())
 
+    /// An empty, unsynced store.
     public init() {}
 
     /// Inserts or updates an object.
@@ -24,6 +25,7 @@ public final class Store<T: KubeObject>: Sendable {
         }
     }
 
+    /// Removes `object`.
     public func remove(_ object: T) {
         let key = ObjectKey(object)
         state.withLock { state in
@@ -45,8 +47,10 @@ public final class Store<T: KubeObject>: Sendable {
         }
     }
 
+    /// The object of `key`, if cached.
     public func get(_ key: ObjectKey) -> T? { state.withLock { $0.objects[key] } }
 
+    /// The object `name` in `namespace`, if cached.
     public func get(name: String, namespace: String?) -> T? { get(ObjectKey(namespace: namespace, name: name)) }
 
     /// All objects, or those of one namespace.

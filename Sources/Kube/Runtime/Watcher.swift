@@ -11,6 +11,7 @@ public enum WatcherEvent<T: KubeObject>: Sendable {
 /// Keeps a view of a resource current: list, then watch from the list's resourceVersion with
 /// bookmarks; re-watch when a watch ends; re-list on 410 Gone; back off with jitter on errors.
 public struct Watcher<T: KubeObject>: Sendable {
+    /// What to watch and how to pace re-lists and re-watches.
     public struct Configuration: Sendable {
         public var namespace: String?
         public var labelSelector: String?
@@ -23,6 +24,7 @@ public struct Watcher<T: KubeObject>: Sendable {
         /// Ask for BOOKMARK events (keeps the resume point fresh when nothing changes).
         public var bookmarks: Bool
 
+        /// A configuration; nil namespace watches all namespaces.
         public init(
             namespace: String? = nil, labelSelector: String? = nil, fieldSelector: String? = nil, pageSize: Int = 500,
             watchTimeout: ClosedRange<Int> = 300...600, backoffBase: Duration = .milliseconds(200),
@@ -44,6 +46,7 @@ public struct Watcher<T: KubeObject>: Sendable {
     public let configuration: Configuration
     let logger: Logger
 
+    /// A watcher of `resource` through `client`.
     public init(
         client: KubeClient, resource: KubeResource = T.resource, configuration: Configuration = Configuration(),
         logger: Logger? = nil

@@ -4,6 +4,7 @@ import Synchronization
 /// (re-adds during processing are queued for after `done`), failed keys come back after a per-key
 /// exponential backoff, and a global token bucket limits the overall retry rate.
 public final class WorkQueue<Key: Hashable & Sendable>: Sendable {
+    /// Per-key backoff and the overall retry rate.
     public struct RateLimit: Sendable {
         public var baseDelay: Duration
         public var maxDelay: Duration
@@ -11,6 +12,7 @@ public final class WorkQueue<Key: Hashable & Sendable>: Sendable {
         public var ratePerSecond: Double
         public var burst: Int
 
+        /// Backoff from `baseDelay` doubling to `maxDelay`; `ratePerSecond` retries overall with `burst`.
         public init(
             baseDelay: Duration = .milliseconds(5), maxDelay: Duration = .seconds(300), ratePerSecond: Double = 10,
             burst: Int = 100
@@ -41,6 +43,7 @@ public final class WorkQueue<Key: Hashable & Sendable>: Sendable {
     private let clock = ContinuousClock()
     public let rateLimit: RateLimit
 
+    /// An empty queue.
     public init(rateLimit: RateLimit = RateLimit()) {
         self.rateLimit = rateLimit
         state = Mutex(State(tokens: Double(rateLimit.burst), lastRefill: ContinuousClock().now))
@@ -94,6 +97,7 @@ public final class WorkQueue<Key: Hashable & Sendable>: Sendable {
     /// Clears a key's failure count (call after a successful reconcile).
     public func forget(_ key: Key) { state.withLock { _ = $0.failures.removeValue(forKey: key) } }
 
+    /// How many times in a row `key` failed (its backoff step).
     public func failures(of key: Key) -> Int { state.withLock { $0.failures[key, default: 0] } }
 
     /// Marks a key processed; if it was re-added meanwhile it is queued again.

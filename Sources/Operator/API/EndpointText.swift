@@ -16,6 +16,7 @@ public struct EndpointText: Sendable, Hashable {
     public var host: Host
     public var port: Int
 
+    /// An endpoint `host`:`port`.
     public init(host: Host, port: Int) {
         self.host = host
         self.port = port

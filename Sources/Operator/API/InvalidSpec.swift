@@ -3,6 +3,7 @@
 public struct InvalidSpec: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
 
+    /// An invalid spec, said in `message`.
     public init(_ message: String) {
         self.message = message
     }

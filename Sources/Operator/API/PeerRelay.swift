@@ -18,6 +18,7 @@ public struct PeerRelay: KubeObject, Equatable {
     public var spec: PeerRelaySpec
     public var status: PeerRelayStatus?
 
+    /// A PeerRelay with `metadata`, `spec` and `status`.
     public init(metadata: ObjectMeta, spec: PeerRelaySpec, status: PeerRelayStatus? = nil) {
         self.apiVersion = Self.apiVersion
         self.kind = Self.kind

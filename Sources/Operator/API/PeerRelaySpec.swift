@@ -1,4 +1,5 @@
 import Interchange
+import Kube
 
 /// `PeerRelay.spec`. Optional fields are nil when absent; the apiserver fills the schema defaults, and
 /// the `effective…` accessors repeat them for objects that bypassed defaulting.
@@ -11,6 +12,7 @@ public struct PeerRelaySpec: Codable, Sendable, Equatable {
     public var limits: Limits?
     public var pod: PodOverrides?
 
+    /// A spec; unset fields take the defaults in docs/peerrelay-api.md.
     public init(
         replicas: Int? = nil, port: Int? = nil, exposure: Exposure? = nil, staticEndpoints: [String]? = nil,
         tailnet: TailnetReference, limits: Limits? = nil, pod: PodOverrides? = nil
@@ -38,6 +40,7 @@ public struct PeerRelaySpec: Codable, Sendable, Equatable {
         public var externalTrafficPolicy: String?
         public var loadBalancerClass: String?
 
+        /// How replicas are exposed.
         public init(
             type: ExposureType? = nil, annotations: [String: String]? = nil, externalTrafficPolicy: String? = nil,
             loadBalancerClass: String? = nil
@@ -54,6 +57,7 @@ public struct PeerRelaySpec: Codable, Sendable, Equatable {
         public var coordinatorURL: String
         public var publisherTokenSecretRef: SecretKeyReference
 
+        /// The coordinator at `coordinatorURL` and the Secret holding its publisher token.
         public init(coordinatorURL: String, publisherTokenSecretRef: SecretKeyReference) {
             self.coordinatorURL = coordinatorURL
             self.publisherTokenSecretRef = publisherTokenSecretRef
@@ -65,6 +69,7 @@ public struct PeerRelaySpec: Codable, Sendable, Equatable {
         public var name: String
         public var key: String?
 
+        /// Key `key` (default `token`) of Secret `name`.
         public init(name: String, key: String? = nil) {
             self.name = name
             self.key = key
@@ -77,6 +82,7 @@ public struct PeerRelaySpec: Codable, Sendable, Equatable {
         public var maxSessionsPerNode: Int?
         public var idleTimeout: JSONValue?
 
+        /// Session limits of each replica.
         public init(maxSessions: Int? = nil, maxSessionsPerNode: Int? = nil, idleTimeout: JSONValue? = nil) {
             self.maxSessions = maxSessions
             self.maxSessionsPerNode = maxSessionsPerNode
@@ -87,15 +93,16 @@ public struct PeerRelaySpec: Codable, Sendable, Equatable {
     /// `spec.pod`.
     public struct PodOverrides: Codable, Sendable, Equatable {
         public var image: String?
-        public var resources: JSONValue?
+        public var resources: ResourceRequirements?
         public var nodeSelector: [String: String]?
-        public var tolerations: JSONValue?
+        public var tolerations: [PodSpec.Toleration]?
         public var affinity: JSONValue?
         public var priorityClassName: String?
 
+        /// Overrides of the relay pods.
         public init(
-            image: String? = nil, resources: JSONValue? = nil, nodeSelector: [String: String]? = nil,
-            tolerations: JSONValue? = nil, affinity: JSONValue? = nil, priorityClassName: String? = nil
+            image: String? = nil, resources: ResourceRequirements? = nil, nodeSelector: [String: String]? = nil,
+            tolerations: [PodSpec.Toleration]? = nil, affinity: JSONValue? = nil, priorityClassName: String? = nil
         ) {
             self.image = image
             self.resources = resources

@@ -12,6 +12,7 @@ public struct PeerRelayStatus: Codable, Sendable, Equatable {
     public var endpoints: [ReplicaEndpoint]?
     public var conditions: [Condition]?
 
+    /// A status.
     public init(
         observedGeneration: Int64? = nil, replicas: Int? = nil, readyReplicas: Int? = nil,
         endpointsSummary: String? = nil, endpoints: [ReplicaEndpoint]? = nil, conditions: [Condition]? = nil
@@ -31,6 +32,7 @@ public struct PeerRelayStatus: Codable, Sendable, Equatable {
         public var addresses: [String]?
         public var published: Bool?
 
+        /// Replica `index`'s endpoints and whether the coordinator has them.
         public init(index: Int, pod: String?, addresses: [String]?, published: Bool?) {
             self.index = index
             self.pod = pod

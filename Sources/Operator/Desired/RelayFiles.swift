@@ -1,3 +1,6 @@
+import Interchange
+import Kube
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -12,37 +15,31 @@ public enum RelayFiles {
         public var privateKey: String
         public var certificatePEM: String?
 
+        /// Credentials of a replica.
         public init(privateKey: String, certificatePEM: String?) {
             self.privateKey = privateKey
             self.certificatePEM = certificatePEM
         }
     }
 
-    /// The Secret's apply body; `credentials` is indexed by replica.
-    public static func secret(_ owner: OwnerInfo, credentials: [Int: Credentials]) -> JSONTree {
-        var data: [String: JSONTree] = [:]
+    /// The Secret's apply intent; `credentials` is indexed by replica.
+    public static func secret(_ owner: OwnerInfo, credentials: [Int: Credentials]) -> Secret {
+        var data: [String: String] = [:]
         for (index, item) in credentials {
             let pod = owner.names.pod(index)
-            data["\(pod).key"] = .string(base64(item.privateKey + "\n"))
-            if let pem = item.certificatePEM { data["\(pod).pem"] = .string(base64(pem)) }
+            data["\(pod).key"] = base64(item.privateKey + "\n")
+            if let pem = item.certificatePEM { data["\(pod).pem"] = base64(pem) }
         }
-        var body: [String: JSONTree] = [
-            "apiVersion": "v1", "kind": "Secret", "type": "Opaque",
-            "metadata": owner.metadata(owner.names.secret),
-        ]
-        if !data.isEmpty { body["data"] = .object(data) }
-        return .object(body)
+        var secret = Secret(metadata: owner.metadata(owner.names.secret), type: "Opaque")
+        secret.data = data.isEmpty ? nil : data
+        return secret
     }
 
-    /// The ConfigMap's apply body; `files` is indexed by replica.
-    public static func configMap(_ owner: OwnerInfo, files: [Int: RelayConfigFile]) -> JSONTree {
-        var data: [String: JSONTree] = [:]
-        for (index, file) in files { data["\(owner.names.pod(index)).json"] = .string(file.text) }
-        var body: [String: JSONTree] = [
-            "apiVersion": "v1", "kind": "ConfigMap", "metadata": owner.metadata(owner.names.configMap),
-        ]
-        if !data.isEmpty { body["data"] = .object(data) }
-        return .object(body)
+    /// The ConfigMap's apply intent; `files` is indexed by replica.
+    public static func configMap(_ owner: OwnerInfo, files: [Int: RelayConfigFile]) -> ConfigMap {
+        var data: [String: String] = [:]
+        for (index, file) in files { data["\(owner.names.pod(index)).json"] = file.text }
+        return ConfigMap(metadata: owner.metadata(owner.names.configMap), data: data.isEmpty ? nil : data)
     }
 
     /// Reads credentials back from a Secret's `data` (base64 values), ignoring entries of other replicas'

@@ -5,6 +5,7 @@ public struct RelayNames: Sendable, Equatable {
     /// The PeerRelay's namespace.
     public var namespace: String
 
+    /// The names of PeerRelay `namespace`/`name`.
     public init(name: String, namespace: String) {
         self.name = name
         self.namespace = namespace

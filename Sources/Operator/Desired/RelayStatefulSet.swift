@@ -1,118 +1,121 @@
+import Kube
+
 /// The StatefulSet running relay-server for one PeerRelay.
 ///
 /// All replicas share one pod template, so the per-replica files live in one Secret and one ConfigMap,
 /// keyed by pod name, and each container picks its own through `$(POD_NAME)` (the template never changes
 /// when the PeerRelay scales, so scaling never restarts running relays).
+import Interchange
+
 public enum RelayStatefulSet {
     /// Path of the relay-server binary in the relay image (Containerfile).
     public static let relayServerPath = "/usr/local/bin/relay-server"
     /// UID/GID of the relay image's non-root user.
     public static let runAsUser = 65532
 
-    /// The apply body.
-    public static func build(_ owner: OwnerInfo, spec: PeerRelaySpec, defaultImage: String) -> JSONTree {
+    /// The apply intent.
+    public static func build(_ owner: OwnerInfo, spec: PeerRelaySpec, defaultImage: String) -> StatefulSet {
         let names = owner.names
+        var podSpec = PodSpec(containers: [container(spec: spec, defaultImage: defaultImage)])
+        podSpec.automountServiceAccountToken = false
+        podSpec.enableServiceLinks = false
+        podSpec.terminationGracePeriodSeconds = 30
+        var security = PodSecurityContext()
+        security.runAsNonRoot = true
+        security.runAsUser = Int64(runAsUser)
+        security.runAsGroup = Int64(runAsUser)
+        security.fsGroup = Int64(runAsUser)
+        security.seccompProfile = .init(type: "RuntimeDefault")
+        podSpec.securityContext = security
+        var config = Volume.configMap("config", configMap: names.configMap)
+        config.configMap?.defaultMode = 0o444
+        var keys = Volume.secret("keys", secretName: names.secret)
+        keys.secret?.defaultMode = 0o440
+        podSpec.volumes = [config, keys]
+        if let nodeSelector = spec.pod?.nodeSelector, !nodeSelector.isEmpty { podSpec.nodeSelector = nodeSelector }
+        podSpec.tolerations = spec.pod?.tolerations
+        podSpec.priorityClassName = spec.pod?.priorityClassName
+        podSpec.affinity = affinity(spec: spec, names: names)
+        var setSpec = StatefulSetSpec(
+            replicas: spec.effectiveReplicas, selector: LabelSelector(matchLabels: names.selector),
+            template: PodTemplateSpec(metadata: ObjectMeta(labels: names.labels), spec: podSpec),
+            serviceName: names.statefulSet)
+        setSpec.podManagementPolicy = "Parallel"
+        setSpec.updateStrategy = .init(type: "RollingUpdate")
+        return StatefulSet(metadata: owner.metadata(names.statefulSet), spec: setSpec)
+    }
+
+    /// The relay container: relay-server reading its own files (picked by `$(POD_NAME)`), hardened, probed on
+    /// the admin port.
+    static func container(spec: PeerRelaySpec, defaultImage: String) -> Container {
         let port = spec.effectivePort
-        var relayPort: [String: JSONTree] = ["name": "relay", "containerPort": .int(port), "protocol": "UDP"]
-        if spec.exposureType == .hostPort { relayPort["hostPort"] = .int(port) }
-        var capabilities: [String: JSONTree] = ["drop": ["ALL"]]
-        if port < 1024 { capabilities["add"] = ["NET_BIND_SERVICE"] }
+        var relayPort = Container.Port(name: "relay", containerPort: port, protocol: "UDP")
+        if spec.exposureType == .hostPort { relayPort.hostPort = port }
         let key = "$(POD_NAME)"
-        var container: [String: JSONTree] = [
-            "name": "relay",
-            "image": .string(spec.pod?.image ?? defaultImage),
-            "command": [.string(relayServerPath)],
-            "args": [
-                .string("--config=\(RelayNames.configDirectory)/\(key).json"),
-                .string("--private-key-file=\(RelayNames.keyDirectory)/\(key).key"),
-                .string("--certificate-file=\(RelayNames.keyDirectory)/\(key).pem"),
-            ],
-            "env": [
-                fieldEnv("POD_NAME", "metadata.name"),
-                // Bind the pod's own address: traffic to the Service or host port arrives there, and pods that
-                // share a network namespace (test node shim) never collide on the port.
-                fieldEnv("RELAY_LISTEN", "status.podIP"),
-                fieldEnv("RELAY_ADMIN_ADDRESS", "status.podIP"),
-            ],
-            "ports": [
-                .object(relayPort), ["name": "admin", "containerPort": .int(RelayNames.adminPort), "protocol": "TCP"],
-            ],
-            "readinessProbe": probe("/readyz", period: 2, failures: 3),
-            "livenessProbe": probe("/healthz", period: 10, failures: 6),
-            "securityContext": [
-                "runAsNonRoot": true, "runAsUser": .int(runAsUser), "runAsGroup": .int(runAsUser),
-                "allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true, "privileged": false,
-                "capabilities": .object(capabilities), "seccompProfile": ["type": "RuntimeDefault"],
-            ],
-            "volumeMounts": [
-                ["name": "config", "mountPath": .string(RelayNames.configDirectory), "readOnly": true],
-                ["name": "keys", "mountPath": .string(RelayNames.keyDirectory), "readOnly": true],
-            ],
+        var container = Container(name: "relay", image: spec.pod?.image ?? defaultImage)
+        container.command = [relayServerPath]
+        container.args = [
+            "--config=\(RelayNames.configDirectory)/\(key).json",
+            "--private-key-file=\(RelayNames.keyDirectory)/\(key).key",
+            "--certificate-file=\(RelayNames.keyDirectory)/\(key).pem",
         ]
-        if let resources = spec.pod?.resources { container["resources"] = resources }
-        var podSpec: [String: JSONTree] = [
-            "automountServiceAccountToken": false,
-            "enableServiceLinks": false,
-            "terminationGracePeriodSeconds": 30,
-            "securityContext": [
-                "runAsNonRoot": true, "runAsUser": .int(runAsUser), "runAsGroup": .int(runAsUser),
-                "fsGroup": .int(runAsUser), "seccompProfile": ["type": "RuntimeDefault"],
-            ],
-            "containers": [.object(container)],
-            "volumes": [
-                ["name": "config", "configMap": ["name": .string(names.configMap), "defaultMode": 0o444]],
-                ["name": "keys", "secret": ["secretName": .string(names.secret), "defaultMode": 0o440]],
-            ],
+        container.env = [
+            fieldEnv("POD_NAME", "metadata.name"),
+            // Bind the pod's own address: traffic to the Service or host port arrives there, and pods that
+            // share a network namespace (test node shim) never collide on the port.
+            fieldEnv("RELAY_LISTEN", "status.podIP"),
+            fieldEnv("RELAY_ADMIN_ADDRESS", "status.podIP"),
         ]
-        if let nodeSelector = spec.pod?.nodeSelector, !nodeSelector.isEmpty {
-            podSpec["nodeSelector"] = .strings(nodeSelector)
-        }
-        if let tolerations = spec.pod?.tolerations { podSpec["tolerations"] = tolerations }
-        if let priority = spec.pod?.priorityClassName { podSpec["priorityClassName"] = .string(priority) }
-        if let affinity = affinity(spec: spec, names: names) { podSpec["affinity"] = affinity }
-        return [
-            "apiVersion": "apps/v1", "kind": "StatefulSet",
-            "metadata": owner.metadata(names.statefulSet),
-            "spec": [
-                "replicas": .int(spec.effectiveReplicas),
-                "serviceName": .string(names.statefulSet),
-                "podManagementPolicy": "Parallel",
-                "updateStrategy": ["type": "RollingUpdate"],
-                "selector": ["matchLabels": .strings(names.selector)],
-                "template": [
-                    "metadata": ["labels": .strings(names.labels)],
-                    "spec": .object(podSpec),
-                ],
-            ],
+        container.ports = [relayPort, .init(name: "admin", containerPort: RelayNames.adminPort, protocol: "TCP")]
+        container.readinessProbe = probe("/readyz", period: 2, failures: 3)
+        container.livenessProbe = probe("/healthz", period: 10, failures: 6)
+        var security = SecurityContext()
+        security.runAsNonRoot = true
+        security.runAsUser = Int64(runAsUser)
+        security.runAsGroup = Int64(runAsUser)
+        security.allowPrivilegeEscalation = false
+        security.readOnlyRootFilesystem = true
+        security.privileged = false
+        security.capabilities = .init(add: port < 1024 ? ["NET_BIND_SERVICE"] : nil, drop: ["ALL"])
+        security.seccompProfile = .init(type: "RuntimeDefault")
+        container.securityContext = security
+        container.volumeMounts = [
+            VolumeMount(name: "config", mountPath: RelayNames.configDirectory, readOnly: true),
+            VolumeMount(name: "keys", mountPath: RelayNames.keyDirectory, readOnly: true),
         ]
+        container.resources = spec.pod?.resources
+        return container
     }
 
     /// `pod.affinity`, plus a required anti-affinity on `kubernetes.io/hostname` with `HostPort` (two relays
     /// cannot bind one host port).
-    static func affinity(spec: PeerRelaySpec, names: RelayNames) -> JSONTree? {
-        var members = spec.pod?.affinity?.objectValue ?? [:]
-        if spec.exposureType == .hostPort {
-            let term: JSONTree = [
-                "labelSelector": ["matchLabels": .strings(names.selector)],
-                "topologyKey": "kubernetes.io/hostname",
-            ]
-            var anti = members["podAntiAffinity"]?.objectValue ?? [:]
-            let required = anti["requiredDuringSchedulingIgnoredDuringExecution"]?.arrayValue ?? []
-            anti["requiredDuringSchedulingIgnoredDuringExecution"] = .array(required + [term])
-            members["podAntiAffinity"] = .object(anti)
-        }
-        return members.isEmpty && spec.pod?.affinity == nil ? nil : .object(members)
+    static func affinity(spec: PeerRelaySpec, names: RelayNames) -> JSONValue? {
+        let given = spec.pod?.affinity
+        guard spec.exposureType == .hostPort else { return given }
+        var members = given?.objectValue ?? [:]
+        let term = JSONValue.object([
+            "labelSelector": .object(["matchLabels": .object(names.selector.mapValues { .string($0) })]),
+            "topologyKey": "kubernetes.io/hostname",
+        ])
+        var anti = members["podAntiAffinity"]?.objectValue ?? [:]
+        let required = anti["requiredDuringSchedulingIgnoredDuringExecution"]?.arrayValue ?? []
+        anti["requiredDuringSchedulingIgnoredDuringExecution"] = .array(required + [term])
+        members["podAntiAffinity"] = .object(anti)
+        return .object(members)
     }
 
-    static func fieldEnv(_ name: String, _ path: String) -> JSONTree {
-        ["name": .string(name), "valueFrom": ["fieldRef": ["apiVersion": "v1", "fieldPath": .string(path)]]]
+    static func fieldEnv(_ name: String, _ path: String) -> EnvVar {
+        var reference = EnvVar.Source.FieldRef(fieldPath: path)
+        reference.apiVersion = "v1"
+        return EnvVar(name: name, valueFrom: .init(fieldRef: reference))
     }
 
-    static func probe(_ path: String, period: Int, failures: Int) -> JSONTree {
-        [
-            "httpGet": ["path": .string(path), "port": "admin", "scheme": "HTTP"],
-            "periodSeconds": .int(period), "timeoutSeconds": 2, "failureThreshold": .int(failures),
-            "successThreshold": 1,
-        ]
+    static func probe(_ path: String, period: Int, failures: Int) -> Probe {
+        var probe = Probe(httpGet: .init(path: path, port: "admin", scheme: "HTTP"))
+        probe.periodSeconds = period
+        probe.timeoutSeconds = 2
+        probe.failureThreshold = failures
+        probe.successThreshold = 1
+        return probe
     }
 }

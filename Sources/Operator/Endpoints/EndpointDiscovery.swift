@@ -18,6 +18,7 @@ public enum EndpointDiscovery {
         /// Why `addresses` is empty (nil when it is not).
         public var pending: Pending?
 
+        /// Replica `index` with `addresses`, or why it has none yet.
         public init(index: Int, addresses: [String], pending: Pending?) {
             self.index = index
             self.addresses = addresses

@@ -15,6 +15,7 @@ public struct ResolutionError: Error, Sendable, Equatable, CustomStringConvertib
     public var host: String
     public var reason: String
 
+    /// `host` did not resolve, for `reason`.
     public init(host: String, reason: String) {
         self.host = host
         self.reason = reason
@@ -25,8 +26,10 @@ public struct ResolutionError: Error, Sendable, Equatable, CustomStringConvertib
 
 /// `getaddrinfo` (the system resolver).
 public struct SystemResolver: HostResolver {
+    /// The system resolver.
     public init() {}
 
+    /// Resolves with getaddrinfo; addresses sorted.
     public func resolve(_ host: String) -> Result<[String], ResolutionError> {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC

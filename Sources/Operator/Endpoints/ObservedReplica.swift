@@ -19,6 +19,7 @@ public struct ObservedReplica: Sendable, Equatable {
     /// `InternalIP` addresses of that node.
     public var nodeInternalIPs: [String]
 
+    /// What was observed of one replica.
     public init(
         serviceExists: Bool = false, ingressIPs: [String] = [], ingressHostnames: [String] = [], nodePort: Int? = nil,
         podExists: Bool = false, podReady: Bool = false, nodeName: String? = nil, nodeExternalIPs: [String] = [],

@@ -10,6 +10,7 @@ public struct ClusterView: Sendable {
     public let configMaps: Store<ConfigMap>
     public let nodes: Store<Node>
 
+    /// A view over the controller's caches.
     public init(
         relays: Store<PeerRelay>, statefulSets: Store<StatefulSet>, services: Store<Service>, pods: Store<Pod>,
         secrets: Store<Secret>, configMaps: Store<ConfigMap>, nodes: Store<Node>

@@ -21,6 +21,7 @@ public final class OperatorRuntime: ServiceLifecycle.Service, Sendable {
     private let leaderGauge = Gauge(label: "relay_operator_leader")
     private let relaysGauge = Gauge(label: "relay_operator_peerrelays")
 
+    /// A controller through `client`, watching `namespace` (nil: all), as `identity`.
     public init(
         client: KubeClient, settings: RelayReconciler.Settings, namespace: String?, identity: String, logger: Logger
     ) {
@@ -47,6 +48,7 @@ public final class OperatorRuntime: ServiceLifecycle.Service, Sendable {
         relaysGauge.record(view?.relays.count ?? 0)
     }
 
+    /// Leads (runs the controller) until shutdown: the runtime without leader election.
     public func run() async throws {
         await lead()
     }

@@ -8,6 +8,7 @@ public struct ReconcileClock: Sendable {
     /// Wall-clock now (condition `lastTransitionTime`).
     public var wallTime: @Sendable () -> RFC3339Time
 
+    /// Clocks from two closures.
     public init(
         now: @escaping @Sendable () -> ContinuousClock.Instant, wallTime: @escaping @Sendable () -> RFC3339Time
     ) {

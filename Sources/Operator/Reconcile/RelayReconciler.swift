@@ -1,3 +1,4 @@
+import CoreMetrics
 import CurlHTTP
 import Kube
 import Logging
@@ -23,6 +24,7 @@ public final class RelayReconciler: Sendable {
         /// Periodic resync of Ready relays (re-publishes, renewing certificates).
         public var resync: Duration
 
+        /// Settings with the default relay image `relayImage`.
         public init(relayImage: String, pendingRequeue: Duration = .seconds(3), resync: Duration = .seconds(600)) {
             self.relayImage = relayImage
             self.pendingRequeue = pendingRequeue
@@ -53,6 +55,7 @@ public final class RelayReconciler: Sendable {
     /// Registrations made by this process, by PeerRelay uid and replica index.
     let registrations = Mutex<[String: [Int: Registration]]>([:])
 
+    /// A reconciler writing through `client` and reading `view`; `clock` and `newKey` are injected for tests.
     public init(
         client: KubeClient, view: ClusterView, settings: Settings, events: EventRecorder?,
         resolver: any HostResolver = SystemResolver(), http: HTTPClient = HTTPClient(),
@@ -267,7 +270,7 @@ public final class RelayReconciler: Sendable {
         guard status != relay.status else { return }
         _ = try await client.apply(
             JSONValue.self, resource: PeerRelay.resource, namespace: names.namespace, name: names.name,
-            intent: try StatusBody.make(names: names, status: status), fieldManager: RelayNames.fieldManager,
+            intent: StatusBody(names: names, status: status), fieldManager: RelayNames.fieldManager,
             force: true, subresource: "status")
         let before = relay.status?.condition(StatusComputation.ready)
         if let ready = status.condition(StatusComputation.ready),

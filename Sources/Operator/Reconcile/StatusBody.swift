@@ -1,12 +1,15 @@
-import Interchange
+import Kube
 
-/// The server-side apply body of a PeerRelay's status subresource.
-public enum StatusBody {
-    public static func make(names: RelayNames, status: PeerRelayStatus) throws -> JSONValue {
-        [
-            "apiVersion": .string(PeerRelay.apiVersion), "kind": .string(PeerRelay.kind),
-            "metadata": ["name": .string(names.name), "namespace": .string(names.namespace)],
-            "status": try JSONValue(encoding: status),
-        ]
+/// The server-side apply intent of a PeerRelay's status subresource: the object's identity and its status.
+public struct StatusBody: Encodable, Sendable, Equatable {
+    public var apiVersion = PeerRelay.apiVersion
+    public var kind = PeerRelay.kind
+    public var metadata: ObjectMeta
+    public var status: PeerRelayStatus
+
+    /// The apply intent setting PeerRelay `names` status to `status`.
+    public init(names: RelayNames, status: PeerRelayStatus) {
+        metadata = ObjectMeta(name: names.name, namespace: names.namespace)
+        self.status = status
     }
 }

@@ -15,6 +15,7 @@ public struct PublishOutcome: Sendable, Equatable {
     /// Whether every registration of replicas beyond `spec.replicas` is gone.
     public var leftoversRemoved: Bool
 
+    /// An outcome.
     public init(published: Set<Int>, failure: (reason: Failure, message: String)? = nil, leftoversRemoved: Bool = true)
     {
         self.published = published

@@ -17,6 +17,7 @@ public struct StatusInput: Sendable {
     public var readyReplicas: Int
     public var publish: PublishOutcome
 
+    /// The inputs of one status computation.
     public init(
         spec: PeerRelaySpec, names: RelayNames, generation: Int64, previous: PeerRelayStatus?, now: RFC3339Time,
         invalidSpec: InvalidSpec? = nil, applyFailure: String? = nil, discovery: [EndpointDiscovery.Replica] = [],

@@ -1,8 +1,8 @@
-/// A DERP fallback server. The coordinator publishes none yet; the type fixes the netmap shape.
+/// A fallback relay (PeerRelay's DERP-like TCP relay, docs/fallback.md) as listed in netmaps under `derp`.
 public struct DERPServer: Codable, Sendable, Equatable {
     /// Region name.
     public var region: String
-    /// HTTPS URL.
+    /// URL of its `/fallback` endpoint, e.g. `https://coordinator.example:443/fallback`.
     public var url: String
 
     /// Creates a DERP entry.

@@ -17,7 +17,7 @@ public struct Netmap: Codable, Sendable, Equatable {
     public var revokedSerials: [UInt64]
     /// Trusted CA keys (two during a rotation overlap).
     public var caPublicKeys: [CAKeyInfo]
-    /// DERP fallback servers (empty until the coordinator embeds DERP).
+    /// Fallback relays with their regions (the coordinator's embedded one first; docs/fallback.md).
     public var derp: [DERPServer]
 
     enum CodingKeys: String, CodingKey {

@@ -1,0 +1,29 @@
+/// An environment variable of a container: a value, or one read from the pod's own fields.
+public struct EnvVar: Codable, Sendable, Hashable {
+    /// Where a value comes from.
+    public struct Source: Codable, Sendable, Hashable {
+        /// A field of the pod (`metadata.name`, `status.podIP`, …).
+        public struct FieldRef: Codable, Sendable, Hashable {
+            public var apiVersion: String?
+            public var fieldPath: String
+            /// The pod field at `fieldPath`.
+            public init(fieldPath: String) { self.fieldPath = fieldPath }
+        }
+        public var fieldRef: FieldRef?
+        /// A value from the pod field `fieldRef`.
+        public init(fieldRef: FieldRef? = nil) {
+            self.fieldRef = fieldRef
+        }
+    }
+
+    public var name: String
+    public var value: String?
+    public var valueFrom: Source?
+
+    /// Variable `name` set to `value` or read from `valueFrom`.
+    public init(name: String, value: String? = nil, valueFrom: Source? = nil) {
+        self.name = name
+        self.value = value
+        self.valueFrom = valueFrom
+    }
+}

@@ -1,0 +1,9 @@
+/// A label selector by exact labels (`matchLabels`).
+public struct LabelSelector: Codable, Sendable, Hashable {
+    public var matchLabels: [String: String]?
+
+    /// A selector of objects carrying all of `matchLabels`.
+    public init(matchLabels: [String: String]? = nil) {
+        self.matchLabels = matchLabels
+    }
+}

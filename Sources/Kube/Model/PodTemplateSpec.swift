@@ -1,0 +1,10 @@
+/// A pod template (StatefulSet, Deployment).
+public struct PodTemplateSpec: Codable, Sendable, Hashable {
+    public var metadata: ObjectMeta?
+    public var spec: PodSpec?
+    /// A template of pods with `metadata` and `spec`.
+    public init(metadata: ObjectMeta? = nil, spec: PodSpec? = nil) {
+        self.metadata = metadata
+        self.spec = spec
+    }
+}

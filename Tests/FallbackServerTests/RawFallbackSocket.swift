@@ -1,0 +1,119 @@
+import Fallback
+import NIOPosix
+import RelayClient
+import RelayCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A blocking plain-TCP fallback client built from the pure codec, for what the real client never does: stop
+/// reading (a slow reader), send malformed frames. Every call has a timeout; run it through ``offload(_:)``.
+final class RawFallbackSocket: @unchecked Sendable {
+    enum Failure: Error, CustomStringConvertible {
+        case socket(String)
+        case unexpected(String)
+        var description: String {
+            switch self {
+            case .socket(let text): "socket: \(text)"
+            case .unexpected(let text): "unexpected: \(text)"
+            }
+        }
+    }
+
+    private let fd: Int32
+    private var decoder = FrameStreamDecoder(receiver: .client)
+
+    /// Connects and performs the HTTP upgrade. `receiveBuffer` shrinks SO_RCVBUF (a slow reader backs up sooner).
+    init(port: Int, receiveBuffer: Int32? = nil) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure.socket("socket() errno \(errno)") }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        if var size = receiveBuffer {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else {
+            close(fd)
+            throw Failure.socket("connect to port \(port): errno \(errno)")
+        }
+        try sendAll(
+            Array(
+                "GET /fallback HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: peerrelay-fallback\r\n\r\n"
+                    .utf8))
+        var head: [UInt8] = []
+        while !(head.count >= 4 && Array(head.suffix(4)) == [13, 10, 13, 10]) {
+            var byte: UInt8 = 0
+            guard recv(fd, &byte, 1, 0) == 1 else { throw Failure.socket("no upgrade response") }
+            head.append(byte)
+        }
+        let status = String(decoding: head, as: UTF8.self)
+        guard status.hasPrefix("HTTP/1.1 101") else { throw Failure.unexpected("upgrade answered \(status)") }
+    }
+
+    deinit { close(fd) }
+
+    func sendAll(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard sent > 0 else { throw Failure.socket("send errno \(errno)") }
+            offset += sent
+        }
+    }
+
+    /// The next frame, or nil at EOF. Throws on timeout or a protocol violation from the server.
+    func nextFrame() throws -> Frame? {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        for _ in 0..<100_000 {
+            if let frame = try decoder.next() { return frame }
+            let count = recv(fd, &chunk, chunk.count, 0)
+            if count == 0 { return nil }
+            guard count > 0 else { throw Failure.socket("recv errno \(errno)") }
+            decoder.append(chunk[0..<count])
+        }
+        throw Failure.unexpected("no frame after 100000 reads")
+    }
+
+    /// Reads the ServerHello, answers with `identity`'s hello, and waits for Accepted.
+    func admit(_ identity: RelayIdentity) throws {
+        let hello = try serverHello()
+        try sendAll(Frame.clientHello(sealedHello(identity, hello)).encoded())
+        guard case .accepted = try nextFrame() else { throw Failure.unexpected("no Accepted") }
+    }
+
+    func serverHello() throws -> ServerHello {
+        guard case .serverHello(let hello) = try nextFrame() else { throw Failure.unexpected("no ServerHello") }
+        return hello
+    }
+
+    func sealedHello(_ identity: RelayIdentity, _ hello: ServerHello) -> ClientHello {
+        ClientHello.seal(
+            .init(challenge: hello.challenge, certificate: identity.certificate.encoded()), key: identity.privateKey,
+            serverKey: hello.serverKey)!
+    }
+
+    /// Reads until the Close frame and EOF; returns the Close notice (nil if the server just closed).
+    func closeNotice() throws -> CloseNotice? {
+        var notice: CloseNotice?
+        while let frame = try nextFrame() {
+            if case .close(let received) = frame { notice = received }
+        }
+        return notice
+    }
+}
+
+/// Runs blocking socket work on NIO's thread pool, never on the cooperative pool the servers and clients need.
+func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await NIOThreadPool.singleton.runIfActive(body)
+}
