@@ -1,4 +1,5 @@
 #if os(Linux)
+    import CNIOLinux
     import CRelayIO
     import Glibc
     import Testing

@@ -1,4 +1,5 @@
 #if os(Linux)
+    import CRelayIO
     import Logging
     import NIOCore
     import NIOPosix
@@ -78,6 +79,21 @@
                 }
             }
             return BatchedDataPlane(sockets: rows, stop: stop, pool: pool, finished: finished)
+        }
+
+        /// Sends one datagram the relay originates (not a reply) from a socket of the destination's family;
+        /// false when there is none or the kernel refused it.
+        @discardableResult
+        func send(_ bytes: [UInt8], to destination: EndpointAddress) -> Bool {
+            guard let socket = sockets.joined().first(where: { $0.transport == destination.transport }) else {
+                return false
+            }
+            return bytes.withUnsafeBytes { buffer in
+                destination.withAddressWords { high, low in
+                    relay_io_send_one(
+                        socket.fd, buffer.baseAddress, UInt32(buffer.count), high, low, destination.port) == 0
+                }
+            }
         }
 
         /// Stops the threads (each within its receive timeout), then closes the sockets.

@@ -1,5 +1,6 @@
 #if os(Linux)
     import CRelayIO
+    import CoreMetrics
     import Logging
     import RelayCore
 
@@ -114,6 +115,8 @@
                     do throws(DropReason) {
                         classified = try DatagramParser.classify(bytes)
                     } catch {
+                        // Not Geneve at its second byte: maybe a STUN Binding Request, answered outside the lock.
+                        if error == .badGeneveHeader { return index }
                         counters.received(bytes: length)
                         counters.dropped(error)
                         index += 1
@@ -240,7 +243,13 @@
             do throws(DropReason) {
                 datagram = try DatagramParser.classify(bytes)
             } catch {
-                counters.dropped(error)
+                // A STUN Binding Request (RFC 5389) fails Geneve parsing on its second byte: answer it, never larger.
+                if error == .badGeneveHeader, let answer = STUNMessage.answer(bytes, from: source) {
+                    counters.stunAnswers += 1
+                    reply(answer, to: source)
+                } else {
+                    counters.dropped(error)
+                }
                 return
             }
             switch datagram.kind {
@@ -256,15 +265,9 @@
                 switch engine.handleControl(
                     datagram: bytes, header: datagram.header, sender: sender, source: source, now: now)
                 {
-                case .reply(let reply, let refused):
+                case .reply(let bytes, let refused):
                     if let refused { counters.dropped(refused) }
-                    let result = reply.withUnsafeBytes { reply in
-                        source.withAddressWords { high, low in
-                            relay_io_send_one(
-                                socket.fd, reply.baseAddress, UInt32(reply.count), high, low, source.port)
-                        }
-                    }
-                    if result != 0 { metrics.socketErrors.increment() }
+                    reply(bytes, to: source)
                 case .handled:
                     break
                 case .drop(let reason):
@@ -274,6 +277,16 @@
         }
 
         // MARK: Sending
+
+        /// Sends a reply to `source` from this socket at once.
+        private func reply(_ bytes: [UInt8], to source: EndpointAddress) {
+            let result = bytes.withUnsafeBytes { buffer in
+                source.withAddressWords { high, low in
+                    relay_io_send_one(socket.fd, buffer.baseAddress, UInt32(buffer.count), high, low, source.port)
+                }
+            }
+            if result != 0 { metrics.socketErrors.increment() }
+        }
 
         /// Queues `bytes` (still in the receive buffer) for `destination`; `segmentSize` > 0 sends a GSO train.
         private mutating func send(_ bytes: UnsafeRawBufferPointer, to destination: EndpointAddress, segmentSize: Int) {

@@ -1,3 +1,5 @@
+import CoreMetrics
+import NIOConcurrencyHelpers
 import CurlHTTP
 import Logging
 import RelayCore
