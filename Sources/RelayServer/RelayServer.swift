@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import RelayCore
 import ServiceLifecycle
+import Tailnet
 import Telemetry
 import UnixSignals
 

@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import RelayCore
 
 extension RelayEngine {

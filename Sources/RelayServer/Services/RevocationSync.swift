@@ -1,5 +1,7 @@
+import CoreMetrics
 import CurlHTTP
 import Logging
+import NIOConcurrencyHelpers
 import RelayCore
 import ServiceLifecycle
 import Tailnet
