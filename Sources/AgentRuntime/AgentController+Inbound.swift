@@ -1,7 +1,9 @@
 import Agent
+import Logging
 import NIOCore
 import RelayCore
 import RelayNIO
+import Tailnet
 
 extension AgentController {
     /// Handles one non-WireGuard datagram from the tailnet port or the fallback relay.

@@ -1,5 +1,6 @@
 import Agent
 import RelayCore
+import Tailnet
 
 extension AgentController {
     /// The status `relayctl status` shows.

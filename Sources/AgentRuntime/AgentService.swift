@@ -1,4 +1,5 @@
 import Agent
+import Foundation
 import Logging
 import Metrics
 import NIOCore
