@@ -194,7 +194,7 @@ let package = Package(
         .target(
             name: "AgentRuntime",
             dependencies: [
-                "Agent", "RelayCore", "RelayNIO", "Tailnet", "CurlHTTP",
+                "Agent", "RelayCore", "RelayNIO", "Tailnet", "CurlHTTP", "FallbackClient", "RelayClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

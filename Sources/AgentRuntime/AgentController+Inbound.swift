@@ -48,7 +48,7 @@ extension AgentController {
                     peers[sender]?.paths.handleDirectPing(from: endpoint, now: now)
                 }
             } else {
-                plane.fallbackSend?(sender, bytes)
+                plane.sendFallback(bytes, to: sender)
             }
         case .pong(let pong):
             if var cli = cliPings.removeValue(forKey: pong.transactionID) {

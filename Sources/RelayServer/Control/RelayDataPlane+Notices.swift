@@ -1,6 +1,7 @@
 import RelayNIO
 import NIOCore
 import RelayCore
+import RelayNIO
 
 extension RelayDataPlane {
     /// Sends datagrams the relay originates (the sealed Errors of ended sessions) from a socket of the

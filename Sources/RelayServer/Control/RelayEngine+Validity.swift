@@ -1,5 +1,6 @@
 import NIOConcurrencyHelpers
 import Logging
+import NIOConcurrencyHelpers
 import RelayCore
 
 extension RelayEngine {

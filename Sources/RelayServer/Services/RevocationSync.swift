@@ -1,7 +1,7 @@
 import CoreMetrics
-import NIOConcurrencyHelpers
 import CurlHTTP
 import Logging
+import NIOConcurrencyHelpers
 import RelayCore
 import ServiceLifecycle
 import Tailnet
