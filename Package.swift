@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "relayctl", targets: ["relayctl"]),
         .executable(name: "tailnet-coordinator", targets: ["tailnet-coordinator"]),
         .executable(name: "relay-operator", targets: ["relay-operator"]),
+        .executable(name: "tailnet-agent", targets: ["tailnet-agent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -183,6 +184,29 @@ let package = Package(
         // MARK: Node agent
         .target(name: "Agent", dependencies: ["RelayCore"], swiftSettings: swiftSettings),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "RelayCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "AgentRuntime",
+            dependencies: [
+                "Agent", "RelayCore", "RelayNIO", "Tailnet", "CurlHTTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "tailnet-agent",
+            dependencies: [
+                "Agent", "AgentRuntime", "Telemetry",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Tailnet control plane
         .target(
@@ -194,6 +218,8 @@ let package = Package(
             name: "Coordinator",
             dependencies: [
                 "RelayCore", "Tailnet", "Telemetry", "CSodium", "FallbackServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -219,6 +245,8 @@ let package = Package(
             dependencies: [
                 "Coordinator", "Tailnet", "RelayCore", "CurlHTTP", "PeerRelayTestSupport", "Fallback", "FallbackClient",
                 "RelayClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -260,7 +288,7 @@ let package = Package(
         .executableTarget(
             name: "relayctl",
             dependencies: [
-                "Interchange", "RelayCore", "RelayClient", "RelayNIO", "Tailnet", "CurlHTTP", "FallbackClient",
+                "Agent", "Interchange", "RelayCore", "RelayClient", "RelayNIO", "Tailnet", "CurlHTTP", "FallbackClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),

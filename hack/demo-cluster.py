@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""The full PeerRelay flow for hack/demo, on embedded defaults: a fresh local Kubernetes cluster (hack/cluster) with
-the node shim, a tailnet-coordinator on loopback, the CRD and RBAC from manifests/, the relay-operator process, the
-sample PeerRelay from manifests/examples/, a relayctl probe through each published endpoint, and a status table.
+"""The full PeerRelay flow for hack/demo, on embedded defaults: a fresh local Kubernetes cluster on a real node
+(hack/cluster: kubelet, containerd, kube-proxy in the cluster's own network namespace), the project image built from
+the Containerfile and imported into the node, a tailnet-coordinator on the host, the Helm chart installed with the
+Helm SDK (helm-python-sdk; the operator runs as a pod with its ServiceAccount), the sample PeerRelay from
+manifests/examples/, a relayctl probe through each published endpoint, and a status table.
 Everything it starts is stopped on exit (also on Ctrl-C or a failed step).
 
 Usage: hack/demo-cluster.py BIN_DIR [--keep] [--replicas N]   (normally run by hack/demo, which builds BIN_DIR)
@@ -19,7 +21,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib
 from peerrelay import ROOT, CommandFailed, Stack  # noqa: E402
 
 NS = "demo"
-NODE_EXTERNAL_IP = "127.0.3.1"
+OPERATOR_NS = "peer-relay-system"
 
 
 def bold(text):
@@ -51,25 +53,31 @@ class Demo:
 
     def cluster(self):
         self.stack.cluster_up()
-        self.stack.node_up(NODE_EXTERNAL_IP)
-        say(f"kube-apiserver ready; kubeconfig {self.stack.env.get('KUBECONFIG')}")
+        say(f"kube-apiserver ready; kubeconfig {self.stack.env.get('KUBECONFIG')}; network namespace "
+            f"{self.stack.env['PEERRELAY_NETNS']}")
         say(self.stack.kubectl("get", "nodes", "-o", "wide").stdout.rstrip())
+        say("image ghcr.io/peerrelay/peerrelay:0.1.0 built from the Containerfile (hack/image-build) and imported")
 
     def coordinator(self):
         self.stack.coordinator_up()
-        say(f"tailnet-coordinator on {self.stack.coord_url}, SQLite store in {self.stack.path('coordinator')}")
+        say(f"tailnet-coordinator on {self.stack.coord_url} (the host end of the cluster's link), SQLite store in "
+            f"{self.stack.path('coordinator')}")
         say("admin token and a relay-publisher token issued")
 
     def operator(self):
-        out = self.stack.install_manifests()
-        say("$ kubectl apply -f manifests/00-namespace.yaml -f manifests/01-crd.yaml -f manifests/02-rbac.yaml")
-        say(out.rstrip())
+        say(f"$ helm install peer-relay charts/peer-relay --namespace {OPERATOR_NS} --create-namespace   "
+            "(helm-python-sdk)")
+        release = self.stack.helm_install()
+        info = release.get("info", {}) if isinstance(release, dict) else {}
+        say(f"release peer-relay: {info.get('status', 'deployed')}")
+        self.stack.wait_until("the PeerRelay CRD to be established", 30, lambda: self.stack.kubectl(
+            "get", "crd", "peerrelays.peerrelay.dev", "-o",
+            "jsonpath={.status.conditions[?(@.type=='Established')].status}").stdout == "True")
+        self.stack.wait_until("the relay-operator pod Ready", 180,
+                              lambda: self.stack.operator_pods(OPERATOR_NS, ready_only=True))
+        say(self.stack.kubectl("get", "pods", "-n", OPERATOR_NS, "-o", "wide").stdout.rstrip())
         self.stack.publisher_secret()
         say(f"namespace {NS} with Secret tailnet-publisher (the coordinator's relay-publisher token)")
-        port = self.stack.start_operator("relay-operator", self.stack.env["KUBECONFIG"])
-        self.stack.wait_ready_endpoint("relay-operator", port)
-        say(f"relay-operator running (admin http://127.0.0.1:{port}), in-cluster manifests/03-operator.yaml "
-            "replaced by this process")
 
     def peerrelay(self):
         sample = os.path.join(ROOT, "manifests", "examples", "peerrelay-minimal.yaml")
@@ -88,12 +96,14 @@ class Demo:
             return obj if obj and all(e.get("published") for e in obj["status"]["endpoints"]) else None
 
         try:
-            obj = self.stack.wait_until(f"PeerRelay minimal Ready with {self.replicas} published replicas", 150,
-                                        published, watch=["relay-operator", "coordinator"])
+            obj = self.stack.wait_until(f"PeerRelay minimal Ready with {self.replicas} published replicas", 180,
+                                        published, watch=["coordinator"])
         except AssertionError as error:
             status = self.stack.kubectl("get", "peerrelay", "minimal", "-n", NS, "-o", "jsonpath={.status}",
                                         check=False)
-            raise AssertionError(f"{error}\nstatus: {status.stdout}")
+            pod = next(iter(self.stack.operator_pods(OPERATOR_NS)), None)
+            logs = self.stack.kubectl("logs", "-n", OPERATOR_NS, pod, "--tail=25", check=False).stdout if pod else ""
+            raise AssertionError(f"{error}\nstatus: {status.stdout}\noperator pod log:\n{logs}")
         for e in obj["status"]["endpoints"]:
             say(f"replica {e.get('index')} (pod {e.get('pod')}): {', '.join(e.get('addresses', []))} published")
 
@@ -109,7 +119,10 @@ class Demo:
         for relay in relays:
             endpoint = relay["endpoints"][0]
             say(f"$ relayctl probe --relay {endpoint} --identity alice --identity bob --count 10")
-            report = self.stack.probe(endpoint, relay["certificate"], count=10)
+            # kube-proxy installs a new Service's rules up to ~1 s after its endpoint is Ready: retry briefly.
+            report = self.stack.wait_until(f"a probe through {endpoint}", 30,
+                                           lambda: self.stack.probe(endpoint, relay["certificate"], count=10),
+                                           interval=1)
             rtts = report["rttMilliseconds"]
             self.probes.append((relay["replica"], endpoint, len(rtts), report.get("pingsSent"), min(rtts),
                                 sum(rtts) / len(rtts), max(rtts)))
@@ -134,6 +147,9 @@ class Demo:
             say(result.stdout.rstrip())
         else:
             say("(admin endpoint not reachable: " + (result.stderr.strip() if result is not None else "no pod IP") + ")")
+        say("")
+        say(f"$ kubectl logs -n {NS} minimal-0 | head -3")
+        say("\n".join(stack.kubectl("logs", "-n", NS, "minimal-0").stdout.splitlines()[:3]))
 
     # --- lifecycle ------------------------------------------------------------------------------------------
 
@@ -142,16 +158,17 @@ class Demo:
         for name, status in self.stack.down(timeout=30):
             say(f"{name} stopped (exit status {status})")
         if cluster:
-            say("local cluster and node shim stopped")
+            say("local cluster (control plane, kubelet, containerd, kube-proxy, network namespace) stopped")
 
     def main(self):
         ok = False
         steps = [
-            ("3/8 local Kubernetes cluster (hack/cluster up) and node shim", self.cluster, "cluster"),
-            ("4/8 tailnet-coordinator on loopback", self.coordinator, "coordinator"),
-            ("5/8 CRD, RBAC, publisher Secret and the relay-operator", self.operator, "relay-operator"),
-            (f"6/8 sample PeerRelay ({self.replicas} replicas) until Ready and published", self.peerrelay,
-             "relay-operator"),
+            ("3/8 local Kubernetes cluster on a real node (hack/cluster up) and the project image", self.cluster,
+             "cluster"),
+            ("4/8 tailnet-coordinator on the host", self.coordinator, "coordinator"),
+            ("5/8 helm install charts/peer-relay (Helm SDK): the operator as a pod; publisher Secret", self.operator,
+             None),
+            (f"6/8 sample PeerRelay ({self.replicas} replicas) until Ready and published", self.peerrelay, None),
             ("7/8 register two nodes, relayctl probe through each published endpoint", self.nodes_and_probe, None),
             ("8/8 status", self.status, None),
         ]
@@ -185,8 +202,8 @@ class Demo:
             print(f"\n{bold('== What happened')}")
             for title, took in self.timings:
                 say(f"{took:6.1f}s  {title.split(' ', 1)[1]}")
-            say(f"- a PeerRelay with {self.replicas} replicas was reconciled into relay-server pods with LoadBalancer "
-                "endpoints and published to the coordinator")
+            say(f"- the chart's operator pod reconciled a PeerRelay with {self.replicas} replicas into relay-server pods "
+                "(started by the kubelet) with LoadBalancer endpoints (routed by kube-proxy) and published them")
             for replica, endpoint, got, sent, lo, avg, hi in self.probes:
                 say(f"- replica {replica} at {endpoint}: {got}/{sent} sealed pings between alice and bob, "
                     f"rtt min/avg/max {lo:.3f}/{avg:.3f}/{hi:.3f} ms")

@@ -17,6 +17,8 @@ struct RelayCtl: AsyncParsableCommand {
             KeysCommand.self,
             NodesCommand.self,
             RelaysCommand.self,
+            AgentStatusCommand.self,
+            AgentPingCommand.self,
         ]
     )
 }

@@ -20,6 +20,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "TCP port.")
     var port = 8480
 
+    @Flag(help: "Serve plain HTTP on a non-loopback --host: only inside a network you trust (e.g. a pod behind a ClusterIP Service).")
+    var allowPlainHttp = false
+
     @Option(help: "PEM certificate chain for HTTPS.")
     var tlsCert: String?
 
@@ -86,8 +89,11 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("\(storage.dataDir) holds no tailnet; run `tailnet-coordinator init` first")
         }
         let configuration = CoordinatorServer.Configuration(
-            host: host, port: port, tlsCertificatePath: tlsCert, tlsKeyPath: tlsKey,
+            host: host, port: port, tlsCertificatePath: tlsCert, tlsKeyPath: tlsKey, allowPlainHTTP: allowPlainHttp,
             fallback: noFallback ? nil : fallback.configuration)
+        if allowPlainHttp && tlsCert == nil {
+            logger.warning("serving plain HTTP on \(host) (--allow-plain-http): keep this address inside a trusted network")
+        }
         let app = try await CoordinatorServer.makeApplication(
             configuration: configuration, store: store, logger: logger, metrics: metrics
         ) { port in

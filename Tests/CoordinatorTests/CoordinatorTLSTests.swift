@@ -39,5 +39,9 @@ import Testing
             try CoordinatorServer.Configuration(host: "127.0.0.1", port: 0, tlsCertificatePath: "/x").validate()
         }
         #expect(throws: Never.self) { try CoordinatorServer.Configuration(host: "127.0.0.1", port: 0).validate() }
+        // --allow-plain-http: an explicit opt-in for a pod behind a ClusterIP Service.
+        #expect(throws: Never.self) {
+            try CoordinatorServer.Configuration(host: "0.0.0.0", port: 0, allowPlainHTTP: true).validate()
+        }
     }
 }

@@ -108,7 +108,7 @@ natlab_router() {  # natlab_router MODE ROUTER : replace the router's NAT/filter
   esac
   ip netns exec "$router" nft -f - <<<"table ip natlab { $rules
   }"
-  ip netns exec "$router" conntrack -F >/dev/null 2>&1 || true
+  ip netns exec "$router" conntrack -D -p udp >/dev/null 2>&1 || true  # UDP mappings only: TCP sessions (netmap polls) survive
   if [[ $mode == open ]]; then  # a public host: the internet routes to its LAN directly
     ip -n "$NL_INET" route replace "$(ip -n "$router" -4 -o addr show dev lan | awk '{print $4}' | sed 's/\.1\//.0\//')" via "$wan"
   fi

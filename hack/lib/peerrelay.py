@@ -4,9 +4,10 @@ Import it with `sys.path.insert(0, <repo>/hack/lib)`, then `import peerrelay`. S
 cluster suite runs without hack/deps; the node-identity helpers import `cryptography` when first called.
 
 - free_port, wait_until, process_running, pem, skip: the small pieces every suite needs.
-- Stack: the end-to-end recipe (local cluster and node shim, tailnet-coordinator, manifests, relay-operator,
-  PeerRelay objects, node identities, `relayctl probe`) with the processes it started, so e2e/operator-e2e and
-  hack/demo run the same steps and stop everything they started.
+- Stack: the end-to-end recipe (local cluster on a real node with the project image, tailnet-coordinator,
+  manifests or the Helm chart with the operator as a pod, PeerRelay objects, node identities, `relayctl probe`)
+  with the processes it started, so e2e/operator-e2e and hack/demo run the same steps and stop everything they
+  started.
 """
 
 import base64
@@ -103,6 +104,7 @@ class Stack:
         self.logs = {}
         self.cluster_started = False
         self.coord_port = free_port()
+        # Pods reach the coordinator on the host end of the cluster's link (set by cluster_up), and so does the host.
         self.coord_url = f"http://127.0.0.1:{self.coord_port}"
         self.nodes = []
         self.operator_kubeconfig = None
@@ -171,10 +173,13 @@ class Stack:
             self.cluster_started = False
         return stopped
 
-    # --- cluster and node shim ------------------------------------------------------------------------------
+    # --- cluster (real node) and the project image ---------------------------------------------------------
 
-    def cluster_up(self, timeout=240):
-        """hack/cluster up in this stack's own state dir; KUBECONFIG and friends go into self.env."""
+    def cluster_up(self, timeout=300, images=True):
+        """hack/cluster up in this stack's own state dir (control plane, kubelet, containerd, kube-proxy in the
+        cluster's network namespace); KUBECONFIG and friends go into self.env. With images, the project image
+        (ghcr.io/peerrelay/peerrelay:0.1.0, the manifests' name) is built from the Containerfile with this stack's
+        binaries and imported into the node."""
         self.cluster_started = True
         log = self.path("cluster.log")
         with open(log, "w") as out:
@@ -186,19 +191,21 @@ class Stack:
             if "=" in line and line != "export":
                 key, value = line.split("=", 1)
                 self.env[key] = value
-
-    def node_up(self, external_ip):
-        """A node whose pods of ghcr.io/peerrelay/* images run this stack's built binaries."""
-        image_map = self.path("image-map.json")
-        with open(image_map, "w") as f:
-            json.dump({"ghcr.io/peerrelay/*": self.bin + "/"}, f)
-        self.run(CLUSTER, "node-up", "--image-map", image_map, "--external-ip", external_ip, timeout=90,
-                 log=self.path("cluster.log"))
+        self.host_ip = self.env["PEERRELAY_HOST_IP"]
+        self.node_ip = self.env["PEERRELAY_NODE_IP"]
+        self.coord_url = f"http://{self.host_ip}:{self.coord_port}"
+        if images:
+            with open(log, "a") as out:
+                result = subprocess.run([CLUSTER, "load-images", "--bin-dir", self.bin], env=self.env, stdout=out,
+                                        stderr=subprocess.STDOUT, timeout=900)
+            if result.returncode != 0:
+                raise CommandFailed(f"hack/cluster load-images exited {result.returncode}", log)
 
     # --- tailnet-coordinator and node identities ------------------------------------------------------------
 
     def coordinator_up(self):
-        """A tailnet-coordinator on loopback with an admin token (admin.token) and a relay-publisher token
+        """A tailnet-coordinator on the host end of the cluster's link (outside the cluster; plain HTTP allowed
+        there with --allow-plain-http) with an admin token (admin.token) and a relay-publisher token
         (publisher.token)."""
         coordinator, data = self.tool("tailnet-coordinator"), self.path("coordinator")
         self.run(coordinator, "init", "--data-dir", data, "--tailnet-id", self.tailnet_id,
@@ -208,8 +215,10 @@ class Stack:
         self.start_coordinator()
 
     def start_coordinator(self):
+        host = self.coord_url.split("//", 1)[1].rsplit(":", 1)[0]
         self.start("coordinator", [self.tool("tailnet-coordinator"), "serve", "--data-dir", self.path("coordinator"),
-                                   "--port", str(self.coord_port)])
+                                   "--host", host, "--port", str(self.coord_port),
+                                   *(["--allow-plain-http"] if not host.startswith("127.") else [])])
         self.wait_until("the coordinator's /healthz", 20,
                         lambda: urllib.request.urlopen(self.coord_url + "/healthz", timeout=2).status == 200,
                         watch=["coordinator"])
@@ -258,14 +267,15 @@ class Stack:
                       key=lambda r: r["replica"])
 
     def probe(self, endpoint, relay_certificate_b64, count=3, timeout=60):
-        """`relayctl probe` between the first two registered nodes through endpoint; returns its JSON report.
-        AssertionError when the probe fails or no ping came back."""
+        """`relayctl probe` between the first two registered nodes through endpoint, sent from the host end of the
+        cluster's link; returns its JSON report. AssertionError when the probe fails or no ping came back."""
         cert = self.path("relay.pem")
         with open(cert, "w") as f:
             f.write(pem(relay_certificate_b64))
+        local = ["--local-host", self.host_ip] if getattr(self, "host_ip", None) else []
         result = self.run(self.tool("relayctl"), "probe", "--relay", endpoint, "--relay-cert", cert,
                           "--identity", self.nodes[0], "--identity", self.nodes[1], "--count", str(count), "--json",
-                          check=False, timeout=timeout)
+                          *local, check=False, timeout=timeout)
         if result.returncode != 0:
             raise AssertionError(f"relayctl probe {endpoint} failed: {result.stdout.strip()} {result.stderr.strip()}")
         report = json.loads(result.stdout)
@@ -276,15 +286,39 @@ class Stack:
     # --- manifests, operator, PeerRelay objects -------------------------------------------------------------
 
     def install_manifests(self):
-        """kubectl apply of manifests/00-namespace, 01-crd and 02-rbac; waits until the CRD is Established.
-        Returns kubectl's output."""
-        files = [os.path.join(ROOT, "manifests", n) for n in ("00-namespace.yaml", "01-crd.yaml", "02-rbac.yaml")]
-        out = self.kubectl("apply", *sum((["-f", f] for f in files), [])).stdout
+        """`kubectl apply -f manifests/`, as a user does: namespace, CRD, RBAC and the operator Deployment (the
+        operator runs as a pod with its ServiceAccount). Waits until the CRD is Established. Returns kubectl's
+        output."""
+        out = self.kubectl("apply", "-f", os.path.join(ROOT, "manifests")).stdout
         assert "customresourcedefinition.apiextensions.k8s.io/peerrelays.peerrelay.dev" in out, out
+        assert "deployment.apps/peer-relay" in out, out
         self.wait_until("the PeerRelay CRD to be established", 30, lambda: self.kubectl(
             "get", "crd", "peerrelays.peerrelay.dev", "-o",
             "jsonpath={.status.conditions[?(@.type=='Established')].status}").stdout == "True")
         return out
+
+    def helm_install(self, values=None, release="peer-relay", namespace="peer-relay-system"):
+        """`helm install <release> charts/peer-relay --namespace <namespace> --create-namespace` with the Helm SDK
+        (helm-python-sdk). Returns the release summary."""
+        import helm_python as helm
+        with helm.Chart.load(os.path.join(ROOT, "charts", "peer-relay")) as chart, \
+                helm.Config(kubeconfig_path=self.env["KUBECONFIG"], namespace=namespace) as config:
+            try:
+                return config.install(chart, release, values or {}, namespace=namespace, create_namespace=True,
+                                      timeout=120)
+            except helm.HelmError as error:
+                raise AssertionError(f"helm install {release} failed: {error}") from None
+
+    def operator_pods(self, namespace="peer-relay-system", ready_only=False):
+        """The operator's pods (not being deleted) by name; only Ready ones with ready_only."""
+        pods = {}
+        for pod in self.kget("pods", "-n", namespace, "-l", "app.kubernetes.io/component=operator")["items"]:
+            if pod["metadata"].get("deletionTimestamp"):
+                continue
+            ready = any(c["type"] == "Ready" and c["status"] == "True" for c in pod["status"].get("conditions", []))
+            if ready or not ready_only:
+                pods[pod["metadata"]["name"]] = pod
+        return pods
 
     def publisher_secret(self, name="tailnet-publisher", key="token"):
         """The namespace and a Secret holding the coordinator's relay-publisher token."""
@@ -292,41 +326,6 @@ class Stack:
             self.kubectl("create", "namespace", self.ns)
         self.kubectl("-n", self.ns, "create", "secret", "generic", name,
                      f"--from-file={key}=" + self.path("publisher.token"))
-
-    def service_account_kubeconfig(self, namespace="peer-relay-system", account="peer-relay"):
-        """A kubeconfig with the token of the chart's ServiceAccount, so operators run with exactly the RBAC of
-        manifests/02-rbac.yaml. Returns its path (also kept in operator_kubeconfig)."""
-        def token_secret():
-            return self.kget("serviceaccount", account, "-n", namespace).get("secrets", [{}])[0].get("name")
-        name = self.wait_until(f"the {namespace}/{account} ServiceAccount token", 30, token_secret)
-        token = base64.b64decode(self.kget("secret", name, "-n", namespace)["data"]["token"]).decode()
-        server = self.kubectl("config", "view", "--raw", "--minify", "-o",
-                              "jsonpath={.clusters[0].cluster.server}").stdout
-        ca = self.kubectl("config", "view", "--raw", "--minify", "-o",
-                          "jsonpath={.clusters[0].cluster.certificate-authority-data}").stdout
-        path = self.path("operator.kubeconfig")
-        with open(path, "w") as f:
-            json.dump({
-                "apiVersion": "v1", "kind": "Config", "current-context": "operator",
-                "clusters": [{"name": "local", "cluster": {"server": server, "certificate-authority-data": ca}}],
-                "users": [{"name": "operator", "user": {"token": token}}],
-                "contexts": [{"name": "operator", "context": {"cluster": "local", "user": "operator"}}],
-            }, f)
-        os.chmod(path, 0o600)
-        self.operator_kubeconfig = path
-        return path
-
-    def start_operator(self, name, kubeconfig, *extra):
-        """A relay-operator process; returns its admin port (its /readyz is not awaited here)."""
-        port = free_port()
-        self.start(name, [self.tool("relay-operator"), "--kubeconfig", kubeconfig, f"--admin-address=127.0.0.1:{port}",
-                          *extra])
-        return port
-
-    def wait_ready_endpoint(self, name, port, timeout=30):
-        self.wait_until(f"{name} /readyz", timeout,
-                        lambda: urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2).status == 200,
-                        watch=[name])
 
     def apply_peerrelay(self, name, replicas, extra=""):
         manifest = f"""apiVersion: peerrelay.dev/v1alpha1

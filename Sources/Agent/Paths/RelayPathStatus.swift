@@ -19,7 +19,7 @@ public enum RelayPathStatus: Hashable, Sendable {
 }
 
 /// Why a relay path could not be set up, in words a user can act on.
-public enum RelayFailure: Hashable, Sendable, CustomStringConvertible {
+public enum RelayFailure: Error, Hashable, Sendable, CustomStringConvertible {
     /// The relay answered with an Error (PROTOCOL.md §5); `message` is the relay's text.
     case refused(code: UInt16, message: String)
     /// No answer from the relay's endpoint.

@@ -20,13 +20,16 @@ public enum CoordinatorServer {
         public var tlsKeyPath: String?
         /// How often the version watcher looks for changes made by other processes.
         public var versionPollInterval: Duration
+        /// Serve plain HTTP on a non-loopback address (only behind a network boundary the operator trusts, such
+        /// as a ClusterIP Service reached from inside the cluster).
+        public var allowPlainHTTP: Bool
         /// The embedded fallback relay on the same port (`/fallback`); nil serves none.
         public var fallback: FallbackServerConfiguration?
 
         /// Creates a configuration.
         public init(
             host: String = "127.0.0.1", port: Int = 8480, tlsCertificatePath: String? = nil,
-            tlsKeyPath: String? = nil, versionPollInterval: Duration = .seconds(1),
+            tlsKeyPath: String? = nil, versionPollInterval: Duration = .seconds(1), allowPlainHTTP: Bool = false,
             fallback: FallbackServerConfiguration? = FallbackServerConfiguration()
         ) {
             self.host = host
@@ -34,6 +37,7 @@ public enum CoordinatorServer {
             self.tlsCertificatePath = tlsCertificatePath
             self.tlsKeyPath = tlsKeyPath
             self.versionPollInterval = versionPollInterval
+            self.allowPlainHTTP = allowPlainHTTP
             self.fallback = fallback
         }
 
@@ -47,9 +51,10 @@ public enum CoordinatorServer {
                     "HTTPS needs both --tls-cert and --tls-key", fields: ["tls": "give both files or neither"])
             }
             let loopback = host == "localhost" || host == "::1" || host.hasPrefix("127.")
-            if !usesTLS && !loopback {
+            if !usesTLS && !loopback && !allowPlainHTTP {
                 throw CoordinatorError.invalid(
-                    "plain HTTP is only allowed on loopback; pass --tls-cert and --tls-key to listen on \(host)",
+                    "plain HTTP is only allowed on loopback; pass --tls-cert and --tls-key to listen on \(host) "
+                        + "(or --allow-plain-http inside a network you trust, e.g. behind a ClusterIP Service)",
                     fields: ["host": "must be a loopback address without TLS"])
             }
         }
@@ -80,6 +85,11 @@ public enum CoordinatorServer {
         if let fallback { services.append(FallbackTrustUpdater(store: store, hub: hub, server: fallback)) }
         let http: HTTPServerBuilder = fallback.map { .fallback($0) } ?? .http1()
         let server = try serverBuilder(http, configuration: configuration)
+        if configuration.port != 0 {
+            // STUN on the same port number over UDP: nodes learn their reflexive address from the coordinator.
+            services.append(
+                try await STUNService.bind(host: configuration.host, port: configuration.port, logger: logger))
+        }
         return Application(
             router: api.makeRouter(), server: server,
             configuration: .init(

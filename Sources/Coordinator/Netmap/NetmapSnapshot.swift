@@ -68,7 +68,7 @@ public struct NetmapSnapshot: Sendable {
                 try encoder.encode(
                     NetmapPeer(
                         id: node.id, name: node.name, publicKey: node.publicKey, address: node.address,
-                        endpoints: node.endpoints, tags: node.tags)))
+                        endpoints: node.endpoints, tags: node.tags, wireGuardKey: node.wireGuardKey)))
         }
         relayJSON = try relays.map { Array(try encoder.encode($0)) }
         var head = Array(try encoder.encode(Head(version: version, tailnetID: tailnetID, tailnetName: tailnetName)))
@@ -91,7 +91,7 @@ public struct NetmapSnapshot: Sendable {
             peers: members.filter { $0.node.id != nodeID }.map {
                 NetmapPeer(
                     id: $0.node.id, name: $0.node.name, publicKey: $0.node.publicKey, address: $0.node.address,
-                    endpoints: $0.node.endpoints, tags: $0.node.tags)
+                    endpoints: $0.node.endpoints, tags: $0.node.tags, wireGuardKey: $0.node.wireGuardKey)
             },
             relays: relays.filter {
                 GrantPolicy.allows(nodeTags: me.node.tags, relayTags: $0.tags, grants: grants)

@@ -41,6 +41,17 @@ extension CoordinatorStore {
         }
         let name = request.name ?? ""
         if let problem = TailnetValidation.nameProblem(name) { fields["name"] = problem }
+        var wireGuardKey: [UInt8]?
+        switch request.wireGuardKey.map(TailnetValidation.decodeKey) {
+        case nil: break
+        case .failure(let problem): fields["wireGuardKey"] = problem.description
+        case .success(let key):
+            if key == publicKey {
+                fields["wireGuardKey"] =
+                    "must differ from publicKey (the control key); generate a separate WireGuard key"
+            }
+            wireGuardKey = key
+        }
         let endpoints = request.endpoints ?? []
         if let problem = TailnetValidation.endpointsProblem(endpoints, allowEmpty: true) {
             fields["endpoints"] = problem
@@ -50,6 +61,7 @@ extension CoordinatorStore {
         let now = self.now()
         let hash = TokenSecret.hash(secret)
         let key = publicKey
+        let newWireGuardKey = wireGuardKey
         return try await write { db in
             guard let keyRow = try Row.fetchOne(db, sql: "SELECT * FROM preauth_keys WHERE hash = ?", arguments: [hash])
             else { throw CoordinatorError.unauthorized("unknown pre-auth key; create one with `relayctl keys create`") }
@@ -69,6 +81,14 @@ extension CoordinatorStore {
                     "a node with this public key is already registered (\(existing)); renew with its node token or remove it first"
                 )
             }
+            if let wireGuardKey = newWireGuardKey,
+                let existing = try String.fetchOne(
+                    db, sql: "SELECT id FROM nodes WHERE wireguard_key = ? OR public_key = ?",
+                    arguments: [Data(wireGuardKey), Data(wireGuardKey)])
+            {
+                throw CoordinatorError.conflict(
+                    "node \(existing) already uses this WireGuard key; every node needs its own WireGuard key")
+            }
             let uniqueName = try Self.uniqueNodeName(db, requested: name)
             let address = try Self.allocateAddress(db)
             let id = TokenSecret.identifier(prefix: "n")
@@ -79,19 +99,21 @@ extension CoordinatorStore {
             try db.execute(
                 sql: """
                     INSERT INTO nodes (id, name, public_key, address, tags, endpoints, token_hash, preauth_key_id,
-                                       cert_serial, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                       cert_serial, created_at, updated_at, wireguard_key)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     id, uniqueName, Data(key), address, JSONColumn.encode(info.tags), JSONColumn.encode(endpoints),
                     TokenSecret.hash(token), info.id, Int64(certificate.serial), now, now,
+                    newWireGuardKey.map { Data($0) },
                 ])
             try db.execute(sql: "UPDATE preauth_keys SET use_count = use_count + 1 WHERE id = ?", arguments: [info.id])
             let version = try Self.bumpVersion(db)
             let node = NodeInfo(
                 id: id, name: uniqueName, publicKey: Data(key).base64EncodedString(), address: address, tags: info.tags,
                 endpoints: endpoints, certificateSerial: certificate.serial,
-                certificateExpiresAt: certificate.notAfter, createdAt: now)
+                certificateExpiresAt: certificate.notAfter, createdAt: now,
+                wireGuardKey: newWireGuardKey.map { Data($0).base64EncodedString() })
             return NodeCredentials(node: node, certificate: certificate.bytes, nodeToken: token, version: version)
         }
     }
@@ -185,7 +207,7 @@ extension CoordinatorStore {
             address: row["address"], tags: try JSONColumn.strings(row["tags"]),
             endpoints: try JSONColumn.strings(row["endpoints"]),
             certificateSerial: UInt64(row["cert_serial"] as Int64), certificateExpiresAt: row["not_after"],
-            createdAt: row["created_at"])
+            createdAt: row["created_at"], wireGuardKey: (row["wireguard_key"] as Data?)?.base64EncodedString())
     }
 
     /// `requested`, or `requested-N` for the smallest free N.

@@ -87,6 +87,14 @@ extension CoordinatorStore {
                     );
                     """)
         }
+        migrator.registerMigration("v2-wireguard-key") { db in
+            // A node's WireGuard key, bound at registration beside its control key (DESIGN.md §10).
+            try db.execute(
+                sql: """
+                    ALTER TABLE nodes ADD COLUMN wireguard_key BLOB;
+                    CREATE UNIQUE INDEX nodes_wireguard_key ON nodes(wireguard_key);
+                    """)
+        }
         return migrator
     }
 }

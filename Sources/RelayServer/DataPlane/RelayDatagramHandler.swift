@@ -87,7 +87,17 @@ final class RelayDatagramHandler: ChannelInboundHandler {
         }
         switch classified {
         case .failure(let reason):
-            counters.dropped(reason)
+            // A STUN Binding Request (RFC 5389) fails Geneve parsing on its second byte: answer it, never larger.
+            if reason == .badGeneveHeader,
+                let answer = buffer.withUnsafeReadableBytes({ STUNMessage.answer($0, from: source) })
+            {
+                counters.stunAnswers += 1
+                let reply = context.channel.allocator.buffer(bytes: answer)
+                context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: remote, data: reply)), promise: nil)
+                wroteToSelf = true
+            } else {
+                counters.dropped(reason)
+            }
         case .success(let datagram):
             switch datagram.kind {
             case .data:

@@ -11,6 +11,7 @@ struct BurstCounters {
     var sendQueueDrops = 0
     var noRouteDrops = 0
     var oversizeDrops = 0
+    var stunAnswers = 0
     var trains = 0
     var isEmpty = true
 
@@ -62,6 +63,10 @@ struct BurstCounters {
         if trains > 0 {
             metrics.receivedTrains[transport.rawValue].increment(by: Int64(trains))
             trains = 0
+        }
+        if stunAnswers > 0 {
+            metrics.stunAnswers.increment(by: Int64(stunAnswers))
+            stunAnswers = 0
         }
         if oversizeDrops > 0 {
             metrics.oversizeDrops.increment(by: Int64(oversizeDrops))

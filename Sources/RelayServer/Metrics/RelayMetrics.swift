@@ -15,6 +15,8 @@ public final class RelayMetrics: Sendable {
     let sendQueueDrops: Counter
     let noRouteDrops: Counter
     let oversizeDrops: Counter
+    /// STUN Binding Requests answered (nodes learning their reflexive address).
+    let stunAnswers: Counter
     let sessionsByState: [String: Gauge]
     let sessionsCreated: Counter
     let sessionsExpired: [String: Counter]
@@ -65,6 +67,7 @@ public final class RelayMetrics: Sendable {
             label: "relay_dropped_packets_total", dimensions: [("reason", "no_socket_for_family")], factory: factory)
         oversizeDrops = Counter(
             label: "relay_dropped_packets_total", dimensions: [("reason", "oversize")], factory: factory)
+        stunAnswers = Counter(label: "relay_stun_answers_total", factory: factory)
         var states: [String: Gauge] = [:]
         for state in ["binding", "open"] {
             states[state] = Gauge(label: "relay_sessions", dimensions: [("state", state)], factory: factory)

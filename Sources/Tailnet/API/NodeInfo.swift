@@ -4,8 +4,10 @@ public struct NodeInfo: Codable, Sendable, Equatable {
     public var id: String
     /// Unique node name.
     public var name: String
-    /// X25519 public key, standard base64.
+    /// X25519 public key, standard base64: the control key (node certificate, sealed probes, relay sessions).
     public var publicKey: String
+    /// WireGuard public key, standard base64 (nil for nodes that registered without one).
+    public var wireGuardKey: String?
     /// Tailnet address from 100.64.0.0/10.
     public var address: String
     /// Tags granted by the pre-auth key.
@@ -22,11 +24,12 @@ public struct NodeInfo: Codable, Sendable, Equatable {
     /// Creates a node entry.
     public init(
         id: String, name: String, publicKey: String, address: String, tags: [String], endpoints: [String],
-        certificateSerial: UInt64, certificateExpiresAt: Int64, createdAt: Int64
+        certificateSerial: UInt64, certificateExpiresAt: Int64, createdAt: Int64, wireGuardKey: String? = nil
     ) {
         self.id = id
         self.name = name
         self.publicKey = publicKey
+        self.wireGuardKey = wireGuardKey
         self.address = address
         self.tags = tags
         self.endpoints = endpoints

@@ -8,12 +8,18 @@ public struct RegisterRequest: Codable, Sendable, Equatable {
     public var name: String?
     /// Endpoints (`ip:port`, `[ipv6]:port`) where peers may reach the node directly.
     public var endpoints: [String]?
+    /// The node's WireGuard public key (standard base64 of 32 bytes), distinct from its control key `publicKey`.
+    /// Nodes that run WireGuard send it; peers find it in their netmaps.
+    public var wireGuardKey: String?
 
     /// Creates a registration request.
-    public init(preAuthKey: String?, publicKey: String?, name: String?, endpoints: [String]? = nil) {
+    public init(
+        preAuthKey: String?, publicKey: String?, name: String?, endpoints: [String]? = nil, wireGuardKey: String? = nil
+    ) {
         self.preAuthKey = preAuthKey
         self.publicKey = publicKey
         self.name = name
         self.endpoints = endpoints
+        self.wireGuardKey = wireGuardKey
     }
 }

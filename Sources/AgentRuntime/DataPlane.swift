@@ -1,0 +1,293 @@
+import Agent
+import NIOCore
+import NIOPosix
+import RelayCore
+
+/// The agent's packet mover: the node's one tailnet UDP socket and one loopback socket per peer, all on one event
+/// loop, so a packet goes from socket to socket inside one read callback — no thread hand-off, no per-packet task.
+/// Reads are batched (recvmmsg), writes flushed once per read batch (sendmmsg), socket buffers forced large.
+///
+/// WireGuard data is forwarded here; everything else on the tailnet port (probes, relay control, STUN) goes to the
+/// controller through `control`. All mutable state is confined to `loop`.
+final class DataPlane: @unchecked Sendable {
+    let loop: any EventLoop
+    let tailnet: any Channel
+    /// wireguard-go's listen address on loopback: where peer packets are delivered.
+    let wireGuard: SocketAddress
+    let control: AsyncStream<InboundControl>
+    private let controlContinuation: AsyncStream<InboundControl>.Continuation
+    private var links: [PublicKey: PeerLink] = [:]
+    private var direct: [SocketAddress: PeerLink] = [:]
+    private var relayed: [RelayKey: PeerLink] = [:]
+    private var dirty: [PeerLink] = []
+    /// Sends through the fallback relay (set once the fallback client is connected).
+    var fallbackSend: (@Sendable (PublicKey, [UInt8]) -> Void)?
+    private(set) var drops: [String: UInt64] = [:]
+
+    struct RelayKey: Hashable {
+        var relay: SocketAddress
+        var vni: UInt32
+    }
+
+    /// Socket buffer size forced on every socket (NetBird's relay throughput was 0.1× direct with defaults).
+    static let socketBufferBytes = 7 << 20
+    /// Datagrams per read (recvmmsg).
+    static let readBatch = 64
+    /// Receive room per datagram: a full 1500-byte-MTU packet with relay framing, with margin.
+    static let slotBytes = 4096
+
+    private init(loop: any EventLoop, tailnet: any Channel, wireGuard: SocketAddress) {
+        self.loop = loop
+        self.tailnet = tailnet
+        self.wireGuard = wireGuard
+        (control, controlContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(4096))
+    }
+
+    /// Binds the tailnet port on `host:port`.
+    static func start(host: String, port: Int, wireGuardPort: Int, loop: any EventLoop) async throws -> DataPlane {
+        let wireGuard = try SocketAddress(ipAddress: "127.0.0.1", port: wireGuardPort)
+        let holder = PlaneHolder()
+        let channel = try await bind(host: host, port: port, loop: loop) { TailnetHandler(holder: holder) }
+        let plane = DataPlane(loop: loop, tailnet: channel, wireGuard: wireGuard)
+        try await loop.submit { holder.plane = plane }.get()
+        return plane
+    }
+
+    static func bind(
+        host: String, port: Int, loop: any EventLoop, handler: @escaping @Sendable () -> any ChannelHandler
+    ) async throws -> any Channel {
+        let channel = try await DatagramBootstrap(group: loop)
+            .channelOption(.datagramVectorReadMessageCount, value: readBatch)
+            // A vector read splits one buffer evenly between its messages: room for a full datagram each.
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: readBatch * slotBytes))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler()) }
+            }
+            .bind(host: host, port: port).get()
+        for (force, plain) in [(33, SO_RCVBUF), (32, SO_SNDBUF)] {  // SO_RCVBUFFORCE, SO_SNDBUFFORCE
+            let forced = ChannelOptions.Types.SocketOption(level: .socket, name: .init(rawValue: CInt(force)))
+            do {
+                try await channel.setOption(forced, value: socketBufferBytes).get()
+            } catch {
+                // Without CAP_NET_ADMIN the kernel caps at net.core.[rw]mem_max.
+                let capped = ChannelOptions.Types.SocketOption(level: .socket, name: .init(rawValue: CInt(plain)))
+                try? await channel.setOption(capped, value: socketBufferBytes).get()
+            }
+        }
+        return channel
+    }
+
+    /// The bound tailnet address.
+    var localAddress: SocketAddress? { tailnet.localAddress }
+
+    // MARK: Peers (called by the controller)
+
+    /// Adds a peer: binds its loopback socket and returns its address (WireGuard's endpoint for the peer).
+    func addPeer(_ control: PublicKey) async throws -> SocketAddress {
+        if let existing = try await loop.submit({ self.links[control]?.channel.localAddress }).get() {
+            return existing
+        }
+        let holder = LinkHolder()
+        let channel = try await Self.bind(host: "127.0.0.1", port: 0, loop: loop) {
+            LoopbackHandler(holder: holder)
+        }
+        let link = PeerLink(control: control, channel: channel)
+        try await loop.submit {
+            holder.plane = self
+            holder.link = link
+            self.links[control] = link
+        }.get()
+        return channel.localAddress!
+    }
+
+    /// Removes a peer and closes its loopback socket.
+    func removePeer(_ control: PublicKey) async {
+        let removed = try? await loop.submit { () -> (any Channel)? in
+            guard let link = self.links.removeValue(forKey: control) else { return nil }
+            self.direct = self.direct.filter { $0.value !== link }
+            self.relayed = self.relayed.filter { $0.value !== link }
+            return link.channel
+        }.get()
+        if let channel = removed ?? nil { try? await channel.close().get() }
+    }
+
+    /// Sets where `peer`'s packets go and which sources are this peer's (direct addresses, relay sessions).
+    func setRoute(
+        _ peer: PublicKey, targets: [PathTarget], directSources: [SocketAddress],
+        relaySessions: [(SocketAddress, UInt32)]
+    ) {
+        loop.execute {
+            guard let link = self.links[peer] else { return }
+            link.targets = targets
+            self.direct = self.direct.filter { $0.value !== link }
+            self.relayed = self.relayed.filter { $0.value !== link }
+            for source in directSources { self.direct[source] = link }
+            for (relay, vni) in relaySessions { self.relayed[RelayKey(relay: relay, vni: vni)] = link }
+        }
+    }
+
+    /// Which peers WireGuard sent to since the last call, and every peer's traffic.
+    func poll() async -> (active: Set<PublicKey>, traffic: [PublicKey: TrafficCounters]) {
+        (try? await loop.submit {
+            var active = Set<PublicKey>()
+            var traffic: [PublicKey: TrafficCounters] = [:]
+            for (key, link) in self.links {
+                if link.sawOutbound { active.insert(key) }
+                link.sawOutbound = false
+                traffic[key] = link.traffic
+            }
+            return (active, traffic)
+        }.get()) ?? ([], [:])
+    }
+
+    /// Drop counters by reason.
+    func dropCounts() async -> [String: UInt64] {
+        (try? await loop.submit { self.drops }.get()) ?? [:]
+    }
+
+    /// Sends a control datagram (probe, relay control, STUN) from the tailnet port.
+    func send(_ bytes: [UInt8], to address: SocketAddress) {
+        loop.execute {
+            var buffer = self.tailnet.allocator.buffer(capacity: bytes.count)
+            buffer.writeBytes(bytes)
+            self.tailnet.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
+        }
+    }
+
+    /// Delivers a packet that came through the fallback relay from `sender`.
+    func fromFallback(sender: PublicKey, bytes: [UInt8]) {
+        loop.execute {
+            let isWireGuard = bytes.withUnsafeBytes { AgentDatagram.classify($0) } == .wireGuard
+            guard isWireGuard, let link = self.links[sender] else {
+                self.controlContinuation.yield(InboundControl(source: nil, fallbackSender: sender, bytes: bytes))
+                return
+            }
+            var buffer = link.channel.allocator.buffer(capacity: bytes.count)
+            buffer.writeBytes(bytes)
+            link.traffic.received(.fallback, bytes.count)
+            link.channel.writeAndFlush(AddressedEnvelope(remoteAddress: self.wireGuard, data: buffer), promise: nil)
+        }
+    }
+
+    func close() async {
+        controlContinuation.finish()
+        let channels = (try? await loop.submit { self.links.values.map(\.channel) }.get()) ?? []
+        for channel in channels { try? await channel.close().get() }
+        try? await tailnet.close().get()
+    }
+
+    // MARK: Data path (on `loop`)
+
+    fileprivate func fromTailnet(_ envelope: AddressedEnvelope<ByteBuffer>) {
+        var data = envelope.data
+        let kind = data.withUnsafeReadableBytes { AgentDatagram.classify($0) }
+        switch kind {
+        case .wireGuard:
+            guard let link = direct[envelope.remoteAddress] else { return drop("wireguard_unknown_source") }
+            link.traffic.received(.direct, data.readableBytes)
+            deliver(data, to: link)
+        case .relayedWireGuard(let vni):
+            guard let link = relayed[RelayKey(relay: envelope.remoteAddress, vni: vni)] else {
+                return drop("relayed_unknown_session")
+            }
+            data.moveReaderIndex(forwardBy: GeneveHeader.size)
+            link.traffic.received(.relay, data.readableBytes)
+            deliver(data, to: link)
+        case .invalid(let reason):
+            drop(reason.metricLabel)
+        case .stun, .probe, .relayControl:
+            controlContinuation.yield(
+                InboundControl(
+                    source: envelope.remoteAddress, fallbackSender: nil, bytes: Array(data.readableBytesView)))
+        }
+    }
+
+    private func deliver(_ data: ByteBuffer, to link: PeerLink) {
+        link.channel.write(AddressedEnvelope(remoteAddress: wireGuard, data: data), promise: nil)
+        if !dirty.contains(where: { $0 === link }) { dirty.append(link) }
+    }
+
+    fileprivate func flushDirty() {
+        for link in dirty { link.channel.flush() }
+        dirty.removeAll(keepingCapacity: true)
+    }
+
+    fileprivate func fromWireGuard(_ envelope: AddressedEnvelope<ByteBuffer>, link: PeerLink) {
+        link.sawOutbound = true
+        let data = envelope.data
+        for target in link.targets {
+            switch target {
+            case .direct(let address):
+                link.traffic.sent(.direct, data.readableBytes)
+                tailnet.write(AddressedEnvelope(remoteAddress: address, data: data), promise: nil)
+            case .relay(let relay, let vni):
+                var framed = tailnet.allocator.buffer(capacity: GeneveHeader.size + data.readableBytes)
+                framed.writeInteger(UInt32(GeneveProtocol.wireGuard.rawValue))
+                framed.writeInteger(vni << 8)
+                framed.writeImmutableBuffer(data)
+                link.traffic.sent(.relay, data.readableBytes)
+                tailnet.write(AddressedEnvelope(remoteAddress: relay, data: framed), promise: nil)
+            case .fallback:
+                guard let send = fallbackSend else { drop("fallback_not_connected"); continue }
+                link.traffic.sent(.fallback, data.readableBytes)
+                send(link.control, Array(data.readableBytesView))
+            }
+        }
+        if link.targets.isEmpty { drop("no_path") }
+    }
+
+    fileprivate func flushTailnet() {
+        tailnet.flush()
+    }
+
+    private func drop(_ reason: String) {
+        drops[reason, default: 0] &+= 1
+    }
+}
+
+/// Lets a handler created before the plane exists reach it (set on the loop before the first read matters).
+final class PlaneHolder: @unchecked Sendable {
+    var plane: DataPlane?
+}
+
+final class LinkHolder: @unchecked Sendable {
+    var plane: DataPlane?
+    var link: PeerLink?
+}
+
+private final class TailnetHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    let holder: PlaneHolder
+
+    init(holder: PlaneHolder) { self.holder = holder }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        holder.plane?.fromTailnet(unwrapInboundIn(data))
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        holder.plane?.flushDirty()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // ICMP errors (port unreachable from a dead candidate) surface here; the socket stays usable.
+    }
+}
+
+private final class LoopbackHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    let holder: LinkHolder
+
+    init(holder: LinkHolder) { self.holder = holder }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard let plane = holder.plane, let link = holder.link else { return }
+        plane.fromWireGuard(unwrapInboundIn(data), link: link)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        holder.plane?.flushTailnet()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {}
+}

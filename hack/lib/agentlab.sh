@@ -1,0 +1,107 @@
+# The agent's scene on the NAT lab (hack/lib/natlab.sh): on the "internet" a coordinator (HTTPS, with STUN on the
+# same port number) and a relay-server; behind the routers nodes A and B, each with wireguard-go started by
+# tailnet-agent. Shared by e2e/agent/run and the agent benchmark. Caller sets BIN and WORK, sources natlab.sh
+# first, and calls natlab_cleanup on exit.
+COORD_PORT=8443; RELAY_PORT=40000; RELAY_ADMIN=9090
+AL_IF_A="tna$NATLAB_ID"; AL_IF_B="tnb$NATLAB_ID"
+AL_RELAY_PID=""; AL_AGENT_A_PID=""; AL_AGENT_B_PID=""
+
+agentlab_skip_reason() {
+  local reason
+  reason=$(natlab_skip_reason); [[ -z $reason ]] || { echo "$reason"; return; }
+  [[ -c /dev/net/tun ]] || { echo "no /dev/net/tun"; return; }
+  local tool
+  for tool in wireguard-go wg openssl curl iperf3 ping; do
+    command -v "$tool" >/dev/null || { echo "$tool is not installed (run hack/deps)"; return; }
+  done
+}
+
+al_coord() {  # al_coord METHOD PATH TOKENFILE [JSON] : call the coordinator API from the internet segment
+  local method=$1 path=$2 token=$3 body=${4:-}
+  ip netns exec "$NL_INET" curl -fsS --cacert "$WORK/coord.crt" -X "$method" -H "Authorization: Bearer $(cat "$token")" \
+    ${body:+-H "Content-Type: application/json" --data "$body"} "https://$NL_SVC1:$COORD_PORT$path"
+}
+
+agentlab_coordinator() {
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj "/CN=$NL_SVC1" \
+    -addext "subjectAltName=IP:$NL_SVC1" -keyout "$WORK/coord.key" -out "$WORK/coord.crt" 2>/dev/null
+  "$BIN/tailnet-coordinator" init --data-dir "$WORK/coord" --tailnet-id lab.test --admin-token-file "$WORK/admin.token" >/dev/null
+  "$BIN/tailnet-coordinator" token --data-dir "$WORK/coord" --kind relay-publisher --output "$WORK/publisher.token" >/dev/null
+  natlab_bg "$WORK/coordinator.log" "$NL_INET" "$BIN/tailnet-coordinator" serve --data-dir "$WORK/coord" \
+    --host "$NL_SVC1" --port "$COORD_PORT" --tls-cert "$WORK/coord.crt" --tls-key "$WORK/coord.key"
+  for _ in $(seq 100); do
+    ip netns exec "$NL_INET" curl -fsS --cacert "$WORK/coord.crt" "https://$NL_SVC1:$COORD_PORT/healthz" >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+  al_coord POST /v1/keys "$WORK/admin.token" '{"reusable":true,"expiresInSeconds":3600,"description":"lab"}' \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])' >"$WORK/preauth.key"
+}
+
+agentlab_relay() {  # agentlab_relay [extra relay-server flags] : publish (once) and start the relay on NL_SVC2
+  if [[ ! -f $WORK/relay.key ]]; then
+    (umask 077; wg genkey >"$WORK/relay.key")
+    local pub; pub=$(wg pubkey <"$WORK/relay.key")
+    al_coord POST /v1/relays "$WORK/publisher.token" \
+      "{\"name\":\"edge\",\"replica\":0,\"publicKey\":\"$pub\",\"endpoints\":[\"$NL_SVC2:$RELAY_PORT\"]}" >"$WORK/relay.json"
+    python3 - "$WORK" <<'PY'
+import json, sys, textwrap
+work = sys.argv[1]
+reply = json.load(open(f"{work}/relay.json"))
+cert = reply["relay"]["certificate"]
+with open(f"{work}/relay.crt", "w") as f:
+    f.write("-----BEGIN PEERRELAY CERTIFICATE-----\n" + "\n".join(textwrap.wrap(cert, 64)) + "\n-----END PEERRELAY CERTIFICATE-----\n")
+with open(f"{work}/ca.keys", "w") as f:
+    f.write("\n".join(k["publicKey"] for k in reply["tailnet"]["caPublicKeys"]) + "\n")
+PY
+  fi
+  local ca=()
+  while read -r key; do ca+=(--ca-key "$key"); done <"$WORK/ca.keys"
+  natlab_bg "$WORK/relay.log" "$NL_INET" "$BIN/relay-server" --listen "$NL_SVC2" --port "$RELAY_PORT" --sockets 1 \
+    --admin-address 127.0.0.1 --admin-port "$RELAY_ADMIN" --private-key-file "$WORK/relay.key" \
+    --certificate-file "$WORK/relay.crt" "${ca[@]}" "$@"
+  AL_RELAY_PID=${NL_PIDS[-1]}
+  for _ in $(seq 100); do
+    ip netns exec "$NL_INET" curl -fsS "http://127.0.0.1:$RELAY_ADMIN/readyz" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "relay-server did not become ready" >&2; return 1
+}
+
+agentlab_agent() {  # agentlab_agent a|b [extra tailnet-agent flags]
+  local side=$1; shift
+  local ns=$NL_A interface=$AL_IF_A
+  [[ $side == b ]] && { ns=$NL_B; interface=$AL_IF_B; }
+  natlab_bg "$WORK/agent-$side.log" "$ns" "$BIN/tailnet-agent" --coordinator "https://$NL_SVC1:$COORD_PORT" \
+    --coordinator-ca "$WORK/coord.crt" --pre-auth-key "$(cat "$WORK/preauth.key")" --state-dir "$WORK/state-$side" \
+    --name "node-$side" --interface "$interface" --wireguard-go --socket "$WORK/agent-$side.sock" "$@"
+  if [[ $side == a ]]; then AL_AGENT_A_PID=${NL_PIDS[-1]}; else AL_AGENT_B_PID=${NL_PIDS[-1]}; fi
+}
+
+al_status() {  # al_status a|b : relayctl status --json
+  "$BIN/relayctl" status --json --socket "$WORK/agent-$1.sock" 2>/dev/null
+}
+
+al_path() {  # al_path a|b : kind of the path in use to the only peer ("none" if none)
+  al_status "$1" | python3 -c 'import json,sys
+try:
+    peers = json.load(sys.stdin)["peers"]; print(peers[0]["path"].get("activeKind") or "none" if peers else "none")
+except Exception: print("none")'
+}
+
+al_peer_address() {  # al_peer_address a|b : the tailnet address of the other node
+  al_status "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["peers"][0]["address"])'
+}
+
+al_wait_path() {  # al_wait_path a|b KIND SECONDS : until the side uses KIND, bounded
+  local side=$1 kind=$2 seconds=$3
+  for _ in $(seq $((seconds * 5))); do
+    [[ $(al_path "$side") == "$kind" ]] && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
+al_ping_tunnel() {  # al_ping_tunnel COUNT : pings from A to B's tailnet address; prints the received count
+  local target; target=$(al_peer_address a)
+  ip netns exec "$NL_A" ping -c "$1" -i 0.2 -W 2 "$target" | sed -n 's/.* \([0-9]*\) received.*/\1/p'
+}
