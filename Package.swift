@@ -1,13 +1,19 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
 
+/// Every target: Swift 6 language mode (the tools default) plus the upcoming features the anchors enable.
 let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny")
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// Executables, tests, benchmarks and the fuzzer publish no API, so their imports are internal by default too.
+let leafSwiftSettings: [SwiftSetting] = swiftSettings + [.enableUpcomingFeature("InternalImportsByDefault")]
+
+// Linux only: the data plane, the CLIs and the tests use Glibc, recvmmsg/GSO and network namespaces, so no
+// Apple platform is declared.
 let package = Package(
     name: "PeerRelay",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "relay-server", targets: ["relay-server"]),
         .executable(name: "relayctl", targets: ["relayctl"]),
@@ -66,7 +72,7 @@ let package = Package(
         .target(
             name: "RelayServer",
             dependencies: [
-                "RelayCore", "RelayNIO", "Telemetry",
+                "RelayCore", "RelayNIO", "Telemetry", "Tailnet", "CurlHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -94,7 +100,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
 
         // MARK: Fallback relay (TCP; docs/fallback-protocol.md)
@@ -103,7 +109,7 @@ let package = Package(
             dependencies: ["RelayCore", .product(name: "DequeModule", package: "swift-collections")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "FallbackTests", dependencies: ["Fallback", "RelayCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "FallbackTests", dependencies: ["Fallback", "RelayCore"], swiftSettings: leafSwiftSettings),
         .target(
             name: "FallbackClient",
             dependencies: [
@@ -128,7 +134,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
         .target(
             name: "FallbackServer",
@@ -178,16 +184,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
 
         // MARK: Node agent
         .target(name: "Agent", dependencies: ["RelayCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "RelayCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "RelayCore"], swiftSettings: leafSwiftSettings),
         .target(
             name: "AgentRuntime",
             dependencies: [
-                "Agent", "RelayCore", "RelayNIO", "Tailnet", "CurlHTTP",
+                "Agent", "RelayCore", "RelayNIO", "Tailnet", "CurlHTTP", "FallbackClient", "RelayClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -205,7 +211,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
 
         // MARK: Tailnet control plane
@@ -237,7 +243,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
 
         .testTarget(
@@ -249,9 +255,9 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
-        .testTarget(name: "TailnetTests", dependencies: ["Tailnet", "RelayCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "TailnetTests", dependencies: ["Tailnet", "RelayCore"], swiftSettings: leafSwiftSettings),
 
         // MARK: Operator
         .target(
@@ -272,7 +278,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
         .testTarget(
             name: "OperatorTests",
@@ -281,7 +287,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Recordings"],
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
 
         // MARK: Admin CLI
@@ -293,13 +299,13 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
 
         // MARK: Benchmarks (Benchmarks/, run by Benchmarks/bench-*)
         .executableTarget(
             name: "kube-bench", dependencies: ["Kube"], path: "Benchmarks/Sources/kube-bench",
-            swiftSettings: swiftSettings),
+            swiftSettings: leafSwiftSettings),
         .executableTarget(
             name: "coordinator-bench",
             dependencies: [
@@ -307,7 +313,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/Sources/coordinator-bench",
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
         .executableTarget(
             name: "relay-bench",
@@ -317,12 +323,12 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Benchmarks/Sources/relay-bench",
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
 
         .executableTarget(
             name: "relaycore-bench", dependencies: ["RelayCore"], path: "Benchmarks/Sources/relaycore-bench",
-            swiftSettings: swiftSettings),
+            swiftSettings: leafSwiftSettings),
 
         .executableTarget(
             name: "fallback-bench",
@@ -335,13 +341,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Benchmarks/Sources/fallback-bench",
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
 
         // MARK: Fuzzing (hack/fuzz builds this with libFuzzer; a plain build makes an input replayer)
         .executableTarget(
             name: "relaycore-fuzz", dependencies: ["RelayCore"], path: "Fuzz/RelayCoreFuzz",
-            swiftSettings: swiftSettings),
+            swiftSettings: leafSwiftSettings),
 
         // MARK: Tests
         .target(
@@ -350,17 +356,17 @@ let package = Package(
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore"], swiftSettings: leafSwiftSettings),
         .testTarget(
             name: "RelayServerTests",
             dependencies: [
-                "RelayServer", "RelayCore", "RelayClient", "Telemetry", "PeerRelayTestSupport",
+                "RelayServer", "RelayCore", "RelayClient", "Telemetry", "Tailnet", "PeerRelayTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
         .testTarget(
             name: "TelemetryTests",
@@ -369,7 +375,7 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
         .testTarget(
             name: "RelayClientTests",
@@ -378,12 +384,12 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
         .testTarget(
-            name: "CurlHTTPTests", dependencies: ["CurlHTTP"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
-        .testTarget(name: "InterchangeTests", dependencies: ["Interchange"], swiftSettings: swiftSettings),
-        .testTarget(name: "YAMLParsingTests", dependencies: ["Interchange", "YAMLParsing"], swiftSettings: swiftSettings),
+            name: "CurlHTTPTests", dependencies: ["CurlHTTP"], exclude: ["Fixtures"], swiftSettings: leafSwiftSettings),
+        .testTarget(name: "InterchangeTests", dependencies: ["Interchange"], swiftSettings: leafSwiftSettings),
+        .testTarget(name: "YAMLParsingTests", dependencies: ["Interchange", "YAMLParsing"], swiftSettings: leafSwiftSettings),
         .testTarget(
             name: "KubeTests",
             dependencies: [
@@ -391,7 +397,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: leafSwiftSettings
         ),
     ]
 )

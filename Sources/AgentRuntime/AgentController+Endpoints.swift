@@ -1,7 +1,9 @@
 import Agent
+import CNIOLinux
 import NIOCore
 import RelayCore
 import RelayNIO
+import Tailnet
 
 #if canImport(Glibc)
     import Glibc

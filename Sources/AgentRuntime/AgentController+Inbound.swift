@@ -1,7 +1,9 @@
 import Agent
+import Logging
 import NIOCore
 import RelayCore
 import RelayNIO
+import Tailnet
 
 extension AgentController {
     /// Handles one non-WireGuard datagram from the tailnet port or the fallback relay.
@@ -46,7 +48,7 @@ extension AgentController {
                     peers[sender]?.paths.handleDirectPing(from: endpoint, now: now)
                 }
             } else {
-                plane.fallbackSend?(sender, bytes)
+                plane.sendFallback(bytes, to: sender)
             }
         case .pong(let pong):
             if var cli = cliPings.removeValue(forKey: pong.transactionID) {

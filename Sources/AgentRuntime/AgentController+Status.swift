@@ -1,5 +1,6 @@
 import Agent
 import RelayCore
+import Tailnet
 
 extension AgentController {
     /// The status `relayctl status` shows.
@@ -17,7 +18,7 @@ extension AgentController {
         }
         return AgentStatus(
             name: identity.registration.name, address: identity.registration.address,
-            endpoints: endpoints.map(\.description), fallbackConnected: plane.fallbackSend != nil, peers: peerList)
+            endpoints: endpoints.map(\.description), fallbackConnected: fallbackConnected, peers: peerList)
     }
 
     /// Pings `name` (peer name, tailnet address or control key) on every usable path at once and returns the

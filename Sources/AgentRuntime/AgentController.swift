@@ -21,6 +21,10 @@ actor AgentController {
     var peers: [PublicKey: PeerEntry] = [:]
     var relays: [String: RelayEntry] = [:]
     var fallbackRegion: String?
+    /// The fallback relay the netmap names (its first DERP entry's URL).
+    var fallbackURL: String?
+    /// Whether the fallback client is admitted now.
+    var fallbackConnected = false
     var certificate: [UInt8]
     /// This node's direct endpoints: interface addresses and STUN-reflexive addresses, with the tailnet port.
     var endpoints: [EndpointAddress] = []
@@ -90,6 +94,7 @@ actor AgentController {
             relays[relay.id] = RelayEntry(info: relay, address: address, key: key, shared: shared)
         }
         fallbackRegion = netmap.derp.first?.region
+        fallbackURL = netmap.derp.first?.url
         let relayList = netmap.relays.filter { relays[$0.id] != nil }.map { (id: $0.id, name: relayName($0)) }
         var seen = Set<PublicKey>()
         for peer in netmap.peers {
@@ -101,7 +106,7 @@ actor AgentController {
                 do {
                     let loopback = try await plane.addPeer(control)
                     var paths = PeerPaths(peer: control, policy: policy, forced: forced[peer.name] ?? forced["*"])
-                    paths.setFallbackConnected(plane.fallbackSend != nil)
+                    paths.setFallbackConnected(fallbackConnected)
                     peers[control] = PeerEntry(info: peer, wireGuardKey: wireGuardKey, loopback: loopback, paths: paths)
                     logger.info("peer \(peer.name) (\(peer.address)) added")
                 } catch {
@@ -135,6 +140,15 @@ actor AgentController {
             logger.error("\(error)")
         }
         pushRoutes(now: now)
+    }
+
+    /// The fallback client was admitted or lost its connection: every peer's policy hears it.
+    func setFallbackConnected(_ connected: Bool) {
+        guard connected != fallbackConnected else { return }
+        fallbackConnected = connected
+        logger.info("fallback relay \(connected ? "connected" : "disconnected")")
+        for control in peers.keys { peers[control]!.paths.setFallbackConnected(connected) }
+        pushRoutes(now: MonotonicClock.now())
     }
 
     func relayName(_ relay: RelayInfo) -> String {
@@ -229,7 +243,7 @@ actor AgentController {
         switch target(for: path, of: entry) {
         case .direct(let address)?: plane.send(bytes, to: address)
         case .relay(let address, _)?: plane.send(bytes, to: address)
-        case .fallback?: plane.fallbackSend?(control, bytes)
+        case .fallback?: plane.sendFallback(bytes, to: control)
         case nil: break
         }
     }

@@ -1,4 +1,5 @@
 import Agent
+import Foundation
 import Logging
 import Metrics
 import NIOCore
@@ -92,6 +93,7 @@ public final class AgentService: Service, Sendable {
             group.addTask {
                 for await inbound in plane.control { await controller.handle(inbound) }
             }
+            group.addTask { try await self.runFallback(controller: controller, plane: plane) }
             group.addTask {
                 while !Task.isCancelled {
                     await controller.tick()

@@ -20,8 +20,8 @@ final class DataPlane: @unchecked Sendable {
     private var direct: [SocketAddress: PeerLink] = [:]
     private var relayed: [RelayKey: PeerLink] = [:]
     private var dirty: [PeerLink] = []
-    /// Sends through the fallback relay (set once the fallback client is connected).
-    var fallbackSend: (@Sendable (PublicKey, [UInt8]) -> Void)?
+    /// Sends through the fallback relay (set, on `loop`, while the fallback client is connected).
+    private var fallbackSend: (@Sendable (PublicKey, [UInt8]) -> Void)?
     private(set) var drops: [String: UInt64] = [:]
 
     struct RelayKey: Hashable {
@@ -151,6 +151,19 @@ final class DataPlane: @unchecked Sendable {
             var buffer = self.tailnet.allocator.buffer(capacity: bytes.count)
             buffer.writeBytes(bytes)
             self.tailnet.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
+        }
+    }
+
+    /// Sets (or, with nil, clears) how packets go to the fallback relay.
+    func setFallback(_ send: (@Sendable (PublicKey, [UInt8]) -> Void)?) {
+        loop.execute { self.fallbackSend = send }
+    }
+
+    /// Sends `bytes` to `peer` through the fallback relay (dropped, and counted, while it is not connected).
+    func sendFallback(_ bytes: [UInt8], to peer: PublicKey) {
+        loop.execute {
+            guard let send = self.fallbackSend else { return self.drop("fallback_not_connected") }
+            send(peer, bytes)
         }
     }
 

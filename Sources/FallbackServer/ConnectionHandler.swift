@@ -1,8 +1,10 @@
+import CoreMetrics
 import Fallback
 import FallbackClient
 import Logging
 import NIOCore
 import RelayCore
+import Synchronization
 
 /// Serves one fallback client on its event loop: handshake and admission, forwarding, the drain of its send
 /// queue, keepalive, idle and write timeouts, rate limiting and the Close frame (docs/fallback-protocol.md §5–6).

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Fallback
 import FallbackClient
 import Logging

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import RelayCore
 import RelayNIO
@@ -59,7 +60,9 @@ extension RelayClient {
         case .error(let error):
             let key: ReplyKey =
                 vni == 0 ? .allocate(generation: error.generation) : .bind(vni: vni, generation: error.generation)
-            delivered = pending.deliver(.refused(error), for: key)
+            delivered =
+                pending.deliver(.refused(error), for: key)
+                || (vni != 0 && endSession(vni: vni, error))
         default:
             delivered = false
         }
@@ -94,6 +97,13 @@ extension RelayClient {
         default:
             drop("unexpectedEndToEnd")
         }
+    }
+
+    /// An unprompted Error on a session VNI: the relay ended the session (e.g. a certificate was revoked).
+    private func endSession(vni: UInt32, _ error: RelayErrorMessage) -> Bool {
+        guard let session = state.withLockedValue({ $0.sessions.removeValue(forKey: vni) }) else { return false }
+        session.end(.refused(step: "session", code: error.rawCode, message: error.message))
+        return true
     }
 
     func drop(_ reason: String) {

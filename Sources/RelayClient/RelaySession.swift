@@ -32,7 +32,19 @@ public final class RelaySession: Sendable {
         }
     }
 
+    private let ending = NIOLockedValueBox<RelayClientError?>(nil)
+
     func finish() { receivedContinuation.finish() }
+
+    /// Why the relay ended this session (a sealed Error it sent unprompted, e.g. `revoked` or `expiredCertificate`
+    /// for this side, `unknownSession` when the peer's certificate stopped holding); nil while it runs. `received`
+    /// finishes when the session ends.
+    public var endedBy: RelayClientError? { ending.withLockedValue { $0 } }
+
+    func end(_ reason: RelayClientError) {
+        ending.withLockedValue { $0 = reason }
+        finish()
+    }
 
     /// Sends `payload` (e.g. a WireGuard packet) to the peer on this session.
     public func send(_ payload: [UInt8]) async throws(RelayClientError) {

@@ -7,6 +7,14 @@ public struct RelayCounters: Sendable, Hashable {
     public internal(set) var sessionsCreated: UInt64 = 0
     public internal(set) var sessionsExpiredIdle: UInt64 = 0
     public internal(set) var sessionsExpiredUnbound: UInt64 = 0
+    /// Sessions removed because a side's serial was revoked.
+    public internal(set) var sessionsEndedRevoked: UInt64 = 0
+    /// Sessions removed because a side's certificate expired.
+    public internal(set) var sessionsEndedExpired: UInt64 = 0
+    /// Sessions removed because a side's CA key is no longer trusted.
+    public internal(set) var sessionsEndedUntrustedCA: UInt64 = 0
+    /// Unprompted sealed Errors sent to the sides of ended sessions.
+    public internal(set) var sessionEndNotices: UInt64 = 0
     public internal(set) var allocations: UInt64 = 0
     public internal(set) var challenges: UInt64 = 0
     public internal(set) var binds: UInt64 = 0

@@ -5,7 +5,8 @@ extension RelaySettings {
     ///
     /// Left `nil` because they have no fixed default: `privateKeyFile`, `certificateFile` and the CA keys (required),
     /// `sockets` (the number of cores), `advertisedEndpoints` (derived from the listen addresses and interfaces),
-    /// `caKeyFiles` and `revokedSerials` (none).
+    /// `caKeyFiles` and `revokedSerials` (none), `coordinatorURL`, `coordinatorCAFile` and `stateDirectory` (none:
+    /// no coordinator, revocations only from the settings).
     public static let defaults: RelaySettings = {
         var settings = RelaySettings()
         settings.listenAddresses = ["0.0.0.0", "::"]
@@ -29,6 +30,7 @@ extension RelaySettings {
         settings.logFormat = "text"
         settings.logLevel = "info"
         settings.reloadIntervalMilliseconds = 1000
+        settings.revocationsWaitSeconds = 25
         return settings
     }()
 

@@ -24,6 +24,11 @@ public struct RelaySettings: Sendable, Equatable, Codable {
     public var caKeyFiles: [String]?
     public var revokedSerials: [UInt64]?
     public var advertisedEndpoints: [String]?
+    // Membership from the coordinator
+    public var coordinatorURL: String?
+    public var coordinatorCAFile: String?
+    public var stateDirectory: String?
+    public var revocationsWaitSeconds: Int?
     // Limits
     public var maxSessions: Int?
     public var maxSessionsPerNode: Int?

@@ -86,12 +86,15 @@ struct SessionStore: Sendable {
     }
 }
 
-/// Certificate subject names and ids of session sides, one shared copy per distinct (name, id), reference counted:
-/// a node with sessions to hundreds of peers stores its names once, and a side stores a 4-byte handle.
+/// Certificates session sides were admitted with (subject name and id, and the `AdmittedCertificate` facts that
+/// are rechecked when trust, revocations or the clock change), one shared copy per distinct certificate, reference
+/// counted: a node with sessions to hundreds of peers stores its certificate once, and a side stores a 4-byte
+/// handle. Rechecking therefore costs one lookup per distinct certificate, not per session.
 struct SubjectNames: Sendable {
     struct Subject: Hashable, Sendable {
         var name: String
         var id: String
+        var admitted = AdmittedCertificate(caKeyID: CAKeyID(value: 0), serial: 0, notAfter: .max)
     }
 
     /// Handle 0 is the empty subject of a side that has not allocated; it is never released.
@@ -106,9 +109,9 @@ struct SubjectNames: Sendable {
 
     subscript(handle: UInt32) -> Subject { entries[Int(handle)].subject }
 
-    /// A handle for (name, id), counting one more reference to it.
-    mutating func retain(name: String, id: String) -> UInt32 {
-        let subject = Subject(name: name, id: id)
+    /// A handle for (name, id, admitted certificate), counting one more reference to it.
+    mutating func retain(name: String, id: String, admitted: AdmittedCertificate) -> UInt32 {
+        let subject = Subject(name: name, id: id, admitted: admitted)
         if let handle = handles[subject] {
             entries[Int(handle)].references += 1
             return handle
@@ -124,6 +127,18 @@ struct SubjectNames: Sendable {
         handles[subject] = handle
         return handle
     }
+
+    /// Handles in use whose certificate `isInvalid` says no longer holds, with its reason.
+    func invalidHandles(_ isInvalid: (AdmittedCertificate) -> CertificateError?) -> [UInt32: CertificateError] {
+        var out: [UInt32: CertificateError] = [:]
+        for (subject, handle) in handles {
+            if let error = isInvalid(subject.admitted) { out[handle] = error }
+        }
+        return out
+    }
+
+    /// The earliest notAfter (Unix seconds) of the certificates in use, if any.
+    var earliestNotAfter: Int64? { handles.keys.lazy.map(\.admitted.notAfter).min() }
 
     /// Drops one reference; the subject is forgotten with its last reference.
     mutating func release(_ handle: UInt32) {

@@ -129,7 +129,8 @@ extension SessionTable {
             allocatedPerNode[sender] = count + 1
         }
         session[side: side].sharedKey = key
-        let subject = subjects.retain(name: certificate.subjectName, id: certificate.subjectID)
+        let subject = subjects.retain(
+            name: certificate.subjectName, id: certificate.subjectID, admitted: AdmittedCertificate(certificate))
         subjects.release(session[side: side].subject)
         session[side: side].subject = subject
         if let index {
@@ -193,6 +194,10 @@ extension SessionTable {
                 .notAllocated, .notSessionMember,
                 "key \(sender.shortDescription) has not allocated VNI \(vni); send Allocate first")
         }
+        if let invalid = verifier.recheck(subjects[sessions.values[index][side: side].subject].admitted, now: now) {
+            // Between sweeps (e.g. the certificate expired a moment ago): refuse with what the side can act on.
+            return refuse(.certificateRejected, invalid.relayErrorCode, invalid.description)
+        }
         guard body.vni == vni else { return .dropped(.vniMismatch) }
         guard body.remoteKey == sessions.values[index][side: 1 - side].key else { return .dropped(.wrongRemoteKey) }
         guard body.generation != 0 else { return .dropped(.zeroGeneration) }
@@ -241,14 +246,21 @@ extension SessionTable {
         _ reason: DropReason, _ code: RelayErrorCode, detail: String, generation: UInt32, header: GeneveHeader,
         key: SharedKey, limit: Int, source: EndpointAddress
     ) -> ControlResult {
+        let bytes = sealedError(code, detail: detail, generation: generation, header: header, key: key, limit: limit)
+        return ControlResult(
+            reply: OutboundDatagram(bytes: bytes, destination: source), event: .refused(reason, code, detail: detail))
+    }
+
+    /// A sealed Error datagram no larger than `limit` bytes (the text is truncated on a character boundary).
+    mutating func sealedError(
+        _ code: RelayErrorCode, detail: String, generation: UInt32, header: GeneveHeader, key: SharedKey, limit: Int
+    ) -> [UInt8] {
         let fixed = GeneveHeader.size + SealedEnvelope.overhead + 2 + RelayErrorMessage.fixedSize
         let room = min(RelayErrorMessage.maximumMessageLength, max(0, limit - fixed))
         let text = RelayErrorMessage.truncated(detail, toUTF8Count: room)
         if text.utf8.count < detail.utf8.count { counters.repliesTruncated &+= 1 }
         let message = ControlMessage.error(
             RelayErrorMessage(rawCode: code.rawValue, generation: generation, message: text))
-        let bytes = message.sealedDatagram(header: header, sender: relayPublicKey, key: key)
-        return ControlResult(
-            reply: OutboundDatagram(bytes: bytes, destination: source), event: .refused(reason, code, detail: detail))
+        return message.sealedDatagram(header: header, sender: relayPublicKey, key: key)
     }
 }

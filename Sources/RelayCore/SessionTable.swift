@@ -28,9 +28,11 @@ public struct SessionTable: Sendable {
             rate: configuration.limits.bindRate, maxSources: configuration.limits.maxTrackedSources)
     }
 
-    /// Applies a new configuration (trusted CAs, revocations, endpoints, limits) to new requests. Existing sessions
-    /// stay; the relay key must not change (sessions hold keys derived from it).
-    public mutating func reconfigure(_ configuration: RelayConfiguration) {
+    /// Applies a new configuration (trusted CAs, revocations, endpoints, limits). New requests are checked against
+    /// it; existing sessions are rechecked at once (`revalidate(now:)`): a session with a side whose CA key is no
+    /// longer trusted or whose serial is now revoked (or whose certificate expired) is removed and returned with
+    /// the sealed Errors to send. The relay key must not change (sessions hold keys derived from it).
+    public mutating func reconfigure(_ configuration: RelayConfiguration, now: Timestamp) -> [SessionEnd] {
         precondition(
             configuration.relayKey.publicKey == self.configuration.relayKey.publicKey,
             "the relay key cannot change while sessions exist; restart the relay")
@@ -40,6 +42,7 @@ public struct SessionTable: Sendable {
         allocateLimiter.maxSources = configuration.limits.maxTrackedSources
         bindLimiter.rate = configuration.limits.bindRate
         bindLimiter.maxSources = configuration.limits.maxTrackedSources
+        return revalidate(now: now)
     }
 
     /// The relay's public key (clients seal control messages to it).

@@ -4,7 +4,9 @@ import NIOCore
 import NIOPosix
 import RelayCore
 import ServiceLifecycle
+import Tailnet
 import Telemetry
+import UnixSignals
 
 /// A running relay: UDP sockets, shared session engine, admin HTTP server, expiry sweeper and config watcher, all
 /// services of one `ServiceGroup` with graceful shutdown.
@@ -85,8 +87,23 @@ public final class RelayServer: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.sockets)
         let stopping = NIOLockedValueBox(false)
         var watcher: ConfigWatcher?
+        var revocationSync: RevocationSync?
         let dataPlane: RelayDataPlane
         do {
+            if let source = configuration.coordinator {
+                let fetcher = try RevocationSync.fetcher(source: source, configuration: configuration, engine: engine)
+                // The last good list is in force before the first datagram is read.
+                if let stored = await fetcher.current {
+                    engine.applyRevocations(stored)
+                    let confirmedAt = await fetcher.confirmedAt
+                    engine.trustMetrics.status.withLockedValue {
+                        $0.version = stored.version
+                        $0.serials = stored.serials.count
+                        $0.confirmedAt = confirmedAt
+                    }
+                }
+                revocationSync = RevocationSync(fetcher: fetcher, source: source, engine: engine, logger: logger)
+            }
             if let source = options.configFile {
                 watcher = try ConfigWatcher(
                     path: source.path, initialBytes: try ConfigFileReader.read(source.path), flags: source.flags,
@@ -102,23 +119,40 @@ public final class RelayServer: Sendable {
             try? await group.shutdownGracefully()
             throw error
         }
+        engine.noticeSink.withLockedValue { $0 = { [dataPlane] in dataPlane.sendUnprompted($0) } }
         engine.socketsBound(listenAddresses: configuration.listenAddresses, port: dataPlane.port)
         let admin: AdminServer
         do {
             let readinessWatcher = watcher
+            let readiness: @Sendable () -> Readiness = {
+                if stopping.withLockedValue({ $0 }) { return .notReady("shutting down") }
+                if let problem = readinessWatcher?.problem { return .notReady("config file invalid: \(problem)") }
+                return .ready
+            }
+            let following = configuration.coordinator != nil
             admin = try await AdminServer.bind(
                 host: configuration.adminAddress, port: configuration.adminPort,
                 routes: [
+                    // Readiness plus what the relay enforces: how fresh its revocation list is.
+                    AdminRoute(path: "/readyz") { _ in
+                        let detail =
+                            following
+                            ? engine.trustMetrics.status.withLockedValue { $0.summary(now: .now()) }
+                            : "revocations: no coordinator; the configured revokedSerials apply"
+                        switch readiness() {
+                        case .ready: return .text("ready\n\(detail)")
+                        case .notReady(let reason): return .text("not ready: \(reason)\n\(detail)", status: 503)
+                        }
+                    },
                     .json("/debug/sessions") { _ in engine.sessionSnapshot(now: .now()) },
                     .json("/debug/config") { _ in engine.configSnapshot() },
                 ],
                 metrics: options.metrics,
-                readiness: {
-                    if stopping.withLockedValue { $0 } { return .notReady("shutting down") }
-                    if let problem = readinessWatcher?.problem { return .notReady("config file invalid: \(problem)") }
-                    return .ready
+                readiness: readiness,
+                beforeScrape: {
+                    engine.refreshGauges()
+                    engine.trustMetrics.refresh(now: .now())
                 },
-                beforeScrape: { engine.refreshGauges() },
                 group: group, logger: logger)
         } catch {
             await dataPlane.close()
@@ -132,6 +166,7 @@ public final class RelayServer: Sendable {
                 service: ExpirySweeper(engine: engine, logger: logger)),
         ]
         if let watcher { services.append(.init(service: watcher)) }
+        if let revocationSync { services.append(.init(service: revocationSync)) }
         var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
         if options.handleSignals {
             groupConfiguration.gracefulShutdownSignals = [.sigterm, .sigint]

@@ -1,4 +1,12 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 /// One method per coordinator API operation.
+import CurlHTTP
+
 extension CoordinatorClient {
     // MARK: Anyone
 
@@ -22,6 +30,19 @@ extension CoordinatorClient {
     /// `GET /v1/revocations`.
     public func revocations() async throws -> RevocationList {
         try await call("GET", "/v1/revocations", as: RevocationList.self)
+    }
+
+    /// `GET /v1/revocations?since=N&timeout=S`: long-polls for a list newer than `since` (nil: 304, nothing
+    /// changed within `wait`). With `relayCertificate` the call authenticates as that relay (no token needed).
+    public func revocations(since: Int64, wait: Duration, relayCertificate: [UInt8]? = nil) async throws
+        -> RevocationList?
+    {
+        let seconds = max(0, wait.components.seconds)
+        let response = try await exchange(
+            "GET", "/v1/revocations?since=\(since)&timeout=\(seconds)", timeout: wait + .seconds(15),
+            authorization: relayCertificate.map { "PeerRelay-Certificate " + Data($0).base64EncodedString() })
+        if response.status == 304 { return nil }
+        return try Self.decode(response, as: RevocationList.self)
     }
 
     // MARK: Node token

@@ -62,13 +62,18 @@ public struct CoordinatorClient: Sendable {
     }
 
     /// Sends one request and returns the raw response.
-    func exchange(_ method: String, _ path: String, body: [UInt8]? = nil, timeout: Duration? = nil) async throws
-        -> HTTPResponse
-    {
+    func exchange(
+        _ method: String, _ path: String, body: [UInt8]? = nil, timeout: Duration? = nil,
+        authorization: String? = nil
+    ) async throws -> HTTPResponse {
         var headers = HTTPHeaders()
         headers.set("Accept", "application/json")
         if body != nil { headers.set("Content-Type", "application/json") }
-        if let token { headers.set("Authorization", "Bearer \(token)") }
+        if let authorization {
+            headers.set("Authorization", authorization)
+        } else if let token {
+            headers.set("Authorization", "Bearer \(token)")
+        }
         do {
             return try await http.send(
                 HTTPRequest(method: method, url: baseURL + path, headers: headers, body: body, timeout: timeout))

@@ -5,6 +5,7 @@ import Foundation
 import Kube
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 5 else {

@@ -5,6 +5,7 @@ import Logging
 import Operator
 import ServiceLifecycle
 import Telemetry
+import UnixSignals
 
 #if canImport(Glibc)
     import Glibc

@@ -14,7 +14,9 @@ struct ConnectCommand: AsyncParsableCommand {
         discussion: """
             Allocates and binds the session with the peer, waits until the peer answers an end-to-end ping (the
             peer runs `relayctl connect` too), prints "connected", then forwards: datagrams sent to --listen go to
-            the peer, the peer's datagrams go back to the local sender (or --local-peer). Runs until SIGINT/SIGTERM.
+            the peer, the peer's datagrams go back to the local sender (or --local-peer). Runs until SIGINT/SIGTERM
+            (exit 0), or until the relay ends the session (e.g. a certificate was revoked): then it prints the
+            relay's reason and exits 3.
             Point WireGuard's peer endpoint at the --listen address.
             """)
 
@@ -72,6 +74,10 @@ struct ConnectCommand: AsyncParsableCommand {
                 try await runUntilSignal(forwarder)
                 let counters = forwarder.counters
                 printNow("stopped: \(counters.toPeer) datagrams to the peer, \(counters.fromPeer) from the peer")
+                if let ended = session.endedBy {
+                    // The relay ended the session (e.g. this node's certificate was revoked): say why, fail.
+                    throw CLIError("the relay ended the session: \(ended)", exitCode: 3)
+                }
             }
         }
     }

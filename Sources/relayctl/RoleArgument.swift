@@ -1,8 +1,9 @@
-import ArgumentParser
+// A conformance of a public type is public, so its protocol's module is imported publicly (relayctl has no API).
+public import ArgumentParser
 import RelayCore
 
 extension CertificateRole: ExpressibleByArgument {
-    public init?(argument: String) {
+    init?(argument: String) {
         switch argument {
         case "node": self = .node
         case "relay": self = .relay
@@ -10,5 +11,5 @@ extension CertificateRole: ExpressibleByArgument {
         }
     }
 
-    public static var allValueStrings: [String] { ["node", "relay"] }
+    static var allValueStrings: [String] { ["node", "relay"] }
 }

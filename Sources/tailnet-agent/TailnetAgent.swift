@@ -4,6 +4,7 @@ import ArgumentParser
 import Logging
 import ServiceLifecycle
 import Telemetry
+import UnixSignals
 
 /// `tailnet-agent`: runs beside WireGuard on a tailnet node and picks, per peer, direct, peer relay or fallback.
 @main

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Coordinator
+import Tailnet
 
 /// `tailnet-coordinator init`: creates the tailnet, its CA and the first admin token.
 struct InitCommand: AsyncParsableCommand {

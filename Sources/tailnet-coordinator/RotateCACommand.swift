@@ -1,5 +1,6 @@
 import ArgumentParser
 import Coordinator
+import Tailnet
 
 /// `tailnet-coordinator rotate-ca`: makes a new CA key active and re-issues every certificate.
 struct RotateCACommand: AsyncParsableCommand {

@@ -1,4 +1,5 @@
 import Foundation
+import PeerRelayTestSupport
 import Tailnet
 import Testing
 

@@ -3,6 +3,7 @@ import CurlHTTP
 import Fallback
 import FallbackClient
 import Foundation
+import NIOCore
 import RelayClient
 import RelayCore
 import Tailnet

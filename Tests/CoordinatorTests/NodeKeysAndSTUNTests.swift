@@ -1,5 +1,6 @@
 import CurlHTTP
 import Foundation
+import Logging
 import NIOCore
 import NIOPosix
 import RelayCore

@@ -1,6 +1,7 @@
 import Fallback
 import FallbackClient
 import FallbackServer
+import NIOCore
 import RelayClient
 import RelayCore
 import Synchronization

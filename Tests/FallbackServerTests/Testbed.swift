@@ -4,11 +4,13 @@ import FallbackClient
 import FallbackServer
 import Foundation
 import Logging
+import NIOCore
 import NIOSSL
 import RelayClient
 import RelayCore
 import ServiceLifecycle
 import Synchronization
+import Telemetry
 import Testing
 
 /// A tailnet CA and node identities for fallback tests (all in memory).

@@ -93,7 +93,8 @@ import Testing
         let file = RelayConfigFile(spec: spec, caKeys: ["b", "a"], endpoints: ["127.0.2.1:40000"])
         #expect(
             file.text
-                == #"{"advertisedEndpoints":["127.0.2.1:40000"],"caKeys":["a","b"],"idleTimeoutSeconds":3600,"#
+                == #"{"advertisedEndpoints":["127.0.2.1:40000"],"caKeys":["a","b"],"#
+                + #""coordinatorURL":"http://127.0.0.1:8480","idleTimeoutSeconds":3600,"#
                 + #""logFormat":"json","maxSessions":500,"maxSessionsPerNode":10,"port":40000}"#
                 + "\n")
         let pending = RelayConfigFile(spec: Fixtures.spec(), caKeys: ["a"], endpoints: [])

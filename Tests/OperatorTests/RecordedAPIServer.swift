@@ -1,4 +1,5 @@
 import CurlHTTP
+import Foundation
 import Kube
 import Synchronization
 

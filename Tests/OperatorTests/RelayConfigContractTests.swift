@@ -1,7 +1,9 @@
+import ArgumentParser
 import Foundation
 import Interchange
 import RelayCore
 import RelayServer
+import Telemetry
 import Testing
 
 @testable import Operator

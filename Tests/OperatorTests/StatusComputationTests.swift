@@ -1,4 +1,6 @@
+import FoundationEssentials
 import Interchange
+import Kube
 import Testing
 
 @testable import Operator

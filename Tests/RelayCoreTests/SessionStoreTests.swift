@@ -55,19 +55,30 @@ import Testing
 
     @Test func subjectsAreSharedAndReleased() {
         var names = SubjectNames()
-        let a = names.retain(name: "laptop", id: "n1")
-        let b = names.retain(name: "laptop", id: "n1")
-        let c = names.retain(name: "laptop", id: "n2")
-        #expect(a == b && a != c && a != SubjectNames.none)
-        #expect(names.count == 2)
+        let certificate = AdmittedCertificate(caKeyID: CAKeyID(value: 1), serial: 10, notAfter: 2000)
+        let a = names.retain(name: "laptop", id: "n1", admitted: certificate)
+        let b = names.retain(name: "laptop", id: "n1", admitted: certificate)
+        let c = names.retain(name: "laptop", id: "n2", admitted: certificate)
+        // A renewed certificate of the same node is a subject of its own (it is rechecked on its own).
+        var renewed = certificate
+        renewed.serial = 11
+        let e = names.retain(name: "laptop", id: "n1", admitted: renewed)
+        #expect(a == b && a != c && a != e && a != SubjectNames.none)
+        #expect(names.count == 3)
+        #expect(names.earliestNotAfter == 2000)
+        #expect(names.invalidHandles { $0.serial == 11 ? .revoked(serial: 11) : nil } == [e: .revoked(serial: 11)])
+        names.release(e)
         names.release(a)
-        #expect(names[b] == SubjectNames.Subject(name: "laptop", id: "n1"))
+        #expect(names[b] == SubjectNames.Subject(name: "laptop", id: "n1", admitted: certificate))
         names.release(b)
         #expect(names.count == 1)
-        let d = names.retain(name: "phone", id: "n3")
+        let d = names.retain(name: "phone", id: "n3", admitted: certificate)
         #expect(names[d].name == "phone" && names[c].id == "n2")
         names.release(SubjectNames.none)
         #expect(names[SubjectNames.none].name == "")
+        names.release(c)
+        names.release(d)
+        #expect(names.earliestNotAfter == nil)
     }
 
     /// The per-session footprint the memory budget (docs/benchmarks.md) is computed from.

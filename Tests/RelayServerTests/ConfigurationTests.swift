@@ -1,5 +1,7 @@
+import ArgumentParser
 import Interchange
 import RelayCore
+import Telemetry
 import Testing
 
 @testable import RelayServer

@@ -19,6 +19,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "hack", "lib"))
 from peerrelay import CLUSTER, ROOT, Stack, condition, free_port, wait_until  # noqa: E402
+from peerrelay import pem as stack_pem  # noqa: E402
 
 NS = "e2e"
 LEASE_NS = "peer-relay-system"
@@ -470,6 +471,53 @@ def test_coordinator_outage():
         assert after[name]["metadata"]["uid"] == before[name]["metadata"]["uid"], f"{name} was replaced"
 
 
+def test_revocation_ends_open_session():
+    """Two nodes hold a session open through an operator-managed relay (`relayctl connect` on both); removing one
+    at the coordinator ends it within 2 s: the relay follows the coordinator's revocation list by itself (the
+    operator passes it the coordinator URL), the removed node is told `revoked`, its peer `unknown session`."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+    import base64
+    config = json.loads(kget("configmap", "edge-config", "-n", NS)["data"]["edge-0.json"])
+    want = peerrelay("edge")["spec"]["tailnet"]["coordinatorURL"]
+    assert config.get("coordinatorURL") == want, f"the operator did not pass the coordinator URL {want}: {config}"
+    key = stack.pre_auth_key("revocation")
+    prefixes = [stack.register_node(name, key) for name in ("node-c", "node-d")]
+
+    def public(prefix):
+        raw = base64.b64decode(open(prefix + ".key").read().strip())
+        private = X25519PrivateKey.from_private_bytes(raw)
+        return base64.b64encode(private.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw)).decode()
+
+    relay = relays("edge")[0]
+    cert = os.path.join(work, "relay-revocation.pem")
+    with open(cert, "w") as f:
+        f.write(stack_pem(relay["certificate"]))
+    for index, (prefix, peer) in enumerate([(prefixes[0], prefixes[1]), (prefixes[1], prefixes[0])]):
+        start(f"connect-{index}", [os.path.join(BIN, "relayctl"), "connect", "--relay", relay["endpoints"][0],
+                                   "--relay-cert", cert, "--identity", prefix, "--peer-key", public(peer),
+                                   "--listen", f"127.0.0.1:{51300 + index}", "--wait", "60s"])
+    for index in range(2):
+        wait_until(f"connect-{index} connected", 90,
+                   lambda: "connected:" in open(stack.logs[f"connect-{index}"]).read())
+    node_d = next(n for n in coord("GET", "/v1/nodes")["nodes"] if n["name"] == "node-d")
+    removed = time.monotonic()
+    coord("DELETE", f"/v1/nodes/{node_d['id']}")
+    while time.monotonic() - removed < 2 and processes["connect-1"].poll() is None:
+        time.sleep(0.02)
+    elapsed = time.monotonic() - removed
+    revoked_log = open(stack.logs["connect-1"]).read()
+    assert processes["connect-1"].poll() == 3, f"node-d's session still open {elapsed:.2f}s after its removal: {revoked_log}"
+    assert "revoked" in revoked_log, revoked_log
+    log(f"node-d's session ended {elapsed:.3f}s after its removal")
+    wait_until("node-c's session ended too", 2, lambda: processes["connect-0"].poll() is not None)
+    peer_log = open(stack.logs["connect-0"]).read()
+    assert processes["connect-0"].returncode == 3 and "unknownSession" in peer_log, peer_log
+    for index in range(2):
+        stop(f"connect-{index}")
+
+
 def test_invalid_spec():
     apply_peerrelay("bad", 2, "  staticEndpoints: [\"203.0.113.7:40000\"]\n")
     obj = wait_until("bad Ready=False InvalidSpec", 30,
@@ -535,6 +583,8 @@ def main():
         step("NodePort and HostPort exposure: node address endpoints, published, relayctl probe through each",
              test_node_exposures)
         step("publisher Secret created later: SecretNotFound, then Ready", test_publisher_secret_appears_later)
+        step("revocation at the coordinator ends an open session on an operator-managed relay within 2 s",
+             test_revocation_ends_open_session)
         step("coordinator outage: CoordinatorUnreachable, then recovers", test_coordinator_outage)
         step("invalid spec: Ready=False InvalidSpec with a Warning Event", test_invalid_spec)
         step("delete removes every child and unpublishes", test_delete_removes_everything)

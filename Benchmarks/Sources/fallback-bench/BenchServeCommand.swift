@@ -4,6 +4,7 @@ import FallbackServer
 import Logging
 import RelayCore
 import ServiceLifecycle
+import UnixSignals
 
 /// `fallback-bench serve`: a standalone fallback relay on loopback trusting one CA key; prints `PORT <n>` once
 /// listening and runs until SIGTERM.

@@ -1,4 +1,5 @@
 import FallbackServer
+import RelayCore
 import ServiceLifecycle
 import Tailnet
 

@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import Tailnet
+import Telemetry
 
 /// A fallback relay on its own (`tailnet-coordinator fallback`): one region of a multi-region deployment. It serves
 /// `/fallback` (both transports), `/healthz`, `/metrics` and `/debug/fallback` (bearer `debugToken`) on one port and

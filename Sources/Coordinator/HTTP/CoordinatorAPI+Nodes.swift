@@ -1,3 +1,4 @@
+import CoreMetrics
 import Hummingbird
 import Tailnet
 
@@ -38,10 +39,7 @@ extension CoordinatorAPI {
             guard case .node(let nodeID) = try await authorize(request, ["node"]) else { throw unreachable() }
             return try await netmap(request, nodeID: nodeID)
         }
-        router.get("v1/revocations") { request, _ in
-            _ = try await authorize(request, ["admin", "relay-publisher", "node"])
-            return JSONResponse.make(try await store.revocationList())
-        }
+        router.get("v1/revocations") { request, _ in try await revocations(request) }
         router.get("v1/tailnet") { request, _ in
             _ = try await authorize(request, ["admin", "relay-publisher", "node"])
             return JSONResponse.make(try await store.tailnetInfo())

@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import Tailnet
+import Telemetry
 
 /// The coordinator's HTTP API: routes, authentication and the netmap long poll. See docs/coordinator-openapi.yaml.
 public struct CoordinatorAPI: Sendable {

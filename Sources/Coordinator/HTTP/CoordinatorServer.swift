@@ -5,6 +5,7 @@ import HummingbirdTLS
 import Logging
 import NIOCore
 import ServiceLifecycle
+import Tailnet
 
 /// Assembles the coordinator's HTTP(S) application and the services that run beside it.
 public enum CoordinatorServer {

@@ -34,6 +34,9 @@ public final class CoordinatorStore: Sendable {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            // WAL (DatabasePool) with a full sync of the log at every commit: an acknowledged write survives a
+            // crash of the process (kill -9) and of the machine. NORMAL would survive only the former.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)

@@ -1,3 +1,4 @@
+import CoreMetrics
 import CurlHTTP
 
 #if canImport(FoundationEssentials)

@@ -1,6 +1,8 @@
 import Kube
 
 /// What every child needs to know about its PeerRelay: names and the ownerReference.
+import Interchange
+
 public struct OwnerInfo: Sendable, Equatable {
     /// Names and labels of the PeerRelay's children.
     public var names: RelayNames

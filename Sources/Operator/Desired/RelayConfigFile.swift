@@ -33,6 +33,9 @@ public struct RelayConfigFile: Sendable, Equatable {
         settings.maxSessions = spec.limits?.maxSessions
         settings.maxSessionsPerNode = spec.limits?.maxSessionsPerNode
         settings.logFormat = "json"
+        // The relay follows the coordinator's revocation list itself (long poll with its relay certificate), so a
+        // removed node's open sessions end within moments on every relay the operator runs.
+        settings.coordinatorURL = spec.tailnet.coordinatorURL
         self.init(settings: settings)
     }
 

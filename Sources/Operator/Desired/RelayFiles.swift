@@ -1,3 +1,4 @@
+import Interchange
 import Kube
 
 #if canImport(FoundationEssentials)

@@ -1,5 +1,8 @@
+import CoreMetrics
 import Kube
+import Logging
 import RelayCore
+import Synchronization
 import Tailnet
 
 #if canImport(FoundationEssentials)

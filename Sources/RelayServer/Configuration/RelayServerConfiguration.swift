@@ -26,6 +26,8 @@ public struct RelayServerConfiguration: Sendable {
     public var logFormat: LogFormat
     public var logLevel: Logger.Level
     public var reloadInterval: Duration
+    /// Where the relay fetches revocations from, if anywhere (restart to change).
+    public var coordinator: CoordinatorSource?
 
     /// The tailnet this relay serves (from its certificate).
     public var tailnetID: String { certificate.tailnetID }
@@ -69,6 +71,7 @@ public struct RelayServerConfiguration: Sendable {
         trust = try Self.trust(from: settings)
         advertisedEndpoints = try Self.endpoints(from: settings)
         try Self.check(certificate, path: certificatePath, privateKey: privateKey, trust: trust, now: now)
+        coordinator = try CoordinatorSource(settings: settings)
     }
 
     /// Merges the three layers (flags over environment over file) and resolves them.

@@ -20,6 +20,10 @@ public struct RelayServerFlags: ParsableArguments {
     @Option(name: .customLong("ca-key-file"), help: help("ca-key-file")) var caKeyFile: [String] = []
     @Option(name: .customLong("revoked-serial"), help: help("revoked-serial")) var revokedSerial: [String] = []
     @Option(name: .customLong("advertise"), help: help("advertise")) var advertise: [String] = []
+    @Option(name: .customLong("coordinator"), help: help("coordinator")) var coordinator: String?
+    @Option(name: .customLong("coordinator-ca-file"), help: help("coordinator-ca-file")) var coordinatorCAFile: String?
+    @Option(name: .customLong("state-dir"), help: help("state-dir")) var stateDir: String?
+    @Option(name: .customLong("revocations-wait"), help: help("revocations-wait")) var revocationsWait: Int?
     @Option(name: .customLong("max-sessions"), help: help("max-sessions")) var maxSessions: Int?
     @Option(name: .customLong("max-sessions-per-node"), help: help("max-sessions-per-node")) var maxSessionsPerNode:
         Int?
@@ -55,6 +59,10 @@ public struct RelayServerFlags: ParsableArguments {
         settings.adminPort = adminPort
         settings.privateKeyFile = privateKeyFile
         settings.certificateFile = certificateFile
+        settings.coordinatorURL = coordinator
+        settings.coordinatorCAFile = coordinatorCAFile
+        settings.stateDirectory = stateDir
+        settings.revocationsWaitSeconds = revocationsWait
         settings.maxSessions = maxSessions
         settings.maxSessionsPerNode = maxSessionsPerNode
         settings.idleTimeoutSeconds = idleTimeout

@@ -61,6 +61,23 @@ extension RelaySettingField {
             "advertisedEndpoints", "advertise", "RELAY_ADVERTISE", \.advertisedEndpoints, reloadable: true,
             help: "endpoints sent to clients, host:port or [v6]:port (reloadable; default: the listen addresses, "
                 + "or every non-loopback interface address for a wildcard listen address)"),
+        .string(
+            "coordinatorURL", "coordinator", "RELAY_COORDINATOR", \.coordinatorURL,
+            help: "tailnet coordinator URL; the relay then long-polls its revocation list (authenticating with its "
+                + "relay certificate) and ends sessions of revoked nodes at once (default: none, revocations only "
+                + "from revokedSerials)"),
+        .string(
+            "coordinatorCAFile", "coordinator-ca-file", "RELAY_COORDINATOR_CA_FILE", \.coordinatorCAFile,
+            help: "PEM CA certificate that verifies an https coordinator URL (default: the system trust store)"),
+        .string(
+            "stateDirectory", "state-dir", "RELAY_STATE_DIR", \.stateDirectory,
+            help: "directory where the relay keeps the last good revocation list (revocations.json) across restarts "
+                + "and coordinator outages (default: none, kept in memory only)"),
+        .int(
+            "revocationsWaitSeconds", "revocations-wait", "RELAY_REVOCATIONS_WAIT", \.revocationsWaitSeconds,
+            range: 1...300,
+            help: "longest wait of one revocation long poll at the coordinator (default "
+                + "\(value(\.revocationsWaitSeconds)))"),
         .int(
             "maxSessions", "max-sessions", "RELAY_MAX_SESSIONS", \.maxSessions, range: 1...16_000_000,
             reloadable: true, help: "global session cap (default \(value(\.maxSessions))) (reloadable)"),

@@ -1,4 +1,5 @@
 import RelayCore
+import Tailnet
 
 extension RelayEngine {
     /// The `/debug/config` document.
@@ -6,6 +7,8 @@ extension RelayEngine {
         withContext { context in
             let configuration = context.configuration
             let limits = configuration.limits
+            // The trust in force: the settings' narrowed and extended by the coordinator's list, if any.
+            let trust = context.coordinatorList.map { configuration.trust.applying($0).trust } ?? configuration.trust
             return ConfigDocument(
                 tailnet: configuration.tailnetID, relayKey: configuration.privateKey.publicKey.base64,
                 certificateName: configuration.certificate.subjectName,
@@ -13,8 +16,8 @@ extension RelayEngine {
                 certificateNotAfter: configuration.certificate.notAfter,
                 listenAddresses: context.listenAddresses, port: context.port,
                 advertisedEndpoints: context.advertised.map(\.description),
-                caKeyIDs: configuration.trust.caKeys.map { "\($0.keyID)" },
-                revokedSerials: configuration.trust.revokedSerials.sorted(),
+                caKeyIDs: trust.caKeys.map { "\($0.keyID)" },
+                revokedSerials: trust.revokedSerials.sorted(),
                 limits: ConfigDocument.Limits(
                     maxSessions: limits.maxSessions, maxSessionsPerNode: limits.maxSessionsPerNode,
                     idleTimeoutSeconds: limits.idleTimeout.components.seconds,

@@ -1,6 +1,8 @@
+import CoreMetrics
 import Logging
 import NIOConcurrencyHelpers
 import RelayCore
+import Tailnet
 
 /// What the data plane does with a control datagram.
 enum ControlOutcome {
@@ -21,6 +23,10 @@ public final class RelayEngine: Sendable {
         var port: Int
         var advertised: [EndpointAddress]
         var startedAt: Timestamp
+        /// The coordinator's revocation list in force, if the relay follows a coordinator and has one.
+        var coordinatorList: RevocationList?
+        /// Why the coordinator's list could not narrow the CA keys (see `RelayTrust.applying`).
+        var trustProblem: String?
     }
 
     private let table: NIOLockedValueBox<SessionTable>
@@ -28,10 +34,15 @@ public final class RelayEngine: Sendable {
     /// Table counters already exported as metrics.
     private let exported = NIOLockedValueBox<(created: UInt64, idle: UInt64, unbound: UInt64)>((0, 0, 0))
     let metrics: RelayMetrics
-    private let logger: Logger
+    /// Session ends and the revocation list's freshness.
+    let trustMetrics: TrustMetrics
+    /// Sends the unprompted Errors of ended sessions (set once the sockets are bound).
+    let noticeSink = NIOLockedValueBox<(@Sendable ([OutboundDatagram]) -> Void)?>(nil)
+    let logger: Logger
 
     init(configuration: RelayServerConfiguration, metrics: RelayMetrics, logger: Logger, now: Timestamp = .now()) {
         self.metrics = metrics
+        self.trustMetrics = TrustMetrics(factory: metrics.factory)
         self.logger = logger
         let advertised = configuration.advertisedEndpoints
         table = NIOLockedValueBox(
@@ -43,11 +54,12 @@ public final class RelayEngine: Sendable {
     }
 
     static func coreConfiguration(
-        _ configuration: RelayServerConfiguration, advertised: [EndpointAddress]
+        _ configuration: RelayServerConfiguration, advertised: [EndpointAddress], list: RevocationList? = nil
     ) -> RelayConfiguration {
-        RelayConfiguration(
+        let trust = list.map { configuration.trust.applying($0).trust } ?? configuration.trust
+        return RelayConfiguration(
             relayKey: configuration.privateKey, tailnetID: configuration.tailnetID,
-            trustedCAs: configuration.trust.caKeys, revokedSerials: configuration.trust.revokedSerials,
+            trustedCAs: trust.caKeys, revokedSerials: trust.revokedSerials,
             advertisedEndpoints: advertised, limits: configuration.limits)
     }
 
@@ -120,12 +132,13 @@ public final class RelayEngine: Sendable {
 
     /// Removes expired sessions; returns how many.
     func sweep(now: Timestamp) -> Int {
-        let removed = table.withLockedValue { $0.expire(now: now) }
+        let (removed, ended) = table.withLockedValue { ($0.expire(now: now), $0.revalidate(now: now)) }
         for (vni, reason) in removed {
             logger.info("session expired", metadata: ["vni": "\(vni)", "reason": "\(reason.rawValue)"])
         }
+        endSessions(ended)
         refreshGauges()
-        return removed.count
+        return removed.count + ended.count
     }
 
     /// Sets the session gauges and the session lifecycle counters from the table's own counters.
@@ -169,16 +182,22 @@ public final class RelayEngine: Sendable {
         apply(configuration)
     }
 
-    private func apply(_ configuration: RelayServerConfiguration) {
-        let advertised = context.withLockedValue { context in
+    private func apply(_ configuration: RelayServerConfiguration, list: RevocationList? = nil) {
+        // Under the context lock, so two applies (a reload and a revocation update) cannot land out of order.
+        let (advertised, ended, problem) = context.withLockedValue { context in
             context.configuration = configuration
+            if let list { context.coordinatorList = list }
             context.advertised = AdvertisedEndpoints.resolve(
                 configured: configuration.advertisedEndpoints, listenAddresses: context.listenAddresses,
                 port: context.port)
-            return context.advertised
+            let problem = context.coordinatorList.flatMap { configuration.trust.applying($0).problem }
+            context.trustProblem = problem
+            let core = Self.coreConfiguration(
+                configuration, advertised: context.advertised, list: context.coordinatorList)
+            return (context.advertised, table.withLockedValue { $0.reconfigure(core, now: .now()) }, problem)
         }
-        let core = Self.coreConfiguration(configuration, advertised: advertised)
-        table.withLockedValue { $0.reconfigure(core) }
+        endSessions(ended)
+        if let problem { logger.error("coordinator trust not applied", metadata: ["problem": "\(problem)"]) }
         if advertised.isEmpty {
             logger.warning(
                 "no endpoint to advertise: clients will use the address they sent Allocate to; set --advertise")
@@ -195,4 +214,10 @@ public final class RelayEngine: Sendable {
 
     /// Endpoints currently sent in AllocateResponse.
     public var advertisedEndpoints: [EndpointAddress] { context.withLockedValue { $0.advertised } }
+
+    /// Puts the coordinator's revocation list in force: revoked serials are refused from now on and open sessions
+    /// of revoked nodes (or of CAs the coordinator dropped) end at once.
+    func applyRevocations(_ list: RevocationList) {
+        apply(context.withLockedValue { $0.configuration }, list: list)
+    }
 }

@@ -1,3 +1,4 @@
+import CoreMetrics
 import RelayCore
 
 /// Plain per-socket counters accumulated during one read burst and added to ``RelayMetrics`` once, in

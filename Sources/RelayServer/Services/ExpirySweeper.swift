@@ -11,7 +11,8 @@ struct ExpirySweeper: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    try await Task.sleep(for: engine.sweepInterval)
+                    try await Task.sleep(for: Self.delay(interval: engine.sweepInterval, now: .now(),
+                        nextCertificateExpiry: engine.nextCertificateExpiry))
                 } catch {
                     return
                 }
@@ -21,6 +22,13 @@ struct ExpirySweeper: Service {
                 }
             }
         }
+    }
+
+    /// How long to sleep: the sweep period, or less when a session side's certificate expires sooner (so its
+    /// sessions end within a few milliseconds of notAfter rather than up to a sweep period later).
+    static func delay(interval: Duration, now: Timestamp, nextCertificateExpiry: Timestamp?) -> Duration {
+        guard let expiry = nextCertificateExpiry else { return interval }
+        return max(.milliseconds(10), min(interval, expiry - now))
     }
 
     /// A sweep period well below the shortest timeout, so expiry lags by at most about a quarter of it.
