@@ -40,6 +40,7 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
+        .target(name: "CRelayIO"),
 
         // MARK: Shared vocabulary (no dependencies): JSON values and RFC 3339 times
         .target(name: "Interchange", swiftSettings: swiftSettings),
@@ -72,7 +73,7 @@ let package = Package(
         .target(
             name: "RelayServer",
             dependencies: [
-                "RelayCore", "RelayNIO", "Telemetry", "Tailnet", "CurlHTTP",
+                "RelayCore", "RelayNIO", "Telemetry", "Tailnet", "CurlHTTP", "CRelayIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,16 +1,18 @@
 // Load generator and sink for Benchmarks/bench-relay.
 //
-//   udp-load gen SRC DST SIZE SECONDS VNI [BATCH]
+//   udp-load gen SRC DST SIZE SECONDS VNI [BATCH [GSO]]
 //     Binds SRC (the address a relay session side was bound from), sends SIZE-byte datagrams to DST as
 //     fast as sendmmsg allows for SECONDS. Each datagram is a Geneve data frame (PROTOCOL.md §3:
-//     O = 0, protocol 0x7A12 WireGuard, the given VNI) followed by filler. Prints "sent=N" to stderr.
+//     O = 0, protocol 0x7A12 WireGuard, the given VNI) followed by filler. With GSO > 1 every message of
+//     the sendmmsg batch is a train of GSO datagrams sent with UDP_SEGMENT = SIZE (one send, GSO datagrams on
+//     the wire), as WireGuard implementations with UDP GSO send. Prints "sent=N" (datagrams) to stderr.
 //
 //   udp-load sink BIND WARMUP WINDOW PID [TIMEOUT]
 //     Receives with recvmmsg. After the first datagram it waits WARMUP seconds, then counts datagrams
 //     and bytes for WINDOW seconds and reads utime+stime of process PID (the relay under test) from
 //     /proc/PID/stat at both ends of the window. Prints one JSON line on stdout:
 //     {"packets":N,"bytes":N,"seconds":S,"cpu_seconds":S}. Exits 1 if nothing arrives within TIMEOUT
-//     seconds (default 10).
+//     seconds (default 10). The sink enables UDP GRO and counts every datagram of a received train.
 //
 // IPv4 addresses as a.b.c.d:port.
 #define _GNU_SOURCE
@@ -20,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
@@ -27,6 +30,16 @@
 
 #define MAX_BATCH 256
 #define MAX_DATAGRAM 2048
+#define MAX_GSO 64
+#ifndef SOL_UDP
+#define SOL_UDP 17
+#endif
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103
+#endif
+#ifndef UDP_GRO
+#define UDP_GRO 104
+#endif
 
 static int parse_endpoint(const char *text, struct sockaddr_in *out) {
     char host[64];
@@ -79,7 +92,7 @@ static double process_cpu_seconds(long pid) {
 
 static int run_gen(int argc, char **argv) {
     if (argc < 7) {
-        fprintf(stderr, "usage: udp-load gen SRC DST SIZE SECONDS VNI [BATCH]\n");
+        fprintf(stderr, "usage: udp-load gen SRC DST SIZE SECONDS VNI [BATCH [GSO]]\n");
         return 2;
     }
     struct sockaddr_in src, dst;
@@ -91,35 +104,55 @@ static int run_gen(int argc, char **argv) {
     double seconds = atof(argv[5]);
     long vni = atol(argv[6]);
     int batch = argc > 7 ? atoi(argv[7]) : 32;
+    int gso = argc > 8 ? atoi(argv[8]) : 1;
     if (size < 8 || size > MAX_DATAGRAM || seconds <= 0 || vni < 1 || vni > 0xFFFFFF || batch < 1 ||
-        batch > MAX_BATCH) {
-        fprintf(stderr, "udp-load gen: SIZE 8...%d, SECONDS > 0, VNI 1...16777215, BATCH 1...%d\n", MAX_DATAGRAM,
-                MAX_BATCH);
+        batch > MAX_BATCH || gso < 1 || gso > MAX_GSO || (long)size * gso > 65000) {
+        fprintf(stderr, "udp-load gen: SIZE 8...%d, SECONDS > 0, VNI 1...16777215, BATCH 1...%d, GSO 1...%d "
+                "(SIZE x GSO <= 65000)\n", MAX_DATAGRAM, MAX_BATCH, MAX_GSO);
         return 2;
     }
     int fd = udp_socket(&src);
     if (connect(fd, (struct sockaddr *)&dst, sizeof dst) < 0) { perror("connect"); return 1; }
 
-    static unsigned char packet[MAX_DATAGRAM];
-    for (int i = 8; i < size; i++) packet[i] = (unsigned char)(i * 7);
-    packet[0] = 0; packet[1] = 0; packet[2] = 0x7A; packet[3] = 0x12;  // Geneve: data, protocol WireGuard
-    packet[4] = (unsigned char)(vni >> 16); packet[5] = (unsigned char)(vni >> 8); packet[6] = (unsigned char)vni;
-    packet[7] = 0;
-    packet[8] = 4;  // looks like a WireGuard transport-data message type to anyone who peeks
+    static unsigned char train[MAX_DATAGRAM * MAX_GSO];
+    for (int d = 0; d < gso; d++) {
+        unsigned char *packet = train + (size_t)d * (size_t)size;
+        for (int i = 8; i < size; i++) packet[i] = (unsigned char)(i * 7);
+        packet[0] = 0; packet[1] = 0; packet[2] = 0x7A; packet[3] = 0x12;  // Geneve: data, protocol WireGuard
+        packet[4] = (unsigned char)(vni >> 16); packet[5] = (unsigned char)(vni >> 8);
+        packet[6] = (unsigned char)vni;
+        packet[7] = 0;
+        if (size > 8) packet[8] = 4;  // looks like a WireGuard transport-data message type to anyone who peeks
+    }
 
     static struct iovec iov[MAX_BATCH];
     static struct mmsghdr msgs[MAX_BATCH];
+    static char control[MAX_BATCH][CMSG_SPACE(sizeof(uint16_t))];
     for (int i = 0; i < batch; i++) {
-        iov[i].iov_base = packet;
-        iov[i].iov_len = (size_t)size;
+        iov[i].iov_base = train;
+        iov[i].iov_len = (size_t)size * (size_t)gso;
         msgs[i].msg_hdr.msg_iov = &iov[i];
         msgs[i].msg_hdr.msg_iovlen = 1;
+        if (gso > 1) {
+            msgs[i].msg_hdr.msg_control = control[i];
+            msgs[i].msg_hdr.msg_controllen = sizeof control[i];
+            struct cmsghdr *c = CMSG_FIRSTHDR(&msgs[i].msg_hdr);
+            c->cmsg_level = SOL_UDP;
+            c->cmsg_type = UDP_SEGMENT;
+            c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+            uint16_t segment = (uint16_t)size;
+            memcpy(CMSG_DATA(c), &segment, sizeof segment);
+        }
     }
     unsigned long long sent = 0;
     double deadline = now_seconds() + seconds;
     while (now_seconds() < deadline) {
         int r = sendmmsg(fd, msgs, (unsigned)batch, 0);
-        if (r > 0) sent += (unsigned long long)r;
+        if (r > 0) sent += (unsigned long long)r * (unsigned long long)gso;
+        else if (gso > 1 && (errno == EIO || errno == EINVAL || errno == EOPNOTSUPP)) {
+            fprintf(stderr, "udp-load gen: the kernel refused UDP_SEGMENT (errno %d)\n", errno);
+            return 1;
+        }
         // ECONNREFUSED (ICMP from a closed port) and ENOBUFS are transient under overload: keep going.
     }
     fprintf(stderr, "sent=%llu\n", sent);
@@ -147,13 +180,17 @@ static int run_sink(int argc, char **argv) {
     int fd = udp_socket(&bind_to);
     struct timeval tv = {.tv_sec = 0, .tv_usec = 100000};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    int one = 1;
+    setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof one);  // trains count per datagram below
 
-    static char buffers[64][MAX_DATAGRAM];
-    static struct iovec iov[64];
-    static struct mmsghdr msgs[64];
-    for (int i = 0; i < 64; i++) {
+    enum { SLOTS = 64, SLOT_BYTES = 65536 };
+    static char buffers[SLOTS][SLOT_BYTES];
+    static char control[SLOTS][CMSG_SPACE(sizeof(int))];
+    static struct iovec iov[SLOTS];
+    static struct mmsghdr msgs[SLOTS];
+    for (int i = 0; i < SLOTS; i++) {
         iov[i].iov_base = buffers[i];
-        iov[i].iov_len = MAX_DATAGRAM;
+        iov[i].iov_len = SLOT_BYTES;
         msgs[i].msg_hdr.msg_iov = &iov[i];
         msgs[i].msg_hdr.msg_iovlen = 1;
     }
@@ -177,12 +214,23 @@ static int run_sink(int argc, char **argv) {
             cpu_end = process_cpu_seconds(pid);
             break;
         }
-        int n = recvmmsg(fd, msgs, 64, MSG_WAITFORONE, NULL);
+        for (int i = 0; i < SLOTS; i++) {
+            msgs[i].msg_hdr.msg_control = control[i];
+            msgs[i].msg_hdr.msg_controllen = sizeof control[i];
+        }
+        int n = recvmmsg(fd, msgs, SLOTS, MSG_WAITFORONE, NULL);
         if (n <= 0) continue;
         if (first < 0) first = now_seconds();
         if (window_start >= 0) {
-            packets += (unsigned long long)n;
-            for (int i = 0; i < n; i++) bytes += msgs[i].msg_len;
+            for (int i = 0; i < n; i++) {
+                int segment = 0;
+                struct cmsghdr *c = CMSG_FIRSTHDR(&msgs[i].msg_hdr);
+                if (c != NULL && c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO)
+                    memcpy(&segment, CMSG_DATA(c), sizeof segment);
+                unsigned len = msgs[i].msg_len;
+                packets += segment > 0 ? (len + (unsigned)segment - 1) / (unsigned)segment : 1;
+                bytes += len;
+            }
         }
     }
     double cpu = (cpu_start >= 0 && cpu_end >= 0) ? cpu_end - cpu_start : -1;
@@ -195,7 +243,7 @@ static int run_sink(int argc, char **argv) {
 int main(int argc, char **argv) {
     if (argc >= 2 && strcmp(argv[1], "gen") == 0) return run_gen(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "sink") == 0) return run_sink(argc, argv);
-    fprintf(stderr, "usage: udp-load gen SRC DST SIZE SECONDS VNI [BATCH]\n"
+    fprintf(stderr, "usage: udp-load gen SRC DST SIZE SECONDS VNI [BATCH [GSO]]\n"
                     "       udp-load sink BIND WARMUP WINDOW PID [TIMEOUT]\n");
     return 2;
 }

@@ -14,8 +14,11 @@ extension RelaySettings {
         settings.readBatch = 32
         settings.socketBufferBytes = 4 << 20
         settings.maxDatagramBytes = 2048
-        settings.udpGRO = false
-        settings.udpGSO = false
+        // GRO+GSO pay several times over for GSO trains and cost nothing measurable otherwise (docs/benchmarks.md);
+        // a kernel without them, or a refused GSO write, falls back to datagram by datagram.
+        settings.udpGRO = true
+        settings.udpGSO = true
+        settings.batchedIO = true
         settings.adminAddress = "0.0.0.0"
         settings.adminPort = 9090
         let limits = RelayLimits()

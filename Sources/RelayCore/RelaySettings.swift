@@ -14,6 +14,7 @@ public struct RelaySettings: Sendable, Equatable, Codable {
     public var maxDatagramBytes: Int?
     public var udpGRO: Bool?
     public var udpGSO: Bool?
+    public var batchedIO: Bool?
     // Admin HTTP
     public var adminAddress: String?
     public var adminPort: Int?

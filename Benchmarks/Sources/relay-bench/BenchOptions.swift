@@ -27,11 +27,16 @@ struct BenchOptions: ParsableArguments {
         try CertificateAuthority(privateKey: try KeyFile.readCAPrivateKey(at: caKey), tailnetID: tailnet)
     }
 
-    /// A fresh node identity certified by the CA.
+    /// A fresh node identity certified by the CA, with `name` as its id and name.
     func makeIdentity(_ authority: CertificateAuthority, name: String) throws -> RelayIdentity {
+        try makeIdentity(authority, id: name, name: name)
+    }
+
+    /// A fresh node identity certified by the CA.
+    func makeIdentity(_ authority: CertificateAuthority, id: String, name: String) throws -> RelayIdentity {
         let key = PrivateKey.generate()
         let certificate = try authority.issue(
-            role: .node, subjectKey: key.publicKey, subjectID: name, subjectName: name, validFor: .seconds(86_400))
+            role: .node, subjectKey: key.publicKey, subjectID: id, subjectName: name, validFor: .seconds(86_400))
         return try RelayIdentity(privateKey: key, certificate: certificate)
     }
 }

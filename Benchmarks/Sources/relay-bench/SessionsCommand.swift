@@ -36,7 +36,19 @@ struct SessionsCommand: AsyncParsableCommand {
     @Option(help: "Sessions to verify end to end with a ping after binding.")
     var verify = 200
 
+    @Flag(
+        help: """
+            Realistic identities: coordinator-style node ids ("n" + 16 hex digits) and 24-character names, and             sessions spread so that no node has more than 2 * ceil(sessions / nodes) (use nodes >= 2 * sessions / 256             for the default per-node cap of 256). Without it: ids and names "bench-N", every pair of nodes in order.
+            """)
+    var realisticIdentities = false
+
     func validate() throws {
+        if realisticIdentities {
+            guard nodes >= 3, (sessions + nodes - 1) / nodes <= (nodes - 1) / 2 else {
+                throw ValidationError("--nodes \(nodes) is too few for \(sessions) spread sessions; raise it")
+            }
+            return
+        }
         guard nodes >= 2, nodes * (nodes - 1) / 2 >= sessions else {
             throw ValidationError("--nodes \(nodes) gives only \(nodes * (nodes - 1) / 2) pairs; raise it")
         }
@@ -49,16 +61,34 @@ struct SessionsCommand: AsyncParsableCommand {
         let configuration = RelayClientConfiguration(
             localHost: options.host, timeout: .milliseconds(timeoutMilliseconds), attempts: attempts)
         var clients: [RelayClient] = []
+        var generator = SystemRandomNumberGenerator()
         for index in 0..<nodes {
-            let identity = try options.makeIdentity(authority, name: "bench-\(index)")
+            let identity: RelayIdentity
+            if realisticIdentities {
+                let id = "n" + Self.hex(generator.next(), digits: 16)
+                let name = "host-" + Self.hex(generator.next(), digits: 12) + "-eu-wst"  // 24 characters
+                identity = try options.makeIdentity(authority, id: id, name: name)
+            } else {
+                identity = try options.makeIdentity(authority, id: "bench-\(index)", name: "bench-\(index)")
+            }
             clients.append(try await RelayClient.connect(identity: identity, relay: relay, configuration: configuration))
         }
         var pairs: [(Int, Int)] = []
         pairs.reserveCapacity(sessions)
-        outer: for i in 0..<nodes {
-            for j in (i + 1)..<nodes {
-                pairs.append((i, j))
-                if pairs.count == sessions { break outer }
+        if realisticIdentities {
+            // Node i pairs with i+1 ... i+K (mod nodes): every node ends up in at most 2K sessions.
+            outer: for distance in 1...((sessions + nodes - 1) / nodes) {
+                for i in 0..<nodes {
+                    pairs.append((i, (i + distance) % nodes))
+                    if pairs.count == sessions { break outer }
+                }
+            }
+        } else {
+            outer: for i in 0..<nodes {
+                for j in (i + 1)..<nodes {
+                    pairs.append((i, j))
+                    if pairs.count == sessions { break outer }
+                }
             }
         }
         let rssBefore = processRSSKiB(pid: relayPID) ?? -1
@@ -196,5 +226,13 @@ extension RelayClientError {
         case .invalidInput: "invalidInput"
         case .closed: "closed"
         }
+    }
+}
+
+extension SessionsCommand {
+    /// The low `digits` hex digits of `value`, zero-padded.
+    static func hex(_ value: UInt64, digits: Int) -> String {
+        let text = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, digits - text.count)) + text.suffix(digits)
     }
 }

@@ -12,6 +12,8 @@ public struct RelayServerConfiguration: Sendable {
     public var maxDatagramBytes: Int
     public var udpGRO: Bool
     public var udpGSO: Bool
+    /// Linux: the relay's own batched socket threads (recvmmsg/sendmmsg); false, or another system: NIO channels.
+    public var batchedIO: Bool
     public var adminAddress: String
     public var adminPort: Int
     public var privateKey: PrivateKey
@@ -50,6 +52,7 @@ public struct RelayServerConfiguration: Sendable {
         maxDatagramBytes = settings.maxDatagramBytes!
         udpGRO = settings.udpGRO!
         udpGSO = settings.udpGSO!
+        batchedIO = settings.batchedIO!
         adminAddress = settings.adminAddress!
         adminPort = settings.adminPort!
         guard let format = LogFormat(parsing: settings.logFormat!) else { throw .badLogFormat(settings.logFormat!) }

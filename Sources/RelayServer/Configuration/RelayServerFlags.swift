@@ -12,6 +12,7 @@ public struct RelayServerFlags: ParsableArguments {
     @Option(name: .customLong("max-datagram-bytes"), help: help("max-datagram-bytes")) var maxDatagramBytes: Int?
     @Flag(name: .customLong("udp-gro"), inversion: .prefixedNo, help: help("udp-gro")) var udpGRO: Bool?
     @Flag(name: .customLong("udp-gso"), inversion: .prefixedNo, help: help("udp-gso")) var udpGSO: Bool?
+    @Flag(name: .customLong("batched-io"), inversion: .prefixedNo, help: help("batched-io")) var batchedIO: Bool?
     @Option(name: .customLong("admin-address"), help: help("admin-address")) var adminAddress: String?
     @Option(name: .customLong("admin-port"), help: help("admin-port")) var adminPort: Int?
     @Option(name: .customLong("private-key-file"), help: help("private-key-file")) var privateKeyFile: String?
@@ -55,6 +56,7 @@ public struct RelayServerFlags: ParsableArguments {
         settings.maxDatagramBytes = maxDatagramBytes
         settings.udpGRO = udpGRO
         settings.udpGSO = udpGSO
+        settings.batchedIO = batchedIO
         settings.adminAddress = adminAddress
         settings.adminPort = adminPort
         settings.privateKeyFile = privateKeyFile

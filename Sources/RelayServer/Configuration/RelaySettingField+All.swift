@@ -27,13 +27,16 @@ extension RelaySettingField {
         .bool(
             "udpGRO", "udp-gro", "RELAY_UDP_GRO", \.udpGRO,
             help:
-                "UDP generic receive offload: read coalesced trains of datagrams (default \(value(\.udpGRO)); use with a "
-                + "smaller "
-                + "--read-batch, each slot is 64 KiB)"),
+                "UDP generic receive offload: read coalesced trains of datagrams (default \(value(\.udpGRO)); each "
+                + "receive slot is then 64 KiB; ignored where the kernel lacks it)"),
         .bool(
             "udpGSO", "udp-gso", "RELAY_UDP_GSO", \.udpGSO,
             help: "with --udp-gro, forward a train of one session as one segmentation-offload write (default "
                 + "\(value(\.udpGSO)))"),
+        .bool(
+            "batchedIO", "batched-io", "RELAY_BATCHED_IO", \.batchedIO,
+            help: "Linux: one thread per socket reading and writing batches (recvmmsg/sendmmsg) into fixed buffers "
+                + "(default \(value(\.batchedIO)); false, and other systems, use NIO channels)"),
         .string(
             "adminAddress", "admin-address", "RELAY_ADMIN_ADDRESS", \.adminAddress,
             help: "address of the admin HTTP server (/metrics, /healthz, /readyz, /debug/sessions) (default "

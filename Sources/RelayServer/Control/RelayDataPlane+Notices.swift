@@ -1,3 +1,4 @@
+import RelayNIO
 import NIOCore
 import RelayCore
 import RelayNIO
@@ -6,6 +7,12 @@ extension RelayDataPlane {
     /// Sends datagrams the relay originates (the sealed Errors of ended sessions) from a socket of the
     /// destination's address family. Off the hot path: allocates, and runs rarely.
     func sendUnprompted(_ datagrams: [OutboundDatagram]) {
+        #if os(Linux)
+            if let batched {
+                for datagram in datagrams { batched.send(datagram.bytes, to: datagram.destination) }
+                return
+            }
+        #endif
         for datagram in datagrams {
             let wantIPv4 = datagram.destination.isIPv4
             let channel = channels.first { channel in

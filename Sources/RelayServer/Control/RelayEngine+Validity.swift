@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import Logging
 import NIOConcurrencyHelpers
 import RelayCore

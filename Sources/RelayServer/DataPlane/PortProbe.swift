@@ -1,6 +1,10 @@
 #if canImport(Glibc)
     import Glibc
 #endif
+#if canImport(CNIOLinux)
+    // With MemberImportVisibility the sockaddr structs count as CNIOLinux's (it includes the headers first).
+    import CNIOLinux
+#endif
 
 /// Checks that a UDP port is free before the SO_REUSEPORT sockets bind it. With SO_REUSEPORT a second process of
 /// the same user could otherwise silently share the port; a plain bind fails on any existing socket.

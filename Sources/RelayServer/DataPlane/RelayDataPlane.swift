@@ -8,24 +8,40 @@ import RelayCore
     import Glibc
 #endif
 
-/// The relay's UDP sockets: for every listen address, one SO_REUSEPORT socket per event loop (the kernel spreads
-/// flows across them), vector reads (recvmmsg) into a receive buffer sized for the whole batch, forwarding inline
-/// on the loop.
+/// The relay's UDP sockets: for every listen address, `sockets` SO_REUSEPORT sockets (the kernel spreads flows
+/// across them). On Linux by default each socket has its own thread reading and writing batches with
+/// recvmmsg/sendmmsg into fixed buffers (``BatchedDataPlane``); otherwise (`batchedIO` off, or not Linux) each
+/// socket is a NIO channel on its own event loop with vector reads, forwarding inline on the loop.
 public final class RelayDataPlane: Sendable {
-    /// Every bound socket.
-    public let channels: [any Channel]
+    /// The NIO channels (empty with the batched data plane).
+    let channels: [any Channel]
+    #if os(Linux)
+        let batched: BatchedDataPlane?
+    #endif
     /// One address per listen address, with the real port.
     public let boundAddresses: [SocketAddress]
     /// The UDP port all sockets share.
     public let port: Int
 
-    private init(channels: [any Channel], boundAddresses: [SocketAddress], port: Int) {
-        self.channels = channels
-        self.boundAddresses = boundAddresses
-        self.port = port
-    }
+    #if os(Linux)
+        private init(
+            channels: [any Channel], batched: BatchedDataPlane? = nil, boundAddresses: [SocketAddress], port: Int
+        ) {
+            self.channels = channels
+            self.batched = batched
+            self.boundAddresses = boundAddresses
+            self.port = port
+        }
+    #else
+        private init(channels: [any Channel], boundAddresses: [SocketAddress], port: Int) {
+            self.channels = channels
+            self.boundAddresses = boundAddresses
+            self.port = port
+        }
+    #endif
 
-    /// Opens all sockets on the loops of `group` (one socket per loop and listen address).
+    /// Opens all sockets: the batched data plane where it is on and available, else NIO channels on the loops of
+    /// `group` (one socket per loop and listen address).
     public static func bind(
         configuration: RelayServerConfiguration, engine: RelayEngine, metrics: RelayMetrics,
         group: MultiThreadedEventLoopGroup, logger: Logger
@@ -35,6 +51,33 @@ public final class RelayDataPlane: Sendable {
             let claimed = try PortProbe.claim(address: address, port: port)
             if port == 0 { port = claimed }
         }
+        #if os(Linux)
+            if configuration.batchedIO {
+                let batched = try BatchedDataPlane.start(
+                    configuration: configuration, port: port, engine: engine, metrics: metrics, loop: group.next(),
+                    logger: logger)
+                let all = batched.sockets.joined()
+                metrics.sockets.record(all.count)
+                logger.info(
+                    "relay listening",
+                    metadata: [
+                        "addresses": .array(batched.sockets[0].map { .string("\($0.address)") }),
+                        "sockets": "\(all.count)", "io": "batched", "readBatch": "\(configuration.readBatch)",
+                        "udpGRO": "\(all.allSatisfy(\.receiveOffload) && configuration.udpGRO)",
+                        "udpGSO": "\(configuration.udpGRO && configuration.udpGSO)",
+                    ])
+                return RelayDataPlane(
+                    channels: [], batched: batched, boundAddresses: batched.sockets[0].map(\.address), port: port)
+            }
+        #endif
+        return try await bindChannels(
+            configuration: configuration, port: port, engine: engine, metrics: metrics, group: group, logger: logger)
+    }
+
+    private static func bindChannels(
+        configuration: RelayServerConfiguration, port: Int, engine: RelayEngine, metrics: RelayMetrics,
+        group: MultiThreadedEventLoopGroup, logger: Logger
+    ) async throws(RelaySocketError) -> RelayDataPlane {
         let loops = Array(group.makeIterator())
         var channels: [any Channel] = []
         var bound: [SocketAddress] = []
@@ -66,7 +109,7 @@ public final class RelayDataPlane: Sendable {
         logger.info(
             "relay listening",
             metadata: [
-                "addresses": .array(bound.map { .string("\($0)") }), "sockets": "\(channels.count)",
+                "addresses": .array(bound.map { .string("\($0)") }), "sockets": "\(channels.count)", "io": "nio",
                 "readBatch": "\(configuration.readBatch)", "udpGRO": "\(configuration.udpGRO)",
                 "udpGSO": "\(configuration.udpGSO)",
             ])
@@ -79,24 +122,26 @@ public final class RelayDataPlane: Sendable {
     ) async throws -> any Channel {
         let isIPv4 = ListenAddress.family(of: address) == .ipv4
         let transport: Transport = isIPv4 ? .udp4 : .udp6
-        // With GRO one slot must hold a whole coalesced train (at most 64 KiB).
-        let slot =
-            configuration.udpGRO ? max(65536, configuration.maxDatagramBytes + 1) : configuration.maxDatagramBytes + 1
+        // With GRO one slot must hold a whole coalesced train (at most 64 KiB). NIO allocates the whole batch's
+        // buffer per read, so with GRO the batch is capped at 8 slots.
+        let gro = configuration.udpGRO && System.supportsUDPReceiveOffload
+        let slot = gro ? max(65536, configuration.maxDatagramBytes + 1) : configuration.maxDatagramBytes + 1
+        let readBatch = gro ? min(configuration.readBatch, 8) : configuration.readBatch
         var bootstrap = DatagramBootstrap(group: loop)
             .channelOption(
                 ChannelOptions.Types.SocketOption(level: .socket, name: .init(rawValue: SO_REUSEPORT)), value: 1
             )
             .channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(configuration.socketBufferBytes))
             .channelOption(.socketOption(.so_sndbuf), value: SocketOptionValue(configuration.socketBufferBytes))
-            .channelOption(.datagramVectorReadMessageCount, value: configuration.readBatch)
+            .channelOption(.datagramVectorReadMessageCount, value: readBatch)
             .channelOption(
-                .recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: configuration.readBatch * slot)
+                .recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: readBatch * slot)
             )
             .channelOption(.maxMessagesPerRead, value: 4)
             .channelOption(
                 .writeBufferWaterMark,
                 value: ChannelOptions.Types.WriteBufferWaterMark(low: 1 << 20, high: configuration.socketBufferBytes))
-        if configuration.udpGRO {
+        if gro {
             bootstrap = bootstrap.channelOption(.datagramReceiveOffload, value: true)
                 .channelOption(.datagramReceiveSegmentSize, value: true)
         }
@@ -108,7 +153,8 @@ public final class RelayDataPlane: Sendable {
         let handlerLogger = logger
         let options = RelayDatagramHandler.Options(
             maxDatagramBytes: configuration.maxDatagramBytes,
-            segmentationOffload: configuration.udpGRO && configuration.udpGSO)
+            segmentationOffload: configuration.udpGRO && configuration.udpGSO && System.supportsUDPReceiveOffload
+                && System.supportsUDPSegmentationOffload)
         do {
             return try await bootstrap.channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -125,6 +171,9 @@ public final class RelayDataPlane: Sendable {
 
     /// Closes every socket.
     public func close() async {
+        #if os(Linux)
+            await batched?.close()
+        #endif
         for channel in channels {
             try? await channel.close()
         }

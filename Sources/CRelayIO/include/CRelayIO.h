@@ -1,0 +1,81 @@
+// Batched UDP I/O for relay-server's data plane (Linux): recvmmsg/sendmmsg over fixed, reused buffers, with UDP GRO
+// on receive and UDP GSO (UDP_SEGMENT) on send. Swift's Glibc module has no recvmmsg/sendmmsg/cmsg macros, so
+// this small layer does the kernel-facing part; the relay's decisions stay in Swift.
+//
+// One `relay_io_batch` belongs to one thread. Received datagrams stay valid until the next relay_io_receive;
+// queued sends point into them (no copy) and must be flushed before the next receive.
+#ifndef CRELAYIO_H
+#define CRELAYIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// One received datagram (or GRO train).
+typedef struct relay_io_received {
+    const uint8_t *data;
+    uint32_t length;
+    /// UDP GRO segment size when the kernel delivered a coalesced train, else 0.
+    uint16_t segment_size;
+    /// 1 when the datagram did not fit its slot (MSG_TRUNC).
+    uint8_t truncated;
+    /// Source endpoint in its 18-byte wire form: 16 address bytes (IPv4 v4-mapped), then the port, big-endian.
+    uint8_t source[18];
+} relay_io_received;
+
+/// What a flush did besides sending.
+typedef struct relay_io_flush_report {
+    /// Datagrams that left (a GSO train counts its segments).
+    uint32_t sent;
+    /// Datagrams dropped because the socket's send buffer was full (EAGAIN/ENOBUFS).
+    uint32_t queue_full_drops;
+    /// Datagrams refused by the kernel for another reason (e.g. EPERM from a firewall); the last errno below.
+    uint32_t errors;
+    int32_t last_errno;
+    /// Set when a GSO write was refused (EIO/EINVAL/EOPNOTSUPP); that train was sent datagram by datagram and
+    /// the batch stops using GSO.
+    uint8_t segmentation_refused;
+} relay_io_flush_report;
+
+typedef struct relay_io_batch relay_io_batch;
+
+/// A batch of `count` receive slots of `slot_bytes` each and room for `send_capacity` queued sends.
+/// NULL when out of memory.
+relay_io_batch *relay_io_batch_create(uint32_t count, uint32_t slot_bytes, uint32_t send_capacity);
+void relay_io_batch_destroy(relay_io_batch *batch);
+
+/// Receives up to `count` datagrams with one recvmmsg (blocks for the first, takes what is queued after it).
+/// Returns the number received, 0 on timeout or interruption, -errno on another error.
+int relay_io_receive(relay_io_batch *batch, int fd);
+/// Datagram `index` of the last receive.
+relay_io_received relay_io_get(const relay_io_batch *batch, uint32_t index);
+
+/// Queues `length` bytes at `data` (not copied) for the destination: its 16 address bytes (IPv4 v4-mapped) as
+/// two 8-byte words in memory order, and the port in host order. `segment_size` > 0 sends them as one GSO train. Returns 0, or -1 when the queue is full
+/// (flush and queue again).
+int relay_io_queue(relay_io_batch *batch, const void *data, uint32_t length, uint64_t address_high,
+                   uint64_t address_low, uint16_t port, uint16_t segment_size);
+/// 1 once a GSO write was refused on this batch's socket (trains are then queued datagram by datagram).
+int relay_io_segmentation_disabled(const relay_io_batch *batch);
+/// Queued sends.
+uint32_t relay_io_queued(const relay_io_batch *batch);
+/// Sends everything queued on `fd` (an AF_INET socket takes IPv4 destinations only) with sendmmsg, never
+/// blocking, and empties the queue.
+void relay_io_flush(relay_io_batch *batch, int fd, relay_io_flush_report *report);
+
+/// Sends one datagram right away (control replies). Returns 0 or -errno.
+int relay_io_send_one(int fd, const void *data, uint32_t length, uint64_t address_high, uint64_t address_low,
+                      uint16_t port);
+
+/// Enables UDP GRO on a socket (setsockopt UDP_GRO). Returns 0 or -errno.
+int relay_io_enable_gro(int fd);
+/// Sets SO_RCVTIMEO so that a blocked receive returns after `milliseconds`. Returns 0 or -errno.
+int relay_io_set_receive_timeout(int fd, uint32_t milliseconds);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
