@@ -14,8 +14,8 @@ struct BenchRunCommand: AsyncParsableCommand {
     @Option(help: "Seconds measured per throughput window.")
     var window: Int = 3
 
-    @Option(help: "Packets in flight (credit) per throughput window.")
-    var inFlight: Int = 128
+    @Option(help: "Packets in flight (credit); below the relay's 64-packet queue, so the relay never drops.")
+    var inFlight: Int = 48
 
     @Option(help: "Packet sizes in bytes, comma separated.")
     var sizes = "1280,16384"

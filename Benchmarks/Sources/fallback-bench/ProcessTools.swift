@@ -12,7 +12,7 @@ func residentKiB(pid: Int32) -> Int? {
     while fgets(&line, Int32(line.count), file) != nil {
         let text = String(cString: line)
         if text.hasPrefix("VmRSS:") {
-            return Int(text.dropFirst(6).split(separator: " ").first ?? "")
+            return Int(text.dropFirst(6).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "")
         }
     }
     return nil

@@ -27,6 +27,7 @@ func measure(
     var sent = 0
     var measuredFrom: (ContinuousClock.Instant, Int, Int)?
     let base = counter.packets
+    var lastProgress = (clock.now, counter.packets)
     while clock.now - start < warmup + duration {
         if measuredFrom == nil, clock.now - start >= warmup {
             measuredFrom = (clock.now, counter.packets, counter.bytes)
@@ -37,7 +38,15 @@ func measure(
             try send(burst)
             sent += burst
         } else {
-            try await Task.sleep(for: .microseconds(20))
+            // Timer sleeps are far coarser than a packet time on a loaded machine: yield instead.
+            await Task.yield()
+            if counter.packets != lastProgress.1 {
+                lastProgress = (clock.now, counter.packets)
+            } else if clock.now - lastProgress.0 > .milliseconds(200) {
+                // Nothing arrived for 200 ms: a packet was lost; give the window back rather than stall.
+                sent = counter.packets - base
+                lastProgress = (clock.now, counter.packets)
+            }
         }
     }
     let end = clock.now
