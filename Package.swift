@@ -390,7 +390,8 @@ let package = Package(
         .testTarget(
             name: "CurlHTTPTests", dependencies: ["CurlHTTP"], exclude: ["Fixtures"], swiftSettings: leafSwiftSettings),
         .testTarget(name: "InterchangeTests", dependencies: ["Interchange"], swiftSettings: leafSwiftSettings),
-        .testTarget(name: "YAMLParsingTests", dependencies: ["Interchange", "YAMLParsing"], swiftSettings: leafSwiftSettings),
+        .testTarget(
+            name: "YAMLParsingTests", dependencies: ["Interchange", "YAMLParsing"], swiftSettings: leafSwiftSettings),
         .testTarget(
             name: "KubeTests",
             dependencies: [

@@ -153,7 +153,9 @@ public struct HTTPBodyStream: AsyncSequence, Sendable {
         var all: [UInt8] = []
         for try await chunk in self {
             all += chunk
-            if all.count > limit { throw HTTPClientError.transport(url: "", code: 0, detail: "body larger than \(limit) bytes") }
+            if all.count > limit {
+                throw HTTPClientError.transport(url: "", code: 0, detail: "body larger than \(limit) bytes")
+            }
         }
         return all
     }

@@ -161,7 +161,9 @@ final class CurlTransfer: @unchecked Sendable {
                 let base = UnsafeMutableRawPointer(mutating: bytes.baseAddress) ?? CurlTransfer.emptyBody
                 return peerrelay_curl_setopt_pointer(handle.raw, CURLOPT_COPYPOSTFIELDS, base)
             }
-            guard code == CURLE_OK else { throw .transport(url: request.url, code: Int(code.rawValue), detail: "cannot set the body") }
+            guard code == CURLE_OK else {
+                throw .transport(url: request.url, code: Int(code.rawValue), detail: "cannot set the body")
+            }
             if method != "POST" { try set(CURLOPT_CUSTOMREQUEST, string: method) }
         } else if method == "GET" {
             try set(CURLOPT_HTTPGET, 1)
@@ -222,7 +224,8 @@ final class CurlTransfer: @unchecked Sendable {
     private func check(_ code: CURLcode, _ option: CURLoption) throws(HTTPClientError) {
         guard code == CURLE_OK else {
             let text = String(cString: curl_easy_strerror(code))
-            throw .transport(url: request.url, code: Int(code.rawValue), detail: "setting option \(option.rawValue): \(text)")
+            throw .transport(
+                url: request.url, code: Int(code.rawValue), detail: "setting option \(option.rawValue): \(text)")
         }
     }
 

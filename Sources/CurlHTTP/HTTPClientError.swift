@@ -27,16 +27,21 @@ public enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible
         case .hostNotFound(let url, let detail):
             return "cannot resolve the host of \(url): \(detail); check the server address and DNS"
         case .connectionRefused(let url, let detail):
-            return "cannot connect to \(url): \(detail); check that the server is running and the address and port are right"
+            return
+                "cannot connect to \(url): \(detail); check that the server is running and the address and port are right"
         case .timedOut(let url, let after, let detail):
             let limit = after.map { " after \($0)" } ?? ""
-            return "request to \(url) timed out\(limit): \(detail); the server is slow or unreachable, raise the timeout or check the network"
+            return
+                "request to \(url) timed out\(limit): \(detail); the server is slow or unreachable, raise the timeout or check the network"
         case .tlsFailure(let url, let detail):
-            return "TLS with \(url) failed: \(detail); check the CA certificate, the server name and the client certificate"
+            return
+                "TLS with \(url) failed: \(detail); check the CA certificate, the server name and the client certificate"
         case .badCredentials(let detail):
-            return "cannot load TLS credentials: \(detail); check that the certificate and key are PEM and belong together"
+            return
+                "cannot load TLS credentials: \(detail); check that the certificate and key are PEM and belong together"
         case .connectionLost(let url, let detail):
-            return "connection to \(url) broke during the exchange: \(detail); retry, and check the server's logs if it persists"
+            return
+                "connection to \(url) broke during the exchange: \(detail); retry, and check the server's logs if it persists"
         case .cancelled:
             return "the request was cancelled"
         case .transport(let url, let code, let detail):

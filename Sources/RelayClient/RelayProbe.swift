@@ -48,7 +48,8 @@ public struct RelayProbe: Sendable {
         var step = "open sockets"
         do {
             for side in sides {
-                clients.append(try await RelayClient.connect(identity: side, relay: relay, configuration: configuration))
+                clients.append(
+                    try await RelayClient.connect(identity: side, relay: relay, configuration: configuration))
             }
             report.localAddresses = clients.map { EndpointAddress($0.localAddress)?.description ?? "?" }
             let (a, b) = (clients[0], clients[1])
@@ -62,7 +63,8 @@ public struct RelayProbe: Sendable {
                     "the two sides were given different VNIs (\(allocationA.vni) and \(allocationB.vni)) for one pair")
             }
             report.vni = allocationA.vni
-            report.bindTimeoutMilliseconds = Int64(allocationA.bindTimeout.components.seconds * 1000)
+            report.bindTimeoutMilliseconds =
+                Int64(allocationA.bindTimeout.components.seconds * 1000)
                 + allocationA.bindTimeout.components.attoseconds / 1_000_000_000_000_000
             report.idleTimeoutSeconds = allocationA.idleTimeout.components.seconds
             progress(

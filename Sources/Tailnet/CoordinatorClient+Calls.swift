@@ -1,11 +1,11 @@
+/// One method per coordinator API operation.
+import CurlHTTP
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-
-/// One method per coordinator API operation.
-import CurlHTTP
 
 extension CoordinatorClient {
     // MARK: Anyone

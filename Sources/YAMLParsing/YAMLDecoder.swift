@@ -1,9 +1,10 @@
+import Interchange
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-import Interchange
 
 /// Decodes `Decodable` models from YAML (or JSON) text by resolving YAML to JSON first. Decoding errors
 /// point at the file, line and column of the offending node.

@@ -50,7 +50,8 @@ extension YAMLNode {
             break
         case let other?:
             if other.hasPrefix("!!") {
-                throw YAMLError(file: file, mark: mark, problem: "unsupported tag \(other); remove it or quote the value")
+                throw YAMLError(
+                    file: file, mark: mark, problem: "unsupported tag \(other); remove it or quote the value")
             }
             // Local tags (!foo) carry no meaning for JSON: keep the text.
             return .string(text)
@@ -75,7 +76,8 @@ extension YAMLNode {
         -> JSONValue
     {
         guard value.isFinite else {
-            throw YAMLError(file: file, mark: mark, problem: "\(text) cannot be represented in JSON; quote it if it is text")
+            throw YAMLError(
+                file: file, mark: mark, problem: "\(text) cannot be represented in JSON; quote it if it is text")
         }
         return .double(value)
     }

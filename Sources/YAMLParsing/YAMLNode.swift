@@ -45,7 +45,8 @@ public struct YAMLNode: Sendable {
                 current = next
             } else if let index = Int(component), let next = current[index] {
                 current = next
-            } else if component.hasPrefix("Index "), let index = Int(component.dropFirst(6)), let next = current[index] {
+            } else if component.hasPrefix("Index "), let index = Int(component.dropFirst(6)), let next = current[index]
+            {
                 current = next
             } else {
                 return nil

@@ -94,7 +94,8 @@ private struct EventReader {
         case YAML_ALIAS_EVENT:
             let name = Self.string(event.data.alias.anchor) ?? ""
             guard var node = anchors[name] else {
-                throw YAMLError(file: file, mark: mark, problem: "unknown alias *\(name); define &\(name) before using it")
+                throw YAMLError(
+                    file: file, mark: mark, problem: "unknown alias *\(name); define &\(name) before using it")
             }
             node.mark = mark
             return node

@@ -1,9 +1,10 @@
+import RelayCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import RelayCore
 
 /// The files `relayctl ca init` writes into one directory: `ca.key` (Ed25519 seed, mode 0600), `ca.pub` (the public
 /// key relays trust) and `tailnet` (the tailnet id the CA signs for).
@@ -17,7 +18,8 @@ struct CADirectory {
     /// Loads the CA; errors say which file is missing or wrong.
     func load() throws(CLIError) -> CertificateAuthority {
         guard FileSystem.isDirectory(path) else {
-            throw CLIError("CA directory \(path) does not exist; create one with `relayctl ca init --tailnet ID --out \(path)`")
+            throw CLIError(
+                "CA directory \(path) does not exist; create one with `relayctl ca init --tailnet ID --out \(path)`")
         }
         do {
             let key = try KeyFile.readCAPrivateKey(at: keyPath)

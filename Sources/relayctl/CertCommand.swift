@@ -9,7 +9,9 @@ struct CertCommand: AsyncParsableCommand {
 
     struct Issue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Issue a node or relay certificate: writes PREFIX.crt (PEM), PREFIX.pub and, for a new key, PREFIX.key.")
+            abstract:
+                "Issue a node or relay certificate: writes PREFIX.crt (PEM), PREFIX.pub and, for a new key, PREFIX.key."
+        )
 
         @Option(help: "CA directory made by `relayctl ca init`.")
         var ca: String
@@ -32,7 +34,10 @@ struct CertCommand: AsyncParsableCommand {
         @Option(help: "Validity, e.g. 30d, 12h, 90m.")
         var validFor = DurationArgument(argument: "30d")!
 
-        @Option(help: "Start the validity this long before now (e.g. 2h; with a shorter --valid-for the certificate is already expired, for tests).")
+        @Option(
+            help:
+                "Start the validity this long before now (e.g. 2h; with a shorter --valid-for the certificate is already expired, for tests)."
+        )
         var backdate = DurationArgument(argument: "0s")!
 
         @Option(help: "Output path prefix: writes PREFIX.crt, PREFIX.pub and (without --key) PREFIX.key.")
@@ -76,9 +81,15 @@ struct CertCommand: AsyncParsableCommand {
                 } catch {
                     throw CLIError("\(error)")
                 }
-                print("issued \(role) certificate \"\(name)\" serial \(certificate.serial) for key \(privateKey.publicKey.base64)")
-                print("  valid \(formatTime(certificate.notBefore)) .. \(formatTime(certificate.notAfter)), tailnet \(authority.tailnetID)")
-                print("  certificate \(out).crt, public key \(out).pub" + (key == nil ? ", private key \(out).key (0600)" : ""))
+                print(
+                    "issued \(role) certificate \"\(name)\" serial \(certificate.serial) for key \(privateKey.publicKey.base64)"
+                )
+                print(
+                    "  valid \(formatTime(certificate.notBefore)) .. \(formatTime(certificate.notAfter)), tailnet \(authority.tailnetID)"
+                )
+                print(
+                    "  certificate \(out).crt, public key \(out).pub"
+                        + (key == nil ? ", private key \(out).key (0600)" : ""))
             }
         }
     }
@@ -102,7 +113,9 @@ struct CertCommand: AsyncParsableCommand {
                 do throws(KeyFileError) {
                     certificate = try KeyFile.readCertificate(at: file)
                 } catch {
-                    if case .missing = error { throw CLIError("certificate file \(file) does not exist; check the path") }
+                    if case .missing = error {
+                        throw CLIError("certificate file \(file) does not exist; check the path")
+                    }
                     throw CLIError("\(error)")
                 }
                 let now = Timestamp.now()

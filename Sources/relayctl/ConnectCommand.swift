@@ -48,7 +48,8 @@ struct ConnectCommand: AsyncParsableCommand {
             let relayKey = try relayKeyOptions.load()
             let peer = try loadPeerKey()
             guard let listenAddress = EndpointAddress(listen) else {
-                throw CLIError("--listen \"\(listen)\" is not a numeric address with a port, e.g. 127.0.0.1:51000", exitCode: 2)
+                throw CLIError(
+                    "--listen \"\(listen)\" is not a numeric address with a port, e.g. 127.0.0.1:51000", exitCode: 2)
             }
             let local = try localPeer.map { text throws(CLIError) -> SocketAddress in
                 guard let address = EndpointAddress(text) else {
@@ -70,7 +71,9 @@ struct ConnectCommand: AsyncParsableCommand {
                 let forwarder = try await LocalUDPForwarder(
                     session: session, listenHost: listenAddress.hostText, listenPort: Int(listenAddress.port),
                     localPeer: local)
-                printNow("connected: VNI \(session.vni) through relay \(relay); forwarding \(listen) <-> peer \(peer.shortDescription)")
+                printNow(
+                    "connected: VNI \(session.vni) through relay \(relay); forwarding \(listen) <-> peer \(peer.shortDescription)"
+                )
                 try await runUntilSignal(forwarder)
                 let counters = forwarder.counters
                 printNow("stopped: \(counters.toPeer) datagrams to the peer, \(counters.fromPeer) from the peer")
@@ -105,9 +108,12 @@ struct ConnectCommand: AsyncParsableCommand {
     private func loadPeerKey() throws(CLIError) -> PublicKey {
         if let key = PublicKey(base64: peerKey.trimmingWhitespace()) { return key }
         guard FileSystem.exists(peerKey) else {
-            throw CLIError("--peer-key \"\(peerKey)\" is neither a base64 X25519 public key nor an existing file", exitCode: 2)
+            throw CLIError(
+                "--peer-key \"\(peerKey)\" is neither a base64 X25519 public key nor an existing file", exitCode: 2)
         }
-        do { return try KeyFile.readPublicKey(at: peerKey) } catch { throw CLIError("--peer-key: \(error)", exitCode: 2) }
+        do { return try KeyFile.readPublicKey(at: peerKey) } catch {
+            throw CLIError("--peer-key: \(error)", exitCode: 2)
+        }
     }
 }
 

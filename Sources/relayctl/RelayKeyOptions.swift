@@ -1,6 +1,6 @@
 import ArgumentParser
-import RelayCore
 import RelayClient
+import RelayCore
 
 /// How a command learns the relay's public key: from its certificate or given directly.
 struct RelayKeyOptions: ParsableArguments {
@@ -29,7 +29,9 @@ struct RelayKeyOptions: ParsableArguments {
             do { return try KeyFile.readPublicKey(at: relayKey) } catch { throw CLIError("--relay-key: \(error)") }
         }
         let certificate: TailnetCertificate
-        do { certificate = try KeyFile.readCertificate(at: relayCert!) } catch { throw CLIError("--relay-cert: \(error)") }
+        do { certificate = try KeyFile.readCertificate(at: relayCert!) } catch {
+            throw CLIError("--relay-cert: \(error)")
+        }
         if let ca {
             let verifier = try CADirectory(path: ca).loadVerifier()
             do {

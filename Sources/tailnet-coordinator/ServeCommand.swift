@@ -20,7 +20,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "TCP port.")
     var port = 8480
 
-    @Flag(help: "Serve plain HTTP on a non-loopback --host: only inside a network you trust (e.g. a pod behind a ClusterIP Service).")
+    @Flag(
+        help:
+            "Serve plain HTTP on a non-loopback --host: only inside a network you trust (e.g. a pod behind a ClusterIP Service)."
+    )
     var allowPlainHttp = false
 
     @Option(help: "PEM certificate chain for HTTPS.")
@@ -92,7 +95,8 @@ struct ServeCommand: AsyncParsableCommand {
             host: host, port: port, tlsCertificatePath: tlsCert, tlsKeyPath: tlsKey, allowPlainHTTP: allowPlainHttp,
             fallback: noFallback ? nil : fallback.configuration)
         if allowPlainHttp && tlsCert == nil {
-            logger.warning("serving plain HTTP on \(host) (--allow-plain-http): keep this address inside a trusted network")
+            logger.warning(
+                "serving plain HTTP on \(host) (--allow-plain-http): keep this address inside a trusted network")
         }
         let app = try await CoordinatorServer.makeApplication(
             configuration: configuration, store: store, logger: logger, metrics: metrics

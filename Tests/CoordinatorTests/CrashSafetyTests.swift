@@ -74,7 +74,8 @@ import Testing
         }
         _ = await child?.wait()
         #expect(
-            outcomes.state.withLock { $0.killed }, "the coordinator was never killed (fewer than 15 registrations succeeded)")
+            outcomes.state.withLock { $0.killed },
+            "the coordinator was never killed (fewer than 15 registrations succeeded)")
         let (registered, versions, failed) = outcomes.state.withLock { ($0.registered, $0.versions, $0.failed) }
         #expect(registered.count + failed == attempts.count)
         #expect(failed > 0, "every registration finished before the kill; the crash hit nothing in flight")

@@ -59,7 +59,8 @@ import Testing
             .send(HTTPRequest(url: server.url("/echo")))
         #expect(response.status == 200)
 
-        let withoutCert = HTTPClient(configuration: HTTPClientConfiguration(tls: TLSConfiguration(certificateAuthority: ca)))
+        let withoutCert = HTTPClient(
+            configuration: HTTPClientConfiguration(tls: TLSConfiguration(certificateAuthority: ca)))
         await #expect(throws: HTTPClientError.self) {
             _ = try await withoutCert.send(HTTPRequest(url: server.url("/echo")))
         }

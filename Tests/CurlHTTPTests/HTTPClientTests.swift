@@ -145,7 +145,9 @@ struct Echo: Decodable {
             _ = try await HTTPClient().send(HTTPRequest(url: "http://127.0.0.1:\(port)/"))
             Issue.record("expected connection refused")
         } catch let error as HTTPClientError {
-            guard case .connectionRefused = error else { Issue.record("expected connectionRefused, got \(error)"); return }
+            guard case .connectionRefused = error else {
+                Issue.record("expected connectionRefused, got \(error)"); return
+            }
             #expect(error.description.contains("check that the server is running"))
         }
     }
@@ -166,7 +168,9 @@ func closedLoopbackPort() throws -> Int {
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     address.sin_port = 0
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+    _ = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+    }
     _ = withUnsafeMutablePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
     }

@@ -11,11 +11,15 @@ import Testing
         relayctl = try BuiltProducts.path("relayctl")
     }
 
-    func probe(_ relay: RelayServerHarness, _ a: String, _ b: String, extra: [String] = []) async throws -> ProcessResult {
+    func probe(_ relay: RelayServerHarness, _ a: String, _ b: String, extra: [String] = []) async throws
+        -> ProcessResult
+    {
         try await ChildProcess.run(
             relayctl,
-            ["probe", "--relay", relay.endpoint, "--relay-cert", "relay.crt", "--ca", ".", "--identity", a,
-             "--identity", b, "--timeout", "500ms", "--attempts", "2"] + extra,
+            [
+                "probe", "--relay", relay.endpoint, "--relay-cert", "relay.crt", "--ca", ".", "--identity", a,
+                "--identity", b, "--timeout", "500ms", "--attempts", "2",
+            ] + extra,
             currentDirectory: relay.directory.path, timeout: .seconds(30))
     }
 
@@ -57,7 +61,10 @@ import Testing
         try relay.identity("mallory", authority: foreignCA)
         let foreign = try await probe(relay, "mallory", "bob")
         #expect(foreign.status == 1)
-        #expect(foreign.stderr.contains("probe failed: Allocate (side A): the relay refused Allocate with error 2 (unknownCA)"), "\(foreign.stderr)")
+        #expect(
+            foreign.stderr.contains(
+                "probe failed: Allocate (side A): the relay refused Allocate with error 2 (unknownCA)"),
+            "\(foreign.stderr)")
 
         // The trusted CA key, but a certificate naming another tailnet.
         let sameKeyOtherTailnet = try CertificateAuthority(privateKey: relay.ca.privateKey, tailnetID: "other.example")
@@ -72,7 +79,8 @@ import Testing
         let relay = try await RelayServerHarness()
         defer { relay.stop() }
         try relay.identity("alice")
-        try relay.identity("old", validFor: .seconds(3600), now: Timestamp(unixSeconds: Timestamp.now().unixSeconds - 7200))
+        try relay.identity(
+            "old", validFor: .seconds(3600), now: Timestamp(unixSeconds: Timestamp.now().unixSeconds - 7200))
         let result = try await probe(relay, "old", "alice")
         #expect(result.status == 1)
         #expect(result.stderr.contains("error 4 (expiredCertificate)"), "\(result.stderr)")
@@ -93,8 +101,10 @@ import Testing
         let started = ContinuousClock.now
         let result = try await ChildProcess.run(
             relayctl,
-            ["probe", "--relay", endpoint, "--relay-cert", "relay.crt", "--ca", ".", "--identity", "alice",
-             "--identity", "bob", "--timeout", "200ms", "--attempts", "2"],
+            [
+                "probe", "--relay", endpoint, "--relay-cert", "relay.crt", "--ca", ".", "--identity", "alice",
+                "--identity", "bob", "--timeout", "200ms", "--attempts", "2",
+            ],
             currentDirectory: dir.path)
         #expect(result.status == 1)
         #expect(result.stderr.contains("no reply from the relay at \(endpoint)"), "\(result.stderr)")

@@ -31,7 +31,10 @@
         static let loopbackWords: (UInt64, UInt64) = {
             let bytes: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 127, 0, 0, 1]
             return bytes.withUnsafeBytes {
-                ($0.loadUnaligned(fromByteOffset: 0, as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+                (
+                    $0.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
+                    $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                )
             }
         }()
 
@@ -83,7 +86,8 @@
             let payloads: [[UInt8]] = [[1, 2, 3], [UInt8](repeating: 9, count: 65)]
             for payload in payloads {
                 payload.withUnsafeBytes {
-                    #expect(relay_io_send_one(sender.fd, $0.baseAddress, UInt32($0.count), high, low, receiver.port) == 0)
+                    #expect(
+                        relay_io_send_one(sender.fd, $0.baseAddress, UInt32($0.count), high, low, receiver.port) == 0)
                 }
             }
             var received: [relay_io_received] = []
@@ -96,7 +100,11 @@
             #expect(received[0].length == 3 && received[0].truncated == 0)
             #expect(received[1].truncated == 1, "a datagram larger than its slot is reported truncated")
             let source = withUnsafeBytes(of: received[0].source) { Array($0) }
-            #expect(source == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 127, 0, 0, 1, UInt8(sender.port >> 8), UInt8(sender.port & 0xFF)])
+            #expect(
+                source == [
+                    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 127, 0, 0, 1, UInt8(sender.port >> 8),
+                    UInt8(sender.port & 0xFF),
+                ])
         }
     }
 #endif

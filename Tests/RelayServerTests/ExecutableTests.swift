@@ -1,11 +1,11 @@
 import Logging
 import NIOCore
 import NIOPosix
+import PeerRelayTestSupport
 import RelayCore
 import RelayServer
 import Telemetry
 import Testing
-import PeerRelayTestSupport
 
 #if canImport(Glibc)
     import Glibc

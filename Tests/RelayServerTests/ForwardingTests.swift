@@ -1,10 +1,10 @@
 import FoundationEssentials
 import NIOCore
+import PeerRelayTestSupport
 import RelayCore
 import Testing
 
 @testable import RelayServer
-import PeerRelayTestSupport
 
 @Suite struct ForwardingTests {
     /// Allocates (both sides) and binds (both sides); returns the VNI.

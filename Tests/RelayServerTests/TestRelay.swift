@@ -1,10 +1,10 @@
 import Logging
 import NIOCore
+import PeerRelayTestSupport
 import RelayCore
 import Telemetry
 
 @testable import RelayServer
-import PeerRelayTestSupport
 
 /// Runs a real `RelayServer` in-process on loopback (UDP and admin on free ports) for the duration of a test.
 struct TestRelay {

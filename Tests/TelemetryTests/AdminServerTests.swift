@@ -3,11 +3,11 @@ import Metrics
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import PeerRelayTestSupport
 import ServiceLifecycle
 import Testing
 
 @testable import Telemetry
-import PeerRelayTestSupport
 
 @Suite struct AdminServerTests {
     struct Info: Codable, Sendable { var name: String; var count: Int }

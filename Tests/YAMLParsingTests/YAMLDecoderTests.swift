@@ -23,13 +23,17 @@ struct Deployment: Decodable, Equatable {
                   replicas: 3
                   ports: [80, 443]
                 """)
-        #expect(value == Deployment(kind: "Deployment", name: "web", spec: .init(replicas: 3, paused: nil, ports: [80, 443])))
+        #expect(
+            value
+                == Deployment(kind: "Deployment", name: "web", spec: .init(replicas: 3, paused: nil, ports: [80, 443])))
     }
 
     @Test func decodesEveryDocument() throws {
         let values = try YAMLDecoder().decodeAll(
             Deployment.self,
-            from: "kind: A\nname: a\nspec: {replicas: 1, ports: []}\n---\nkind: B\nname: b\nspec: {replicas: 2, ports: [1]}\n")
+            from:
+                "kind: A\nname: a\nspec: {replicas: 1, ports: []}\n---\nkind: B\nname: b\nspec: {replicas: 2, ports: [1]}\n"
+        )
         #expect(values.map(\.kind) == ["A", "B"])
     }
 

@@ -78,7 +78,8 @@ case "measure":
     var listTimes: [Double] = []
     for _ in 0..<runs {
         let start = clock.now
-        let list = try await client.listAll(ConfigMap.self, resource: ConfigMap.resource, namespace: namespace, pageSize: 500)
+        let list = try await client.listAll(
+            ConfigMap.self, resource: ConfigMap.resource, namespace: namespace, pageSize: 500)
         listTimes.append(seconds(clock.now - start))
         precondition(list.items.count == objects)
     }
@@ -86,7 +87,9 @@ case "measure":
     // 3. Watch throughput: initial events of a watch from "0" (every object as ADDED).
     var initialRates: [Double] = []
     for _ in 0..<runs {
-        let stream = try await client.watch(ConfigMap.self, namespace: namespace, options: WatchOptions(resourceVersion: "0", allowWatchBookmarks: false, timeoutSeconds: 120))
+        let stream = try await client.watch(
+            ConfigMap.self, namespace: namespace,
+            options: WatchOptions(resourceVersion: "0", allowWatchBookmarks: false, timeoutSeconds: 120))
         let start = clock.now
         var count = 0
         for try await event in stream {
@@ -99,8 +102,11 @@ case "measure":
 
     // 4. Live watch throughput: 2,000 updates from 16 writers, counted at a watch.
     let updates = min(2000, objects)
-    let version = try await client.list(ConfigMap.self, namespace: namespace, options: ListOptions(limit: 1)).metadata.resourceVersion
-    let live = try await client.watch(ConfigMap.self, namespace: namespace, options: WatchOptions(resourceVersion: version, allowWatchBookmarks: false, timeoutSeconds: 300))
+    let version = try await client.list(ConfigMap.self, namespace: namespace, options: ListOptions(limit: 1)).metadata
+        .resourceVersion
+    let live = try await client.watch(
+        ConfigMap.self, namespace: namespace,
+        options: WatchOptions(resourceVersion: version, allowWatchBookmarks: false, timeoutSeconds: 300))
     let liveStart = clock.now
     async let received: Int = {
         var count = 0
@@ -117,7 +123,8 @@ case "measure":
                 var index = worker
                 while index < updates {
                     _ = try await client.patch(
-                        ConfigMap.self, name: "bench-\(index)", namespace: namespace, patch: .merge(["data": ["touched": .string("\(index)")]]))
+                        ConfigMap.self, name: "bench-\(index)", namespace: namespace,
+                        patch: .merge(["data": ["touched": .string("\(index)")]]))
                     index += 16
                 }
             }

@@ -18,7 +18,9 @@ struct SessionsCommand: AsyncParsableCommand {
     @Option(help: "Sessions to create (both sides allocate and bind each one).")
     var sessions = 100_000
 
-    @Option(help: "Node identities (each with its own socket); sessions = pairs of nodes, so nodes*(nodes-1)/2 >= sessions.")
+    @Option(
+        help: "Node identities (each with its own socket); sessions = pairs of nodes, so nodes*(nodes-1)/2 >= sessions."
+    )
     var nodes = 450
 
     @Option(help: "Operations in flight at once.")
@@ -52,7 +54,9 @@ struct SessionsCommand: AsyncParsableCommand {
         guard nodes >= 2, nodes * (nodes - 1) / 2 >= sessions else {
             throw ValidationError("--nodes \(nodes) gives only \(nodes * (nodes - 1) / 2) pairs; raise it")
         }
-        guard concurrency >= 1, sessions >= 1 else { throw ValidationError("--sessions and --concurrency must be >= 1") }
+        guard concurrency >= 1, sessions >= 1 else {
+            throw ValidationError("--sessions and --concurrency must be >= 1")
+        }
     }
 
     func run() async throws {
@@ -71,7 +75,8 @@ struct SessionsCommand: AsyncParsableCommand {
             } else {
                 identity = try options.makeIdentity(authority, id: "bench-\(index)", name: "bench-\(index)")
             }
-            clients.append(try await RelayClient.connect(identity: identity, relay: relay, configuration: configuration))
+            clients.append(
+                try await RelayClient.connect(identity: identity, relay: relay, configuration: configuration))
         }
         var pairs: [(Int, Int)] = []
         pairs.reserveCapacity(sessions)

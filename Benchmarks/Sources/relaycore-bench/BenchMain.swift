@@ -1,10 +1,11 @@
+import RelayCore
+
 // RelayCore micro-benchmarks (SwiftPM target relaycore-bench, built in release by Benchmarks/bench-relaycore).
 // Measures the per-packet data path (classify + route) and the control path, and counts heap allocations on the
 // data path through the malloc_count.c LD_PRELOAD shim.
 #if canImport(Glibc)
     import Glibc
 #endif
-import RelayCore
 
 typealias CountFunction = @convention(c) () -> UInt
 let mallocCount: CountFunction? = {

@@ -1,7 +1,6 @@
-import Kube
-
 /// What every child needs to know about its PeerRelay: names and the ownerReference.
 import Interchange
+import Kube
 
 public struct OwnerInfo: Sendable, Equatable {
     /// Names and labels of the PeerRelay's children.

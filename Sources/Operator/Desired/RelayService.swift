@@ -1,7 +1,6 @@
-import Kube
-
 /// The per-replica UDP Service (`LoadBalancer` or `NodePort` exposure; none with `HostPort`).
 import Interchange
+import Kube
 
 public enum RelayService {
     /// The apply intent of replica `index`'s Service, or nil when the exposure type needs none.

@@ -1,4 +1,3 @@
-import RelayNIO
 import NIOCore
 import RelayCore
 import RelayNIO

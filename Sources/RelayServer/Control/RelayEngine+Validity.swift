@@ -1,4 +1,3 @@
-import NIOConcurrencyHelpers
 import Logging
 import NIOConcurrencyHelpers
 import RelayCore

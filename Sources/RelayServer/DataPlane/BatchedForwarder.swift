@@ -332,9 +332,12 @@
         }
 
         @inline(__always)
-        private static func endpoint(_ wire: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-            UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8)) -> EndpointAddress
-        {
+        private static func endpoint(
+            _ wire: (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+            )
+        ) -> EndpointAddress {
             withUnsafeBytes(of: wire) { EndpointAddress(loading: $0, at: 0) }
         }
     }
@@ -344,7 +347,9 @@
         @inline(__always)
         func withAddressWords<R>(_ body: (UInt64, UInt64) -> R) -> R {
             withAddressBytes {
-                body($0.loadUnaligned(fromByteOffset: 0, as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+                body(
+                    $0.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
+                    $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
             }
         }
     }

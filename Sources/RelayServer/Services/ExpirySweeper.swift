@@ -11,8 +11,10 @@ struct ExpirySweeper: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    try await Task.sleep(for: Self.delay(interval: engine.sweepInterval, now: .now(),
-                        nextCertificateExpiry: engine.nextCertificateExpiry))
+                    try await Task.sleep(
+                        for: Self.delay(
+                            interval: engine.sweepInterval, now: .now(),
+                            nextCertificateExpiry: engine.nextCertificateExpiry))
                 } catch {
                     return
                 }
