@@ -110,7 +110,9 @@ let package = Package(
             dependencies: ["RelayCore", .product(name: "DequeModule", package: "swift-collections")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "FallbackTests", dependencies: ["Fallback", "RelayCore"], swiftSettings: leafSwiftSettings),
+        .testTarget(
+            name: "FallbackTests", dependencies: ["Fallback", "RelayCore", "PeerRelayTestSupport"],
+            swiftSettings: leafSwiftSettings),
         .target(
             name: "FallbackClient",
             dependencies: [
@@ -357,7 +359,9 @@ let package = Package(
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore"], swiftSettings: leafSwiftSettings),
+        .testTarget(
+            name: "RelayCoreTests", dependencies: ["RelayCore", "PeerRelayTestSupport"],
+            swiftSettings: leafSwiftSettings),
         .testTarget(
             name: "RelayServerTests",
             dependencies: [

@@ -1,35 +1,16 @@
 import Fallback
 import Foundation
+import PeerRelayTestSupport
 import RelayCore
 import Testing
 
 /// Checks the Fallback module against the vectors in docs/fallback-protocol.md §8, read from the file so the
 /// document and the code cannot drift apart. PRINT_FALLBACK_VECTORS=1 prints the current values.
 @Suite struct VectorTests {
-    static var documentPath: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("docs/fallback-protocol.md").path
-    }
-
     static func documentedVectors() throws -> [String: [UInt8]] {
-        let text = try String(contentsOfFile: documentPath, encoding: .utf8)
-        var vectors: [String: [UInt8]] = [:]
-        var name: String?
-        var hex: String?
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("#### ") {
-                name = line.dropFirst(5).split(separator: " ").first.map(String.init)
-            } else if line == "```hex" {
-                hex = ""
-            } else if line == "```", let collected = hex {
-                if let name, let bytes = Hex.decode(collected) { vectors[name] = bytes }
-                hex = nil
-                name = nil
-            } else if hex != nil {
-                hex! += line
-            }
-        }
-        return vectors
+        try DocumentedHexBlocks.read(
+            DocumentedHexBlocks.docsPath("fallback-protocol.md", from: #filePath), headingPrefix: "#### ",
+            name: { $0.split(separator: " ").first.map(String.init) }, decode: Hex.decode)
     }
 
     @Test func documentedVectorsMatchTheCode() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import PeerRelayTestSupport
 import Testing
 
 @testable import RelayCore
@@ -6,31 +7,11 @@ import Testing
 /// Checks RelayCore against the test vectors written in docs/PROTOCOL.md §7 (read from the file, so the spec and
 /// the code cannot drift apart silently). Run with PRINT_PROTOCOL_VECTORS=1 to print the current values.
 @Suite struct ProtocolVectorTests {
-    static var protocolPath: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("docs/PROTOCOL.md").path
-    }
-
     /// Hex blocks under `### <name>` headings of §7.
     static func documentedVectors() throws -> [String: [UInt8]] {
-        let text = try String(contentsOfFile: protocolPath, encoding: .utf8)
-        var vectors: [String: [UInt8]] = [:]
-        var name: String?
-        var hex: String?
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("### ") {
-                name = line.dropFirst(4).split(separator: " ", maxSplits: 1).last.map(String.init)
-            } else if line == "```hex" {
-                hex = ""
-            } else if line == "```", let collected = hex {
-                if let name { vectors[name] = Hex.decode(collected) }
-                hex = nil
-                name = nil
-            } else if hex != nil {
-                hex! += line
-            }
-        }
-        return vectors
+        try DocumentedHexBlocks.read(
+            DocumentedHexBlocks.docsPath("PROTOCOL.md", from: #filePath), headingPrefix: "### ",
+            name: { $0.split(separator: " ", maxSplits: 1).last.map(String.init) }, decode: Hex.decode)
     }
 
     @Test func documentedVectorsMatchTheCode() throws {
