@@ -183,6 +183,13 @@ class Demo:
         else:
             say("(admin endpoint not reachable: " + (result.stderr.strip() if result is not None else "no pod IP") + ")")
         say("")
+        # The relay keeps the coordinator's last good revocation list in its state emptyDir (read-only root FS).
+        say(f"$ kubectl exec -n {NS} minimal-0 -- ls -l /var/lib/peerrelay")
+        listing = stack.wait_until("revocations.json in minimal-0's state directory", 30, lambda: (lambda out: (
+            out if "revocations.json" in out else None))(stack.kubectl("exec", "-n", NS, "minimal-0", "--", "ls", "-l",
+                                                                        "/var/lib/peerrelay").stdout), interval=1)
+        say(listing.rstrip())
+        say("")
         say(f"$ kubectl logs -n {NS} minimal-0 | head -3")
         say("\n".join(stack.kubectl("logs", "-n", NS, "minimal-0").stdout.splitlines()[:3]))
 
