@@ -21,7 +21,7 @@ actor AgentController {
     var peers: [PublicKey: PeerEntry] = [:]
     var relays: [String: RelayEntry] = [:]
     var fallbackRegion: String?
-    /// The fallback relay the netmap names (its first DERP entry's URL).
+    /// The fallback relay the netmap names (the URL of its first `fallbackRelays` entry).
     var fallbackURL: String?
     /// Whether the fallback client is admitted now.
     var fallbackConnected = false
@@ -103,8 +103,8 @@ actor AgentController {
             }
             relays[relay.id] = RelayEntry(info: relay, address: address, key: key, shared: shared)
         }
-        fallbackRegion = netmap.derp.first?.region
-        fallbackURL = netmap.derp.first?.url
+        fallbackRegion = netmap.fallbackRelays.first?.region
+        fallbackURL = netmap.fallbackRelays.first?.url
         let relayList = netmap.relays.filter { relays[$0.id] != nil }.map { (id: $0.id, name: relayName($0)) }
         relayRefusals = checkRelayCertificates()
         var seen = Set<PublicKey>()

@@ -81,7 +81,7 @@ struct ServeCommand: AsyncParsableCommand {
                     "the netmap lists the embedded fallback relay as \(url); pass --fallback-url with a name clients can reach"
                 )
             }
-            relays.insert(DERPServer(region: fallback.fallbackRegion, url: url), at: 0)
+            relays.insert(FallbackRelay(region: fallback.fallbackRegion, url: url), at: 0)
         }
         let policy = CoordinatorPolicy(
             nodeCertificateLifetime: nodeCertValidity, relayCertificateLifetime: relayCertValidity,

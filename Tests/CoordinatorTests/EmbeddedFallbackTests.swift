@@ -21,7 +21,7 @@ import Testing
     }
 
     @Test func nodesRelayThroughTheCoordinatorAndARemovedNodeIsDisconnected() async throws {
-        let regional = DERPServer(region: "ap-south", url: "https://fb-ap.example.net/fallback")
+        let regional = FallbackRelay(region: "ap-south", url: "https://fb-ap.example.net/fallback")
         let tailnet = try await TestTailnet(policy: CoordinatorPolicy(fallbackRelays: [regional]))
         defer { tailnet.close() }
         try await withRunningCoordinator(tailnet) { baseURL, admin in
@@ -66,8 +66,8 @@ import Testing
 
     @Test func theNetmapListsTheFallbackRelays() async throws {
         let relays = [
-            DERPServer(region: "default", url: "http://127.0.0.1:8480/fallback"),
-            DERPServer(region: "ap-south", url: "https://fb-ap.example.net/fallback"),
+            FallbackRelay(region: "default", url: "http://127.0.0.1:8480/fallback"),
+            FallbackRelay(region: "ap-south", url: "https://fb-ap.example.net/fallback"),
         ]
         let tailnet = try await TestTailnet(policy: CoordinatorPolicy(fallbackRelays: relays))
         defer { tailnet.close() }
@@ -76,7 +76,7 @@ import Testing
             let node = try await admin.register(
                 RegisterRequest(preAuthKey: key.key, publicKey: PrivateKey.generate().publicKey.base64, name: "n"))
             let netmap = try #require(try await admin.with(token: node.nodeToken).netmap())
-            #expect(netmap.derp == relays)
+            #expect(netmap.fallbackRelays == relays)
         }
     }
 
