@@ -132,6 +132,7 @@ let package = Package(
             name: "FallbackServerTests",
             dependencies: [
                 "Fallback", "FallbackClient", "FallbackServer", "Coordinator", "RelayCore", "RelayClient",
+                "PeerRelayTestSupport",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
@@ -364,7 +365,11 @@ let package = Package(
         // MARK: Tests
         .target(
             name: "PeerRelayTestSupport",
-            dependencies: [.product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: [
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),

@@ -25,18 +25,12 @@ public struct RelayProbe: Sendable {
         public var idleTimeoutSeconds: Int64?
         public var localAddresses: [String] = []
         public var pingsSent = 0
-        /// Round-trip times of answered pings, in milliseconds.
-        public var rttMilliseconds: [Double] = []
+        /// Round trips of the answered pings (JSON: milliseconds).
+        public var rttMilliseconds = RoundTripTimes()
         public var failedStep: String?
         public var failure: String?
         /// The relay's error code name when the relay refused, e.g. "wrongTailnet".
         public var relayError: String?
-
-        public var minimum: Double? { rttMilliseconds.min() }
-        public var maximum: Double? { rttMilliseconds.max() }
-        public var average: Double? {
-            rttMilliseconds.isEmpty ? nil : rttMilliseconds.reduce(0, +) / Double(rttMilliseconds.count)
-        }
     }
 
     /// Runs the probe; `progress` receives one human-readable line per step. Never throws: failures are in the
@@ -83,8 +77,7 @@ public struct RelayProbe: Sendable {
                 report.pingsSent += 1
                 do {
                     let rtt = try await sessionA.ping()
-                    let (seconds, attoseconds) = rtt.components
-                    report.rttMilliseconds.append(Double(seconds) * 1000 + Double(attoseconds) / 1e15)
+                    report.rttMilliseconds.record(rtt)
                 } catch {
                     lastError = error
                     if case .closed = error { break }
@@ -106,17 +99,8 @@ public struct RelayProbe: Sendable {
     }
 
     private func pingLine(_ report: Report) -> String {
-        let answered = report.rttMilliseconds.count
-        guard let minimum = report.minimum, let average = report.average, let maximum = report.maximum else {
-            return "\(answered)/\(report.pingsSent) pings answered"
-        }
-        return "\(answered)/\(report.pingsSent) pings answered end to end through the relay: rtt min/avg/max = "
-            + "\(format(minimum))/\(format(average))/\(format(maximum)) ms"
-    }
-
-    private func format(_ value: Double) -> String {
-        let thousandths = Int((value * 1000).rounded())
-        let fraction = String(thousandths % 1000)
-        return "\(thousandths / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+        let answered = "\(report.rttMilliseconds.count)/\(report.pingsSent) pings answered"
+        guard let summary = report.rttMilliseconds.summary else { return answered }
+        return "\(answered) end to end through the relay: \(summary)"
     }
 }

@@ -4,6 +4,7 @@ import Fallback
 import FallbackClient
 import Foundation
 import NIOCore
+import PeerRelayTestSupport
 import RelayClient
 import RelayCore
 import Tailnet
@@ -81,38 +82,16 @@ import Testing
     }
 
     func nextPacket(_ events: AsyncStream<FallbackEvent>) async -> [UInt8]? {
-        await firstEvent(events) { event in
+        await firstMatch(events, timeout: .seconds(15)) { event in
             if case .packet(_, let payload, _) = event { return Array(payload.readableBytesView) }
             return nil
         }
     }
 
     func disconnection(_ events: AsyncStream<FallbackEvent>) async -> FallbackClientError? {
-        await firstEvent(events) { event in
+        await firstMatch(events, timeout: .seconds(15)) { event in
             if case .disconnected(let error) = event { return error }
             return nil
-        }
-    }
-
-    func firstEvent<T: Sendable>(
-        _ events: AsyncStream<FallbackEvent>, _ match: @escaping @Sendable (FallbackEvent) -> T?
-    )
-        async -> T?
-    {
-        await withTaskGroup(of: T?.self) { group in
-            group.addTask {
-                for await event in events {
-                    if let value = match(event) { return value }
-                }
-                return nil
-            }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(15))
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
         }
     }
 }

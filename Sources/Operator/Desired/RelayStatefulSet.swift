@@ -60,8 +60,8 @@ public enum RelayStatefulSet {
         ]
         container.env = [
             fieldEnv("POD_NAME", "metadata.name"),
-            // Bind the pod's own address: traffic to the Service or host port arrives there, and pods that
-            // share a network namespace (test node shim) never collide on the port.
+            // Bind the pod's own address: the Service, the host port and the kubelet's probes all reach the
+            // relay there.
             fieldEnv("RELAY_LISTEN", "status.podIP"),
             fieldEnv("RELAY_ADMIN_ADDRESS", "status.podIP"),
         ]
