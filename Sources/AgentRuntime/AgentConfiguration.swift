@@ -30,6 +30,10 @@ public struct AgentConfiguration: Sendable {
     public var forced: [String: PathKind]
     /// How often the reflexive address is re-learnt with STUN and endpoints re-published.
     public var endpointRefreshInterval: Duration
+    /// How WireGuard is configured: wireguard-go's UAPI socket or `wg(8)` (kernel WireGuard).
+    public var wireGuardBackend = WireGuardBackend.uapi
+    /// When the node certificate is renewed.
+    public var renewal = CertificateRenewal.Policy()
 
     public init(
         coordinator: String, coordinatorCA: String? = nil, preAuthKey: String?, stateDirectory: String, name: String,
