@@ -31,6 +31,10 @@ public struct AgentConfiguration: Sendable {
     public var forced: [String: PathKind]
     /// How often the reflexive address is re-learnt with STUN and endpoints re-published.
     public var endpointRefreshInterval: Duration
+    /// How WireGuard is configured: wireguard-go's UAPI socket or `wg(8)` (kernel WireGuard).
+    public var wireGuardBackend = WireGuardBackend.uapi
+    /// When the node certificate is renewed.
+    public var renewal = CertificateRenewal.Policy()
 
     /// Creates a configuration (endpoints re-published every 20 s by default).
     public init(

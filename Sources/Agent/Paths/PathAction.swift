@@ -28,6 +28,8 @@ public struct PathSwitch: Hashable, Sendable, CustomStringConvertible {
         case forced
         /// The active path is gone (peer or relay left the netmap).
         case removed
+        /// The active relay's certificate no longer checks out (revoked, expired, another CA).
+        case untrustedRelay = "untrusted_relay"
     }
 
     /// The path left (nil at first).

@@ -16,6 +16,18 @@ public struct WireGuardPeer: Hashable, Sendable {
         self.endpoint = endpoint
         self.allowedIPs = allowedIPs
     }
+
+    /// What moves WireGuard from the peers it has to `desired`: keys to remove and peers to add or rewrite
+    /// (endpoint and allowed IPs), each sorted by key.
+    public static func changes(from current: [WireGuardPeer], to desired: [WireGuardPeer]) -> (
+        removed: [PublicKey], changed: [WireGuardPeer]
+    ) {
+        let have = Dictionary(current.map { ($0.publicKey, $0) }, uniquingKeysWith: { a, _ in a })
+        let want = Dictionary(desired.map { ($0.publicKey, $0) }, uniquingKeysWith: { a, _ in a })
+        let removed = have.keys.sorted().filter { want[$0] == nil }
+        let changed = want.keys.sorted().filter { have[$0] != want[$0] }.map { want[$0]! }
+        return (removed, changed)
+    }
 }
 
 /// What wireguard-go reports about one peer (`get=1`).
