@@ -1,7 +1,6 @@
 import Coordinator
 import Logging
 import PeerRelayTestSupport
-import ServiceLifecycle
 import Tailnet
 import Testing
 
@@ -15,27 +14,19 @@ func withRunningCoordinator<T: Sendable>(
     let store = try CoordinatorDataDirectory(path: directory.path + "/data").openStore(policy: policy)
     defer { try? store.close() }
     let adminToken = try await store.initialize(tailnetID: tailnetID, name: "Agent test tailnet")
-    var logger = Logger(label: "coordinator-test")
-    logger.logLevel = .warning
-    let (ports, continuation) = AsyncStream<Int>.makeStream()
-    let app = try await CoordinatorServer.makeApplication(
-        configuration: CoordinatorServer.Configuration(host: "127.0.0.1", port: 0), store: store, logger: logger
-    ) { port in continuation.yield(port) }
-    let services = ServiceGroup(
-        configuration: ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [], logger: logger))
-    return try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask {
-            try await services.run()
-            return nil
+    var configuredLogger = Logger(label: "coordinator-test")
+    configuredLogger.logLevel = .warning
+    let logger = configuredLogger
+    return try await withRunningService(
+        logger: logger,
+        { bound in
+            try await CoordinatorServer.makeApplication(
+                configuration: CoordinatorServer.Configuration(host: "127.0.0.1", port: 0), store: store,
+                logger: logger, onRunning: bound)
         }
-        defer { group.cancelAll() }
-        var iterator = ports.makeAsyncIterator()
-        let port = try #require(await iterator.next())
+    ) { port in
         let baseURL = "http://127.0.0.1:\(port)"
         let admin = try CoordinatorClient(baseURL: baseURL, token: adminToken)
-        let result = try await body(baseURL, admin, directory.path)
-        await services.triggerGracefulShutdown()
-        try await group.waitForAll()
-        return result
+        return try await body(baseURL, admin, directory.path)
     }
 }

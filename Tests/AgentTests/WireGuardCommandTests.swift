@@ -22,7 +22,8 @@ import Testing
     @Test func peersFollowTheNetmapWithMinimalChanges() throws {
         let current = [peer(k1, port: 50001, ips: ["100.64.0.1/32"]), peer(k2, port: 50002, ips: ["100.64.0.2/32"])]
         let desired = [
-            peer(k2, port: 50002, ips: ["100.64.0.2/32"]), peer(k3, port: 50003, ips: ["100.64.0.3/32", "10.1.0.0/16"]),
+            peer(k2, port: 50002, ips: ["100.64.0.2/32"]),
+            peer(k3, port: 50003, ips: ["100.64.0.3/32", "10.1.0.0/16"]),
         ]
         let arguments = try #require(WireGuardCommand.setPeers(interface: "wg0", current: current, desired: desired))
         #expect(
