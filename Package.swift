@@ -197,7 +197,7 @@ let package = Package(
         .target(
             name: "AgentRuntime",
             dependencies: [
-                "Agent", "RelayCore", "RelayNIO", "Tailnet", "CurlHTTP", "FallbackClient", "RelayClient",
+                "Agent", "RelayCore", "RelayNIO", "Tailnet", "CurlHTTP", "FallbackClient", "RelayClient", "CRelayIO",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -383,7 +383,7 @@ let package = Package(
         .testTarget(
             name: "RelayServerTests",
             dependencies: [
-                "RelayServer", "RelayCore", "RelayClient", "Telemetry", "Tailnet", "PeerRelayTestSupport",
+                "RelayServer", "RelayCore", "RelayClient", "Telemetry", "Tailnet", "PeerRelayTestSupport", "CRelayIO",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -410,7 +410,8 @@ let package = Package(
             swiftSettings: leafSwiftSettings
         ),
         .testTarget(
-            name: "CurlHTTPTests", dependencies: ["CurlHTTP"], exclude: ["Fixtures"], swiftSettings: leafSwiftSettings),
+            name: "CurlHTTPTests", dependencies: ["CurlHTTP", "PeerRelayTestSupport"], exclude: ["Fixtures"],
+            swiftSettings: leafSwiftSettings),
         .testTarget(name: "InterchangeTests", dependencies: ["Interchange"], swiftSettings: leafSwiftSettings),
         .testTarget(
             name: "YAMLParsingTests", dependencies: ["Interchange", "YAMLParsing"], swiftSettings: leafSwiftSettings),

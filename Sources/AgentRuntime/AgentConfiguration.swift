@@ -19,8 +19,9 @@ public struct AgentConfiguration: Sendable {
     public var startWireGuardGo: Bool
     /// wireguard-go's own listen port (on loopback use only: peers reach it through the agent).
     public var wireGuardPort: UInt16
-    /// The node's one tailnet UDP port (probes, direct WireGuard, relay-framed packets).
+    /// The address the node's one tailnet UDP port binds (probes, direct WireGuard, relay-framed packets).
     public var tailnetHost: String
+    /// The tailnet UDP port number.
     public var tailnetPort: UInt16
     /// Local API socket path.
     public var socketPath: String
@@ -35,6 +36,7 @@ public struct AgentConfiguration: Sendable {
     /// When the node certificate is renewed.
     public var renewal = CertificateRenewal.Policy()
 
+    /// Creates a configuration (endpoints re-published every 20 s by default).
     public init(
         coordinator: String, coordinatorCA: String? = nil, preAuthKey: String?, stateDirectory: String, name: String,
         interface: String,

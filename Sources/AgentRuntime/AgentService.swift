@@ -17,6 +17,7 @@ public final class AgentService: Service, Sendable {
     let metrics: any MetricsFactory
     let logger: Logger
 
+    /// Creates the agent; `run()` registers (or reuses the stored identity) and runs until shutdown.
     public init(configuration: AgentConfiguration, metrics: any MetricsFactory, logger: Logger) {
         self.configuration = configuration
         self.metrics = metrics

@@ -8,11 +8,17 @@ import RelayCore
 /// Checks a fallback relay end to end: two node identities connect, A sends numbered packets to B, B echoes each
 /// back, A measures the round trips (`relayctl fallback probe`).
 public struct FallbackProbe: Sendable {
+    /// The relay to check.
     public var endpoint: FallbackEndpoint
+    /// The two node identities: A sends, B echoes.
     public var sides: [RelayIdentity]
+    /// TLS trust and timeouts of both connections.
     public var configuration: FallbackClientConfiguration
+    /// Packets A sends.
     public var count: Int
+    /// Size of each packet in bytes (at least 4: the sequence number).
     public var payloadSize: Int
+    /// How long A waits for each echo.
     public var timeout: Duration
 
     /// `sides` must hold exactly two identities.
@@ -30,11 +36,15 @@ public struct FallbackProbe: Sendable {
 
     /// What happened; `failure` is nil when both sides were admitted and at least one packet came back.
     public struct Report: Sendable, Encodable {
+        /// The relay as given, e.g. `https://coord.example.net:443/fallback`.
         public var relay: String
+        /// `upgrade` or `websocket`.
         public var transport: String
+        /// Packets A sent.
         public var sent = 0
         /// Round trips of the answered packets (JSON: milliseconds).
         public var rttMilliseconds = RoundTripTimes()
+        /// Why the probe failed; nil when it worked.
         public var failure: String?
         /// The relay's refusal reason (e.g. "revoked") when it refused a side.
         public var refusal: String?

@@ -4,9 +4,13 @@ import RelayNIO
 
 /// An end-to-end check of one relay: two identities allocate the same session, bind, and exchange sealed pings.
 public struct RelayProbe: Sendable {
+    /// The relay to check.
     public var relay: RelayEndpoint
+    /// The two node identities: A pings B.
     public var sides: [RelayIdentity]
+    /// Local address, timeouts and retries of both clients.
     public var configuration: RelayClientConfiguration
+    /// Pings A sends.
     public var count: Int
 
     /// `sides` must hold exactly two identities (A pings B).
@@ -19,15 +23,23 @@ public struct RelayProbe: Sendable {
 
     /// What happened. `failure` is nil when every step worked and at least one ping was answered.
     public struct Report: Sendable, Encodable {
+        /// The relay, as `address (key)`.
         public var relay: String
+        /// The session's VNI, once allocated.
         public var vni: UInt32?
+        /// The bind timeout the relay granted.
         public var bindTimeoutMilliseconds: Int64?
+        /// The idle timeout the relay granted.
         public var idleTimeoutSeconds: Int64?
+        /// The local socket addresses of side A and side B.
         public var localAddresses: [String] = []
+        /// Pings A sent.
         public var pingsSent = 0
         /// Round trips of the answered pings (JSON: milliseconds).
         public var rttMilliseconds = RoundTripTimes()
+        /// The step that failed, e.g. "Bind (side B)".
         public var failedStep: String?
+        /// Why the probe failed, prefixed with the step; nil when it worked.
         public var failure: String?
         /// The relay's error code name when the relay refused, e.g. "wrongTailnet".
         public var relayError: String?

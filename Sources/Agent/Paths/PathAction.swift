@@ -36,6 +36,7 @@ public struct PathSwitch: Hashable, Sendable, CustomStringConvertible {
     public var from: PathID?
     /// The path taken (nil: no path trusted; data goes to the last path and the fallback at once).
     public var to: PathID?
+    /// Why the path changed.
     public var reason: Reason
     /// For failovers: how long the old path had been quiet (last pong to switch), the delivery gap it caused.
     public var quietFor: Duration?

@@ -13,6 +13,7 @@ import RelayCore
 public struct PeerPaths: Sendable {
     /// The peer's control key (the key of its node certificate).
     public let peer: PublicKey
+    /// The timings this peer's paths are judged by.
     public var policy: PathPolicy
     /// Every candidate, by path.
     public private(set) var candidates: [PathID: PathCandidate] = [:]

@@ -10,6 +10,7 @@ public struct WireGuardPeer: Hashable, Sendable {
     /// Allowed IPs in CIDR form, e.g. "100.64.0.7/32".
     public var allowedIPs: [String]
 
+    /// Creates a peer configuration.
     public init(publicKey: PublicKey, endpoint: EndpointAddress, allowedIPs: [String]) {
         self.publicKey = publicKey
         self.endpoint = endpoint
@@ -31,11 +32,16 @@ public struct WireGuardPeer: Hashable, Sendable {
 
 /// What wireguard-go reports about one peer (`get=1`).
 public struct WireGuardPeerStatus: Hashable, Sendable {
+    /// The peer's WireGuard public key.
     public var publicKey: PublicKey
+    /// The endpoint wireguard-go last sent to (nil: none set).
     public var endpoint: String?
     /// Unix seconds of the last handshake (nil: never).
     public var lastHandshake: Int64?
+    /// Bytes received from the peer (`rx_bytes`).
     public var receivedBytes: UInt64 = 0
+    /// Bytes sent to the peer (`tx_bytes`).
     public var sentBytes: UInt64 = 0
+    /// Allowed IPs in CIDR form.
     public var allowedIPs: [String] = []
 }

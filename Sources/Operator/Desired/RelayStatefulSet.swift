@@ -1,11 +1,11 @@
+import Interchange
+import Kube
+
 /// The StatefulSet running relay-server for one PeerRelay.
 ///
 /// All replicas share one pod template, so the per-replica files live in one Secret and one ConfigMap,
 /// keyed by pod name, and each container picks its own through `$(POD_NAME)` (the template never changes
 /// when the PeerRelay scales, so scaling never restarts running relays).
-import Interchange
-import Kube
-
 public enum RelayStatefulSet {
     /// Path of the relay-server binary in the relay image (Containerfile).
     public static let relayServerPath = "/usr/local/bin/relay-server"
