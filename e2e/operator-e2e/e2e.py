@@ -494,8 +494,12 @@ def test_revocation_ends_open_session():
                                    "--relay-cert", cert, "--identity", prefix, "--peer-key", public(peer),
                                    "--listen", f"127.0.0.1:{51300 + index}", "--wait", "60s"])
     for index in range(2):
-        wait_until(f"connect-{index} connected", 90,
-                   lambda: "connected:" in open(stack.logs[f"connect-{index}"]).read())
+        try:
+            wait_until(f"connect-{index} connected", 90,
+                       lambda: "connected:" in open(stack.logs[f"connect-{index}"]).read())
+        except AssertionError as error:
+            tail = open(stack.logs[f"connect-{index}"]).read()[-2000:]
+            raise AssertionError(f"{error}\nconnect-{index} log:\n{tail}\n{stack.explain('edge')}") from None
     node_d = next(n for n in coord("GET", "/v1/nodes")["nodes"] if n["name"] == "node-d")
     removed = time.monotonic()
     coord("DELETE", f"/v1/nodes/{node_d['id']}")

@@ -1,4 +1,4 @@
-/// A pod volume from a ConfigMap or a Secret (the sources the operator mounts).
+/// A pod volume from a ConfigMap, a Secret or an emptyDir (the sources the operator mounts).
 public struct Volume: Codable, Sendable, Hashable {
     /// The ConfigMap whose keys become files.
     public struct ConfigMapSource: Codable, Sendable, Hashable {
@@ -25,9 +25,24 @@ public struct Volume: Codable, Sendable, Hashable {
         }
     }
 
+    /// A directory that starts empty when the pod starts on a node and lives as long as the pod (it survives
+    /// container restarts, not the pod's deletion).
+    public struct EmptyDirSource: Codable, Sendable, Hashable {
+        /// "" (the node's disk) or "Memory" (tmpfs, counted against the container's memory limit).
+        public var medium: String?
+        /// Quantity (e.g. "32Mi") above which the kubelet evicts the pod.
+        public var sizeLimit: String?
+        /// An emptyDir on `medium` limited to `sizeLimit`.
+        public init(medium: String? = nil, sizeLimit: String? = nil) {
+            self.medium = medium
+            self.sizeLimit = sizeLimit
+        }
+    }
+
     public var name: String
     public var configMap: ConfigMapSource?
     public var secret: SecretSource?
+    public var emptyDir: EmptyDirSource?
 
     /// A volume called `name` with no source yet.
     public init(name: String) { self.name = name }
@@ -36,6 +51,13 @@ public struct Volume: Codable, Sendable, Hashable {
     public static func configMap(_ name: String, configMap: String) -> Volume {
         var volume = Volume(name: name)
         volume.configMap = ConfigMapSource(name: configMap)
+        return volume
+    }
+
+    /// A volume `name` that is an empty directory, limited to `sizeLimit` (a quantity such as "32Mi").
+    public static func emptyDir(_ name: String, sizeLimit: String? = nil) -> Volume {
+        var volume = Volume(name: name)
+        volume.emptyDir = EmptyDirSource(sizeLimit: sizeLimit)
         return volume
     }
 

@@ -1,11 +1,11 @@
+import Interchange
+import Kube
+
 /// The StatefulSet running relay-server for one PeerRelay.
 ///
 /// All replicas share one pod template, so the per-replica files live in one Secret and one ConfigMap,
 /// keyed by pod name, and each container picks its own through `$(POD_NAME)` (the template never changes
 /// when the PeerRelay scales, so scaling never restarts running relays).
-import Interchange
-import Kube
-
 public enum RelayStatefulSet {
     /// Path of the relay-server binary in the relay image (Containerfile).
     public static let relayServerPath = "/usr/local/bin/relay-server"
@@ -30,7 +30,7 @@ public enum RelayStatefulSet {
         config.configMap?.defaultMode = 0o444
         var keys = Volume.secret("keys", secretName: names.secret)
         keys.secret?.defaultMode = 0o440
-        podSpec.volumes = [config, keys]
+        podSpec.volumes = [config, keys, .emptyDir("state", sizeLimit: RelayNames.stateSizeLimit)]
         if let nodeSelector = spec.pod?.nodeSelector, !nodeSelector.isEmpty { podSpec.nodeSelector = nodeSelector }
         podSpec.tolerations = spec.pod?.tolerations
         podSpec.priorityClassName = spec.pod?.priorityClassName
@@ -57,11 +57,12 @@ public enum RelayStatefulSet {
             "--config=\(RelayNames.configDirectory)/\(key).json",
             "--private-key-file=\(RelayNames.keyDirectory)/\(key).key",
             "--certificate-file=\(RelayNames.keyDirectory)/\(key).pem",
+            "--state-dir=\(RelayNames.stateDirectory)",
         ]
         container.env = [
             fieldEnv("POD_NAME", "metadata.name"),
-            // Bind the pod's own address: traffic to the Service or host port arrives there, and pods that
-            // share a network namespace (test node shim) never collide on the port.
+            // Bind the pod's own address: the Service, the host port and the kubelet's probes all reach the
+            // relay there.
             fieldEnv("RELAY_LISTEN", "status.podIP"),
             fieldEnv("RELAY_ADMIN_ADDRESS", "status.podIP"),
         ]
@@ -81,6 +82,7 @@ public enum RelayStatefulSet {
         container.volumeMounts = [
             VolumeMount(name: "config", mountPath: RelayNames.configDirectory, readOnly: true),
             VolumeMount(name: "keys", mountPath: RelayNames.keyDirectory, readOnly: true),
+            VolumeMount(name: "state", mountPath: RelayNames.stateDirectory),
         ]
         container.resources = spec.pod?.resources
         return container
