@@ -2,9 +2,11 @@
 public struct Volume: Codable, Sendable, Hashable {
     /// The ConfigMap whose keys become files.
     public struct ConfigMapSource: Codable, Sendable, Hashable {
+        /// The ConfigMap's name.
         public var name: String?
         /// Mode bits of the files (e.g. `0o444`).
         public var defaultMode: Int?
+        /// Start the pod even when the ConfigMap is missing.
         public var optional: Bool?
         /// The source of ConfigMap `name`.
         public init(name: String, defaultMode: Int? = nil) {
@@ -14,9 +16,11 @@ public struct Volume: Codable, Sendable, Hashable {
     }
     /// The Secret whose keys become files.
     public struct SecretSource: Codable, Sendable, Hashable {
+        /// The Secret's name.
         public var secretName: String?
         /// Mode bits of the files (e.g. `0o440`).
         public var defaultMode: Int?
+        /// Start the pod even when the Secret is missing.
         public var optional: Bool?
         /// The source of Secret `secretName`.
         public init(secretName: String, defaultMode: Int? = nil) {
@@ -39,9 +43,13 @@ public struct Volume: Codable, Sendable, Hashable {
         }
     }
 
+    /// The volume's name (what mounts refer to).
     public var name: String
+    /// Files from a ConfigMap.
     public var configMap: ConfigMapSource?
+    /// Files from a Secret.
     public var secret: SecretSource?
+    /// A scratch directory for the pod's lifetime.
     public var emptyDir: EmptyDirSource?
 
     /// A volume called `name` with no source yet.
