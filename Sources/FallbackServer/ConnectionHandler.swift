@@ -130,9 +130,12 @@ final class ConnectionHandler: ChannelInboundHandler {
             for timer in timers { timer.cancel() }
             timers.removeAll()
             if let rate = server.configuration.rateLimit { rateLimiter = ByteRateLimiter(rate: rate, now: .now()) }
+            // Accepted goes out only after the registry knows the key: a client that was told it is admitted is
+            // reachable at once (a peer's first packet is not answered with PeerGone). Written first, it still
+            // precedes any PeerPresent that admission queues.
             write(.accepted(server.configuration.acceptedParameters), context: context)
-            context.flush()
             server.admit(handle, key: key, certificate: admitted.certificate, watches: admitted.watches)
+            context.flush()
             startKeepalive(context)
         }
     }

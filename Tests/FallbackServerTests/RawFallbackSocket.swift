@@ -24,8 +24,9 @@ final class RawFallbackSocket: @unchecked Sendable {
     private let fd: Int32
     private var decoder = FrameStreamDecoder(receiver: .client)
 
-    /// Connects and performs the HTTP upgrade. `receiveBuffer` shrinks SO_RCVBUF (a slow reader backs up sooner).
-    init(port: Int, receiveBuffer: Int32? = nil) throws {
+    /// Connects and, when `upgrade`, performs the HTTP upgrade. `receiveBuffer` shrinks SO_RCVBUF (a slow reader
+    /// backs up sooner).
+    init(port: Int, receiveBuffer: Int32? = nil, upgrade: Bool = true) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure.socket("socket() errno \(errno)") }
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
@@ -47,6 +48,7 @@ final class RawFallbackSocket: @unchecked Sendable {
             close(fd)
             throw Failure.socket("connect to port \(port): errno \(errno)")
         }
+        guard upgrade else { return }
         try sendAll(
             Array(
                 "GET /fallback HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: peerrelay-fallback\r\n\r\n"
@@ -83,6 +85,20 @@ final class RawFallbackSocket: @unchecked Sendable {
             decoder.append(chunk[0..<count])
         }
         throw Failure.unexpected("no frame after 100000 reads")
+    }
+
+    /// Reads and discards bytes until the server closes the connection (EOF or reset); returns how many arrived.
+    /// Throws when nothing ends it within the socket's 10 s receive timeout.
+    func readUntilClosed() throws -> Int {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        var total = 0
+        for _ in 0..<100_000 {
+            let count = recv(fd, &chunk, chunk.count, 0)
+            if count == 0 || (count < 0 && errno == ECONNRESET) { return total }
+            guard count > 0 else { throw Failure.socket("recv errno \(errno) while waiting for the server to close") }
+            total += count
+        }
+        throw Failure.unexpected("the server kept sending after 100000 reads")
     }
 
     /// Reads the ServerHello, answers with `identity`'s hello, and waits for Accepted.
