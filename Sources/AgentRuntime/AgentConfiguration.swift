@@ -19,8 +19,9 @@ public struct AgentConfiguration: Sendable {
     public var startWireGuardGo: Bool
     /// wireguard-go's own listen port (on loopback use only: peers reach it through the agent).
     public var wireGuardPort: UInt16
-    /// The node's one tailnet UDP port (probes, direct WireGuard, relay-framed packets).
+    /// The address the node's one tailnet UDP port binds (probes, direct WireGuard, relay-framed packets).
     public var tailnetHost: String
+    /// The tailnet UDP port number.
     public var tailnetPort: UInt16
     /// Local API socket path.
     public var socketPath: String
@@ -30,7 +31,12 @@ public struct AgentConfiguration: Sendable {
     public var forced: [String: PathKind]
     /// How often the reflexive address is re-learnt with STUN and endpoints re-published.
     public var endpointRefreshInterval: Duration
+    /// How WireGuard is configured: wireguard-go's UAPI socket or `wg(8)` (kernel WireGuard).
+    public var wireGuardBackend = WireGuardBackend.uapi
+    /// When the node certificate is renewed.
+    public var renewal = CertificateRenewal.Policy()
 
+    /// Creates a configuration (endpoints re-published every 20 s by default).
     public init(
         coordinator: String, coordinatorCA: String? = nil, preAuthKey: String?, stateDirectory: String, name: String,
         interface: String,

@@ -1,13 +1,9 @@
 import Agent
-import CNIOLinux
+import CRelayIO
 import NIOCore
 import RelayCore
 import RelayNIO
 import Tailnet
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 extension AgentController {
     /// Sends STUN Binding Requests from the tailnet port to the coordinator and to every relay.
@@ -43,22 +39,11 @@ extension AgentController {
 
     /// IPv4 addresses of up, non-loopback interfaces (host order).
     static func interfaceAddresses() -> [UInt32] {
-        var list: UnsafeMutablePointer<ifaddrs>?
-        guard getifaddrs(&list) == 0, let first = list else { return [] }
-        defer { freeifaddrs(list) }
-        var result: [UInt32] = []
-        for entry in sequence(first: first, next: { $0.pointee.ifa_next }) {
-            guard let address = entry.pointee.ifa_addr, address.pointee.sa_family == sa_family_t(AF_INET),
-                entry.pointee.ifa_flags & UInt32(IFF_LOOPBACK) == 0, entry.pointee.ifa_flags & UInt32(IFF_UP) != 0
-            else { continue }
-            let v4 = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
-                UInt32(bigEndian: $0.pointee.sin_addr.s_addr)
-            }
-            // Tailnet addresses (100.64.0.0/10) are inside the tunnel: never a candidate for reaching it.
-            if v4 & 0xFFC0_0000 == 0x6440_0000 { continue }
-            result.append(v4)
-        }
-        return result
+        var addresses = [UInt32](repeating: 0, count: 64)
+        let count = Int(relay_io_interface_ipv4(&addresses, UInt32(addresses.count)))
+        guard count > 0 else { return [] }
+        // Tailnet addresses (100.64.0.0/10) are inside the tunnel: never a candidate for reaching it.
+        return addresses.prefix(count).filter { $0 & 0xFFC0_0000 != 0x6440_0000 }
     }
 }
 

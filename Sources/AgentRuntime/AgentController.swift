@@ -21,7 +21,7 @@ actor AgentController {
     var peers: [PublicKey: PeerEntry] = [:]
     var relays: [String: RelayEntry] = [:]
     var fallbackRegion: String?
-    /// The fallback relay the netmap names (its first DERP entry's URL).
+    /// The fallback relay the netmap names (the URL of its first `fallbackRelays` entry).
     var fallbackURL: String?
     /// Whether the fallback client is admitted now.
     var fallbackConnected = false
@@ -33,6 +33,11 @@ actor AgentController {
     var reflexive: [String: EndpointAddress] = [:]
     var cliPings: [TransactionID: CLIPing] = [:]
     var lastTraffic: [PublicKey: TrafficCounters] = [:]
+    /// The tailnet CA keys and revocations of the last netmap: relays are checked against them.
+    var trust: CertificateVerifier?
+    /// Relays whose certificates do not check out (relay id → why), and when that was last computed.
+    var relayRefusals: [String: String] = [:]
+    var relayRefusalsCheckedAt: Timestamp?
 
     struct PeerEntry {
         var info: NetmapPeer
@@ -81,7 +86,12 @@ actor AgentController {
     /// Brings peers, relays, WireGuard and the data plane in step with `netmap`.
     func apply(_ netmap: Netmap) async {
         let now = MonotonicClock.now()
-        if let renewed = Sodium.decodeBase64(netmap.selfNode.certificate), !renewed.isEmpty { certificate = renewed }
+        if let renewed = Sodium.decodeBase64(netmap.selfNode.certificate), !renewed.isEmpty {
+            adoptCertificate(renewed)
+        }
+        trust = CertificateVerifier(
+            trustedCAs: netmap.caPublicKeys.compactMap { CAPublicKey(base64: $0.publicKey) },
+            tailnetID: netmap.tailnetID, revokedSerials: Set(netmap.revokedSerials))
         relays = [:]
         for relay in netmap.relays {
             guard let key = PublicKey(base64: relay.publicKey), let shared = identity.controlKey.sharedKey(with: key),
@@ -93,9 +103,10 @@ actor AgentController {
             }
             relays[relay.id] = RelayEntry(info: relay, address: address, key: key, shared: shared)
         }
-        fallbackRegion = netmap.derp.first?.region
-        fallbackURL = netmap.derp.first?.url
+        fallbackRegion = netmap.fallbackRelays.first?.region
+        fallbackURL = netmap.fallbackRelays.first?.url
         let relayList = netmap.relays.filter { relays[$0.id] != nil }.map { (id: $0.id, name: relayName($0)) }
+        relayRefusals = checkRelayCertificates()
         var seen = Set<PublicKey>()
         for peer in netmap.peers {
             guard let control = PublicKey(base64: peer.publicKey),
@@ -117,8 +128,9 @@ actor AgentController {
             peers[control]?.info = peer
             peers[control]?.wireGuardKey = wireGuardKey
             let direct = peer.endpoints.compactMap(EndpointAddress.init)
-            let actions = peers[control]!.paths.setCandidates(
+            var actions = peers[control]!.paths.setCandidates(
                 direct: direct, relays: relayList, fallback: fallbackRegion, now: now)
+            actions += peers[control]!.paths.setRelayRefusals(relayRefusals, now: now)
             perform(actions, peer: control)
         }
         for (control, entry) in peers where !seen.contains(control) {
@@ -166,6 +178,7 @@ actor AgentController {
             lastTraffic[control] = counters
             peers[control]?.traffic = counters
         }
+        recheckRelayCertificates(now: now)
         for control in peers.keys {
             if active.contains(control) { peers[control]!.paths.noteOutbound(at: now) }
             let actions = peers[control]!.paths.tick(at: now)

@@ -17,6 +17,7 @@ public final class AgentService: Service, Sendable {
     let metrics: any MetricsFactory
     let logger: Logger
 
+    /// Creates the agent; `run()` registers (or reuses the stored identity) and runs until shutdown.
     public init(configuration: AgentConfiguration, metrics: any MetricsFactory, logger: Logger) {
         self.configuration = configuration
         self.metrics = metrics
@@ -32,7 +33,8 @@ public final class AgentService: Service, Sendable {
         logger.info(
             "node \(identity.registration.name) \(identity.registration.address) (control key \(identity.controlKey.publicKey.shortDescription))"
         )
-        let device = WireGuardDevice(interface: config.interface, listenPort: config.wireGuardPort)
+        let device = WireGuardDevice(
+            interface: config.interface, listenPort: config.wireGuardPort, backend: config.wireGuardBackend)
         let loopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var plane: DataPlane?
         var api: LocalAPIServer?
@@ -94,6 +96,7 @@ public final class AgentService: Service, Sendable {
                 for await inbound in plane.control { await controller.handle(inbound) }
             }
             group.addTask { try await self.runFallback(controller: controller, plane: plane) }
+            group.addTask { try await self.renewCertificates(controller: controller, client: client) }
             group.addTask {
                 while !Task.isCancelled {
                     await controller.tick()
@@ -139,6 +142,23 @@ public final class AgentService: Service, Sendable {
             }
             try await group.next()
             group.cancelAll()
+        }
+    }
+
+    /// Renews the node certificate before it expires; each new one is stored in `node.json` and used for relay
+    /// sessions and the fallback connection (which reconnects with it).
+    private func renewCertificates(controller: AgentController, client: CoordinatorClient) async throws {
+        let identity = controller.identity
+        let directory = configuration.stateDirectory
+        let renewer = CertificateRenewer(
+            client: client, policy: configuration.renewal, logger: logger)
+        let current = try TailnetCertificate(decoding: await controller.certificate)
+        try await renewer.run(current: current) { response, bytes in
+            var stored = identity
+            stored.registration.certificate = response.certificate
+            stored.registration.certificateExpiresAt = response.certificateExpiresAt
+            try stored.save(directory: directory)
+            await controller.adoptCertificate(bytes)
         }
     }
 

@@ -4,13 +4,17 @@
 #include "CRelayIO.h"
 
 #ifdef __linux__
+#include <arpa/inet.h>
 #include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #ifndef SOL_UDP
 #define SOL_UDP 17
@@ -282,6 +286,53 @@ int relay_io_set_receive_timeout(int fd, uint32_t milliseconds) {
     return setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == 0 ? 0 : -errno;
 }
 
+int relay_io_bind_udp(const char *address, uint16_t port, uint16_t *bound_port) {
+    union relay_io_address sa;
+    memset(&sa, 0, sizeof sa);
+    socklen_t length;
+    int family;
+    if (inet_pton(AF_INET, address, &sa.v4.sin_addr) == 1) {
+        family = AF_INET;
+        sa.v4.sin_family = AF_INET;
+        sa.v4.sin_port = htons(port);
+        length = sizeof sa.v4;
+    } else if (inet_pton(AF_INET6, address, &sa.v6.sin6_addr) == 1) {
+        family = AF_INET6;
+        sa.v6.sin6_family = AF_INET6;
+        sa.v6.sin6_port = htons(port);
+        length = sizeof sa.v6;
+    } else {
+        return -EINVAL;
+    }
+    int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -errno;
+    if (family == AF_INET6) {
+        int one = 1;
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    }
+    if (bind(fd, (struct sockaddr *)&sa, length) != 0 || getsockname(fd, (struct sockaddr *)&sa, &length) != 0) {
+        int code = errno;
+        close(fd);
+        return -code;
+    }
+    if (bound_port) *bound_port = ntohs(family == AF_INET ? sa.v4.sin_port : sa.v6.sin6_port);
+    return fd;
+}
+
+int relay_io_interface_ipv4(uint32_t *out, uint32_t capacity) {
+    struct ifaddrs *list = NULL;
+    if (getifaddrs(&list) != 0) return -errno;
+    int count = 0;
+    for (struct ifaddrs *entry = list; entry; entry = entry->ifa_next) {
+        if (!entry->ifa_addr || entry->ifa_addr->sa_family != AF_INET) continue;
+        if ((entry->ifa_flags & IFF_LOOPBACK) || !(entry->ifa_flags & IFF_UP)) continue;
+        if ((uint32_t)count < capacity) out[count] = ntohl(((struct sockaddr_in *)entry->ifa_addr)->sin_addr.s_addr);
+        count++;
+    }
+    freeifaddrs(list);
+    return count;
+}
+
 #else  // not Linux: the batched data plane is Linux-only; relay-server uses its NIO data plane there.
 #include <errno.h>
 #include <stdlib.h>
@@ -309,4 +360,9 @@ int relay_io_send_one(int fd, const void *d, uint32_t l, uint64_t h, uint64_t lo
 }
 int relay_io_enable_gro(int fd) { (void)fd; return -ENOSYS; }
 int relay_io_set_receive_timeout(int fd, uint32_t ms) { (void)fd; (void)ms; return -ENOSYS; }
+int relay_io_bind_udp(const char *address, uint16_t port, uint16_t *bound_port) {
+    (void)address; (void)port; (void)bound_port;
+    return -ENOSYS;
+}
+int relay_io_interface_ipv4(uint32_t *out, uint32_t capacity) { (void)out; (void)capacity; return -ENOSYS; }
 #endif

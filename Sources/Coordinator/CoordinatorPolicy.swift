@@ -11,12 +11,12 @@ public struct CoordinatorPolicy: Sendable, Equatable {
     /// Longest pre-auth key lifetime accepted (365 days).
     public var maxKeyLifetime: Int64
     /// Fallback relays listed in every netmap (the embedded one first, then regional ones).
-    public var fallbackRelays: [DERPServer]
+    public var fallbackRelays: [FallbackRelay]
 
     /// Creates a policy.
     public init(
         nodeCertificateLifetime: Int64 = 7 * 86_400, relayCertificateLifetime: Int64 = 30 * 86_400,
-        defaultKeyLifetime: Int64 = 86_400, maxKeyLifetime: Int64 = 365 * 86_400, fallbackRelays: [DERPServer] = []
+        defaultKeyLifetime: Int64 = 86_400, maxKeyLifetime: Int64 = 365 * 86_400, fallbackRelays: [FallbackRelay] = []
     ) {
         self.nodeCertificateLifetime = nodeCertificateLifetime
         self.relayCertificateLifetime = relayCertificateLifetime

@@ -6,9 +6,11 @@ import Synchronization
 /// thread, off Swift's cooperative pool. Finished handles go back to a pool and keep their
 /// connections, so sequential requests to the same server reuse the connection (and TLS session).
 public final class HTTPClient: Sendable {
+    /// The settings every request of this client uses.
     public let configuration: HTTPClientConfiguration
     private let pool: CurlHandlePool
 
+    /// Creates a client; connections are pooled per client (up to `maxIdleConnections`).
     public init(configuration: HTTPClientConfiguration = HTTPClientConfiguration()) {
         self.configuration = configuration
         pool = CurlHandlePool(maxIdle: configuration.maxIdleConnections)

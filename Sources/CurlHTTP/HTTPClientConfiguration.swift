@@ -15,6 +15,7 @@ public struct TLSConfiguration: Sendable, Equatable {
     /// Skip verification of the server's certificate and host name. For tests and debugging only.
     public var insecureSkipVerify: Bool
 
+    /// Creates TLS settings; by default the system's CA store verifies the server and no client certificate is sent.
     public init(
         certificateAuthority: PEMSource? = nil, clientCertificate: PEMSource? = nil, clientKey: PEMSource? = nil,
         insecureSkipVerify: Bool = false
@@ -28,9 +29,11 @@ public struct TLSConfiguration: Sendable, Equatable {
 
 /// Settings shared by every request of one `HTTPClient`.
 public struct HTTPClientConfiguration: Sendable {
+    /// TLS trust and client certificate.
     public var tls: TLSConfiguration
     /// Sent as `Authorization: Bearer <token>` unless the request sets its own Authorization header.
     public var bearerToken: String?
+    /// Longest wait for the TCP (and TLS) connection to be established.
     public var connectTimeout: Duration
     /// Total time for a non-streaming request; streaming requests are unbounded unless they set one.
     public var requestTimeout: Duration
@@ -38,12 +41,14 @@ public struct HTTPClientConfiguration: Sendable {
     public var preferHTTP2: Bool
     /// Ask for gzip/deflate/br responses and decode them transparently.
     public var acceptCompressed: Bool
+    /// The `User-Agent` header sent with every request.
     public var userAgent: String
     /// Idle connections (easy handles) kept for reuse.
     public var maxIdleConnections: Int
     /// Body chunks buffered for a streaming response before the transfer waits for the reader.
     public var streamBufferChunks: Int
 
+    /// Creates client settings (defaults: 10 s connect, 60 s total, HTTP/2 preferred, 8 idle connections).
     public init(
         tls: TLSConfiguration = TLSConfiguration(), bearerToken: String? = nil, connectTimeout: Duration = .seconds(10),
         requestTimeout: Duration = .seconds(60), preferHTTP2: Bool = true, acceptCompressed: Bool = false,

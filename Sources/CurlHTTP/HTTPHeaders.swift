@@ -1,7 +1,9 @@
 /// An ordered list of HTTP header fields with case-insensitive lookup.
 public struct HTTPHeaders: Sendable, Equatable, Sequence {
+    /// The fields in the order they were added, names as written.
     public private(set) var fields: [(name: String, value: String)]
 
+    /// Creates headers from `(name, value)` pairs, kept in order.
     public init(_ fields: [(String, String)] = []) {
         self.fields = fields.map { (name: $0.0, value: $0.1) }
     }
@@ -18,6 +20,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
         return fields.filter { $0.name.lowercased() == lower }.map(\.value)
     }
 
+    /// Appends a field, keeping any others of the same name.
     public mutating func add(_ name: String, _ value: String) {
         fields.append((name: name, value: value))
     }
@@ -28,11 +31,13 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
         fields.append((name: name, value: value))
     }
 
+    /// Removes every field of this name (compared case-insensitively).
     public mutating func remove(_ name: String) {
         let lower = name.lowercased()
         fields.removeAll { $0.name.lowercased() == lower }
     }
 
+    /// Whether there is no field.
     public var isEmpty: Bool { fields.isEmpty }
 
     public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {

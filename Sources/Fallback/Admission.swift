@@ -49,15 +49,13 @@ public enum Admission {
         }
     }
 
-    /// Whether an admitted certificate must now be disconnected: revoked, expired, or no longer trusted.
+    /// Whether an admitted certificate must now be disconnected: revoked, expired, or its CA no longer trusted
+    /// (RelayCore's `CertificateVerifier.recheck`, the check relays make on their sessions).
     public static func recheck(_ certificate: TailnetCertificate, verifier: CertificateVerifier, now: Timestamp)
         -> CloseNotice?
     {
-        do {
-            try verifier.verify(certificate, role: .node, sealedBy: nil, now: now)
-            return nil
-        } catch {
-            return CloseNotice(reason: CloseReason(error), message: "\(error)")
+        verifier.recheck(AdmittedCertificate(certificate), now: now).map {
+            CloseNotice(reason: CloseReason($0), message: "\($0)")
         }
     }
 

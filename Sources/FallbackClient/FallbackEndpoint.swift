@@ -1,10 +1,15 @@
 /// Where a fallback relay listens, parsed from the URL the netmap lists (`https://host:port/fallback`).
 /// `http`/`ws` are plain TCP (loopback and tests only: the server refuses plain HTTP elsewhere), `https`/`wss` TLS.
 public struct FallbackEndpoint: Sendable, Hashable, CustomStringConvertible {
+    /// Host name or IP address.
     public var host: String
+    /// TCP port.
     public var port: Int
+    /// Whether the connection uses TLS (`https`, `wss`).
     public var useTLS: Bool
+    /// The HTTP path, `/fallback` unless the URL names another.
     public var path: String
+    /// HTTP upgrade or WebSocket (`ws`, `wss` URLs).
     public var transport: FallbackTransport
 
     /// Creates an endpoint from parts.

@@ -8,11 +8,17 @@ import RelayCore
 /// Checks a fallback relay end to end: two node identities connect, A sends numbered packets to B, B echoes each
 /// back, A measures the round trips (`relayctl fallback probe`).
 public struct FallbackProbe: Sendable {
+    /// The relay to check.
     public var endpoint: FallbackEndpoint
+    /// The two node identities: A sends, B echoes.
     public var sides: [RelayIdentity]
+    /// TLS trust and timeouts of both connections.
     public var configuration: FallbackClientConfiguration
+    /// Packets A sends.
     public var count: Int
+    /// Size of each packet in bytes (at least 4: the sequence number).
     public var payloadSize: Int
+    /// How long A waits for each echo.
     public var timeout: Duration
 
     /// `sides` must hold exactly two identities.
@@ -30,20 +36,18 @@ public struct FallbackProbe: Sendable {
 
     /// What happened; `failure` is nil when both sides were admitted and at least one packet came back.
     public struct Report: Sendable, Encodable {
+        /// The relay as given, e.g. `https://coord.example.net:443/fallback`.
         public var relay: String
+        /// `upgrade` or `websocket`.
         public var transport: String
+        /// Packets A sent.
         public var sent = 0
-        /// Round trips of the answered packets, in milliseconds.
-        public var rttMilliseconds: [Double] = []
+        /// Round trips of the answered packets (JSON: milliseconds).
+        public var rttMilliseconds = RoundTripTimes()
+        /// Why the probe failed; nil when it worked.
         public var failure: String?
         /// The relay's refusal reason (e.g. "revoked") when it refused a side.
         public var refusal: String?
-
-        public var minimum: Double? { rttMilliseconds.min() }
-        public var maximum: Double? { rttMilliseconds.max() }
-        public var average: Double? {
-            rttMilliseconds.isEmpty ? nil : rttMilliseconds.reduce(0, +) / Double(rttMilliseconds.count)
-        }
     }
 
     /// Runs the probe, reporting progress lines through `output`.
@@ -114,9 +118,8 @@ public struct FallbackProbe: Sendable {
                 answeredAt = answers.withLockedValue { $0[UInt32(sequence)] }
             }
             if let answeredAt {
-                let rtt = Self.milliseconds(answeredAt - start)
-                report.rttMilliseconds.append(rtt)
-                output("seq=\(sequence) rtt=\(format3(rtt)) ms")
+                let rtt = report.rttMilliseconds.record(answeredAt - start)
+                output("seq=\(sequence) rtt=\(RoundTripTimes.text(rtt)) ms")
             } else if let error = ended.withLockedValue({ $0 }) {
                 report.failure = "\(error)"
                 output("connection ended: \(error)")
@@ -128,24 +131,9 @@ public struct FallbackProbe: Sendable {
         if report.failure == nil && report.rttMilliseconds.isEmpty {
             report.failure = "no packet came back through the relay"
         }
-        if let minimum = report.minimum, let average = report.average, let maximum = report.maximum {
-            output(
-                "\(report.rttMilliseconds.count)/\(report.sent) answered, rtt min/avg/max = "
-                    + "\(format3(minimum))/\(format3(average))/\(format3(maximum)) ms")
+        if let summary = report.rttMilliseconds.summary {
+            output("\(report.rttMilliseconds.count)/\(report.sent) answered, \(summary)")
         }
         return report
     }
-
-    static func milliseconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-    }
-}
-
-/// Three decimals, without Foundation.
-func format3(_ value: Double) -> String {
-    let scaled = Int64((value * 1000).rounded())
-    let whole = scaled / 1000
-    let fraction = abs(scaled % 1000)
-    let digits = String(fraction)
-    return "\(whole).\(String(repeating: "0", count: 3 - digits.count))\(digits)"
 }

@@ -18,6 +18,7 @@ public enum FallbackUpgradeOutcome: Sendable {
 /// An accepted connection whose first request decides its ``FallbackUpgradeOutcome``. The server receives it at
 /// once (the decision needs the request, which is only read after that).
 public struct FallbackChannelValue: ServerChildChannelValue {
+    /// The accepted connection.
     public let channel: any Channel
     /// Completes when the first request has been read.
     public let outcome: EventLoopFuture<FallbackUpgradeOutcome>
@@ -26,8 +27,10 @@ public struct FallbackChannelValue: ServerChildChannelValue {
 /// A Hummingbird child channel serving HTTP/1.1 and, on the same port, the fallback relay through both upgrade
 /// paths. Wrap it in TLS with `HTTPServerBuilder.tls(.fallback(server), ...)`.
 public struct FallbackHTTPChannel: ServerChildChannel, HTTPChannelHandler {
+    /// The accepted connection with its pending first-request decision.
     public typealias Value = FallbackChannelValue
 
+    /// Answers the requests that are not fallback upgrades.
     public let responder: HTTPChannelHandler.Responder
     let server: FallbackServer
     let idleTimeout: Duration?
@@ -40,6 +43,7 @@ public struct FallbackHTTPChannel: ServerChildChannel, HTTPChannelHandler {
         self.idleTimeout = idleTimeout
     }
 
+    /// Installs HTTP/1.1 with both upgrade paths on a new connection.
     public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let server = self.server
         let idleTimeout = self.idleTimeout
@@ -98,6 +102,7 @@ public struct FallbackHTTPChannel: ServerChildChannel, HTTPChannelHandler {
         }
     }
 
+    /// Serves the connection: as a fallback client after an upgrade, else as plain HTTP through ``responder``.
     public func handle(value: Value, logger: Logger) async {
         let outcome: FallbackUpgradeOutcome
         do {

@@ -1,11 +1,17 @@
 extension RFC3339Time {
     /// The UTC calendar fields of a time, for formats other than RFC 3339 (such as a table's `2026-11-25 08:00Z`).
     public struct UTCFields: Sendable, Hashable {
+        /// Year, e.g. 2026.
         public var year: Int
+        /// Month, 1–12.
         public var month: Int
+        /// Day of the month, 1–31.
         public var day: Int
+        /// Hour, 0–23.
         public var hour: Int
+        /// Minute, 0–59.
         public var minute: Int
+        /// Second, 0–59 (no leap seconds).
         public var second: Int
 
         /// Fields as given; nothing is normalized.

@@ -13,8 +13,11 @@ public final class LocalUDPForwarder: Sendable {
 
     /// Datagrams moved in each direction and datagrams ignored (from a second local sender).
     public struct Counters: Sendable {
+        /// Datagrams from the local socket sent to the peer.
         public var toPeer = 0
+        /// Datagrams from the peer written to the local socket.
         public var fromPeer = 0
+        /// Local datagrams ignored because they came from a second sender.
         public var ignored = 0
     }
 

@@ -15,8 +15,11 @@ import RelayCore
 /// Every request is bounded by `configuration.attempts × configuration.timeout`. End-to-end Pings from the peer are
 /// answered automatically while the client runs.
 public final class RelayClient: Sendable {
+    /// The node identity this client allocates and binds with.
     public let identity: RelayIdentity
+    /// The relay this client talks to.
     public let relay: RelayEndpoint
+    /// Local address, timeouts and retries.
     public let configuration: RelayClientConfiguration
     let relayKey: SharedKey
     let group: any EventLoopGroup

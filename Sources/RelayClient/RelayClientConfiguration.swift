@@ -12,6 +12,7 @@ public struct RelayClientConfiguration: Sendable {
     /// Payloads buffered per session before the oldest are dropped when nobody reads them.
     public var receiveBufferLimit: Int = 4096
 
+    /// Creates a configuration (any local port, 1 s per attempt, 3 attempts).
     public init(
         localHost: String = "0.0.0.0", localPort: Int = 0, timeout: Duration = .seconds(1), attempts: Int = 3
     ) {

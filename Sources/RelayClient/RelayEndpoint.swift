@@ -4,9 +4,12 @@ import RelayNIO
 
 /// A relay as a client addresses it: its UDP endpoint and its X25519 public key (control messages are sealed to it).
 public struct RelayEndpoint: Sendable, CustomStringConvertible {
+    /// The relay's UDP address.
     public var address: SocketAddress
+    /// The relay's X25519 public key (from its certificate or key file).
     public var publicKey: PublicKey
 
+    /// Creates an endpoint.
     public init(address: SocketAddress, publicKey: PublicKey) {
         self.address = address
         self.publicKey = publicKey

@@ -2,7 +2,9 @@ import RelayCore
 
 /// Who a client is to the relay: its X25519 key and the node certificate the tailnet CA issued for that key.
 public struct RelayIdentity: Sendable {
+    /// The node's X25519 private key.
     public var privateKey: PrivateKey
+    /// The node certificate issued for that key.
     public var certificate: TailnetCertificate
 
     /// The identity's public key (the certificate's subject key).

@@ -4,9 +4,13 @@ import RelayNIO
 
 /// An end-to-end check of one relay: two identities allocate the same session, bind, and exchange sealed pings.
 public struct RelayProbe: Sendable {
+    /// The relay to check.
     public var relay: RelayEndpoint
+    /// The two node identities: A pings B.
     public var sides: [RelayIdentity]
+    /// Local address, timeouts and retries of both clients.
     public var configuration: RelayClientConfiguration
+    /// Pings A sends.
     public var count: Int
 
     /// `sides` must hold exactly two identities (A pings B).
@@ -19,24 +23,26 @@ public struct RelayProbe: Sendable {
 
     /// What happened. `failure` is nil when every step worked and at least one ping was answered.
     public struct Report: Sendable, Encodable {
+        /// The relay, as `address (key)`.
         public var relay: String
+        /// The session's VNI, once allocated.
         public var vni: UInt32?
+        /// The bind timeout the relay granted.
         public var bindTimeoutMilliseconds: Int64?
+        /// The idle timeout the relay granted.
         public var idleTimeoutSeconds: Int64?
+        /// The local socket addresses of side A and side B.
         public var localAddresses: [String] = []
+        /// Pings A sent.
         public var pingsSent = 0
-        /// Round-trip times of answered pings, in milliseconds.
-        public var rttMilliseconds: [Double] = []
+        /// Round trips of the answered pings (JSON: milliseconds).
+        public var rttMilliseconds = RoundTripTimes()
+        /// The step that failed, e.g. "Bind (side B)".
         public var failedStep: String?
+        /// Why the probe failed, prefixed with the step; nil when it worked.
         public var failure: String?
         /// The relay's error code name when the relay refused, e.g. "wrongTailnet".
         public var relayError: String?
-
-        public var minimum: Double? { rttMilliseconds.min() }
-        public var maximum: Double? { rttMilliseconds.max() }
-        public var average: Double? {
-            rttMilliseconds.isEmpty ? nil : rttMilliseconds.reduce(0, +) / Double(rttMilliseconds.count)
-        }
     }
 
     /// Runs the probe; `progress` receives one human-readable line per step. Never throws: failures are in the
@@ -83,8 +89,7 @@ public struct RelayProbe: Sendable {
                 report.pingsSent += 1
                 do {
                     let rtt = try await sessionA.ping()
-                    let (seconds, attoseconds) = rtt.components
-                    report.rttMilliseconds.append(Double(seconds) * 1000 + Double(attoseconds) / 1e15)
+                    report.rttMilliseconds.record(rtt)
                 } catch {
                     lastError = error
                     if case .closed = error { break }
@@ -106,17 +111,8 @@ public struct RelayProbe: Sendable {
     }
 
     private func pingLine(_ report: Report) -> String {
-        let answered = report.rttMilliseconds.count
-        guard let minimum = report.minimum, let average = report.average, let maximum = report.maximum else {
-            return "\(answered)/\(report.pingsSent) pings answered"
-        }
-        return "\(answered)/\(report.pingsSent) pings answered end to end through the relay: rtt min/avg/max = "
-            + "\(format(minimum))/\(format(average))/\(format(maximum)) ms"
-    }
-
-    private func format(_ value: Double) -> String {
-        let thousandths = Int((value * 1000).rounded())
-        let fraction = String(thousandths % 1000)
-        return "\(thousandths / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+        let answered = "\(report.rttMilliseconds.count)/\(report.pingsSent) pings answered"
+        guard let summary = report.rttMilliseconds.summary else { return answered }
+        return "\(answered) end to end through the relay: \(summary)"
     }
 }

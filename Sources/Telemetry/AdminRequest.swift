@@ -7,6 +7,7 @@ public struct AdminRequest: Sendable {
     /// Query parameters (last value wins; no percent-decoding beyond `+`).
     public var query: [String: String]
 
+    /// Creates a request from its parts.
     public init(method: String, path: String, query: [String: String] = [:]) {
         self.method = method
         self.path = path

@@ -2,10 +2,14 @@ import FoundationEssentials
 
 /// A complete response from an admin route.
 public struct AdminResponse: Sendable {
+    /// The HTTP status code.
     public var status: Int
+    /// The `Content-Type` header, e.g. `text/plain; version=0.0.4` for Prometheus text.
     public var contentType: String
+    /// The whole body.
     public var body: [UInt8]
 
+    /// Creates a response.
     public init(status: Int, contentType: String, body: [UInt8]) {
         self.status = status
         self.contentType = contentType

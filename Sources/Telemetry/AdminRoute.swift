@@ -1,8 +1,11 @@
 /// A route of the admin HTTP server: an exact path and an async handler.
 public struct AdminRoute: Sendable {
+    /// The exact request path it answers, e.g. `/metrics`.
     public var path: String
+    /// Produces the response for one request.
     public var handler: @Sendable (AdminRequest) async -> AdminResponse
 
+    /// Creates a route.
     public init(path: String, handler: @escaping @Sendable (AdminRequest) async -> AdminResponse) {
         self.path = path
         self.handler = handler

@@ -14,24 +14,30 @@ import Logging
 ///
 /// Metadata keys become top-level fields (nested dictionaries and arrays are kept as JSON).
 public struct JSONLogHandler: LogHandler {
+    /// The least severe level written.
     public var logLevel: Logger.Level
+    /// Metadata added to every line of this handler.
     public var metadata: Logger.Metadata = [:]
+    /// Supplies metadata per log call (e.g. from the task's context), merged over ``metadata``.
     public var metadataProvider: Logger.MetadataProvider?
 
     private let label: String
     private let output: LogOutput
 
+    /// Creates a handler for the logger `label`, writing lines at `level` and above to `output`.
     public init(label: String, level: Logger.Level = .info, output: LogOutput = .standardError) {
         self.label = label
         self.logLevel = level
         self.output = output
     }
 
+    /// One metadata value of this handler.
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
+    /// Writes one event as one JSON line (event metadata over provided over handler metadata).
     public func log(event: LogEvent) {
         var merged = metadata
         if let provided = metadataProvider?.get() {

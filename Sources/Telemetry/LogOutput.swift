@@ -11,9 +11,12 @@
 public struct LogOutput: Sendable {
     let fileDescriptor: Int32
 
+    /// File descriptor 2.
     public static let standardError = LogOutput(fileDescriptor: 2)
+    /// File descriptor 1.
     public static let standardOutput = LogOutput(fileDescriptor: 1)
 
+    /// Writes to an open file descriptor (not closed by the output).
     public init(fileDescriptor: Int32) {
         self.fileDescriptor = fileDescriptor
     }

@@ -8,9 +8,12 @@ import Prometheus
 /// server renders ``registry`` as Prometheus text on `/metrics`. ``bootstrapGlobal()`` additionally routes every
 /// library that uses the global `MetricsSystem` into the same registry (call once per process).
 public struct TelemetryMetrics: Sendable {
+    /// The registry `/metrics` renders.
     public let registry: PrometheusCollectorRegistry
+    /// The swift-metrics factory recording into ``registry``.
     public let factory: PrometheusMetricsFactory
 
+    /// Creates the factory over `registry` (a fresh one by default, so tests do not share counters).
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         self.factory = PrometheusMetricsFactory(registry: registry)

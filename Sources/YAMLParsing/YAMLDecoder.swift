@@ -9,6 +9,7 @@ import Interchange
 /// Decodes `Decodable` models from YAML (or JSON) text by resolving YAML to JSON first. Decoding errors
 /// point at the file, line and column of the offending node.
 public struct YAMLDecoder: Sendable {
+    /// Creates a decoder.
     public init() {}
 
     /// Decodes a single-document source.

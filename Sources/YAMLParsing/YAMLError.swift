@@ -9,6 +9,7 @@ public struct YAMLError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What the parser was doing, e.g. "while parsing a block mapping".
     public var context: String?
 
+    /// Creates an error.
     public init(file: String, mark: YAMLMark?, problem: String, context: String? = nil) {
         self.file = file
         self.mark = mark

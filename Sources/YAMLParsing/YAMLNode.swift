@@ -5,15 +5,19 @@ public enum YAMLScalarStyle: Sendable, Equatable {
 
 /// One node of a parsed YAML document, with its position.
 public struct YAMLNode: Sendable {
+    /// What the node is: a scalar with its style and tag, a sequence, or a mapping in source order.
     public indirect enum Kind: Sendable {
         case scalar(String, style: YAMLScalarStyle, tag: String?)
         case sequence([YAMLNode])
         case mapping([(key: YAMLNode, value: YAMLNode)])
     }
 
+    /// The node's content.
     public var kind: Kind
+    /// Where the node starts in the source.
     public var mark: YAMLMark
 
+    /// Creates a node.
     public init(_ kind: Kind, mark: YAMLMark) {
         self.kind = kind
         self.mark = mark

@@ -9,6 +9,7 @@ public enum YAMLParser {
         try parseDocuments(Array(text.utf8), file: file)
     }
 
+    /// Parses every document of a stream given as UTF-8 bytes (see the `String` overload).
     public static func parseDocuments(_ bytes: [UInt8], file: String = "<input>") throws(YAMLError) -> [YAMLNode] {
         var reader = EventReader(bytes: bytes, file: file)
         defer { reader.close() }

@@ -14,7 +14,8 @@ struct TailnetAgent: AsyncParsableCommand {
         abstract: "Join the tailnet and keep every peer on its best working path (direct, peer relay, fallback).",
         discussion: """
             The first start needs --pre-auth-key; later starts reuse the identity in --state-dir. The agent drives
-            an unmodified wireguard-go through its UAPI socket (--wireguard-go starts one), owns the node's one
+            an unmodified wireguard-go through its UAPI socket (--wireguard-go starts one) or kernel WireGuard with
+            `wg` (--wireguard-backend wg), renews its certificate before expiry, owns the node's one
             tailnet UDP port (--port), and answers `relayctl status` and `relayctl ping` on --socket.
             SIGTERM removes the WireGuard peers, address and route it configured.
             """)
@@ -39,6 +40,13 @@ struct TailnetAgent: AsyncParsableCommand {
 
     @Flag(help: "Start wireguard-go for the interface (otherwise it must be running).")
     var wireguardGo = false
+
+    @Option(
+        help: """
+            How to configure WireGuard: uapi (wireguard-go's UAPI socket) or wg (`wg set`/`wg show`: kernel \
+            WireGuard on an existing interface, or wireguard-go).
+            """)
+    var wireguardBackend = "uapi"
 
     @Option(help: "wireguard-go's listen port (loopback use: peers reach it through the agent).")
     var wireguardPort: UInt16 = 51820
@@ -85,6 +93,9 @@ struct TailnetAgent: AsyncParsableCommand {
         guard heartbeatMs >= 50, trustMs > heartbeatMs else {
             throw ValidationError("--heartbeat-ms must be ≥ 50 and below --trust-ms")
         }
+        guard WireGuardBackend(rawValue: wireguardBackend) != nil else {
+            throw ValidationError("--wireguard-backend \(wireguardBackend): use uapi or wg")
+        }
         guard Logger.Level(parsing: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
     }
 
@@ -106,11 +117,12 @@ struct TailnetAgent: AsyncParsableCommand {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
             forced[parts.count == 2 ? parts[0] : "*"] = PathKind(parts.last!)
         }
-        let configuration = AgentConfiguration(
+        var configuration = AgentConfiguration(
             coordinator: coordinator, coordinatorCA: coordinatorCA,
             preAuthKey: preAuthKey ?? Self.environment("PEERRELAY_PREAUTH_KEY"), stateDirectory: stateDir,
             name: name, interface: interface, startWireGuardGo: wireguardGo, wireGuardPort: wireguardPort,
             tailnetHost: listen, tailnetPort: port, socketPath: socket, policy: policy, forced: forced)
+        configuration.wireGuardBackend = WireGuardBackend(rawValue: wireguardBackend) ?? .uapi
         let agent = AgentService(configuration: configuration, metrics: telemetry.factory, logger: logger)
         var services: [any Service] = [agent]
         if !metrics.isEmpty {

@@ -33,39 +33,22 @@ struct FallbackCommand: AsyncParsableCommand {
     @Option(help: "Seconds between revocation list fetches.")
     var refresh: Int = 10
 
-    @Option(help: "Address to listen on. Without TLS only loopback addresses are accepted.")
-    var host = "127.0.0.1"
+    @OptionGroup var listen: ListenOptions
 
     @Option(help: "TCP port.")
     var port = 8443
 
-    @Option(help: "PEM certificate chain for HTTPS.")
-    var tlsCert: String?
-
-    @Option(help: "PEM private key for HTTPS.")
-    var tlsKey: String?
-
     @OptionGroup var fallback: FallbackOptions
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel = "info"
-
-    @Option(help: "Log format: text or json.")
-    var logFormat = "text"
+    @OptionGroup var log: LogOptions
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
         guard (1...3600).contains(refresh) else { throw ValidationError("--refresh must be 1…3600 seconds") }
-        guard Logger.Level(parsing: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
-        guard LogFormat(parsing: logFormat) != nil else { throw ValidationError("--log-format must be text or json") }
     }
 
     func run() async throws {
-        let level = Logger.Level(parsing: logLevel) ?? .info
-        TelemetryLogging.bootstrap(format: LogFormat(parsing: logFormat) ?? .text, level: level)
-        var configuredLogger = Logger(label: "peerrelay-fallback")
-        configuredLogger.logLevel = level
-        let logger = configuredLogger
+        let logger = log.bootstrap(label: "peerrelay-fallback")
         let token: String
         do {
             token =
@@ -88,15 +71,15 @@ struct FallbackCommand: AsyncParsableCommand {
         let server = FallbackServer(
             configuration: fallback.configuration, verifier: list.verifier, metrics: metrics, logger: logger)
         let trust = RemoteTrustUpdater(fetcher: fetcher, server: server, interval: .seconds(refresh))
-        let listen = CoordinatorServer.Configuration(
-            host: host, port: port, tlsCertificatePath: tlsCert, tlsKeyPath: tlsKey, fallback: nil)
+        let configuration = CoordinatorServer.Configuration(
+            host: listen.host, port: port, tlsCertificatePath: listen.tlsCert, tlsKeyPath: listen.tlsKey, fallback: nil)
         let app = try StandaloneFallback.makeApplication(
-            listen: listen, server: server, trust: trust, debugToken: token, logger: logger
+            listen: configuration, server: server, trust: trust, debugToken: token, logger: logger
         ) { port in
             logger.info(
                 "fallback relay listening",
                 metadata: [
-                    "address": "\(listen.usesTLS ? "https" : "http")://\(host):\(port)/fallback",
+                    "address": "\(listen.url(port: port))/fallback",
                     "region": "\(fallback.fallbackRegion)", "tailnet": "\(list.tailnetID)",
                 ])
         }

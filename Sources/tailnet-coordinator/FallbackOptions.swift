@@ -47,7 +47,7 @@ struct FallbackOptions: ParsableArguments {
 
 /// A `REGION=URL` fallback relay listed in netmaps.
 struct FallbackRelayArgument: ExpressibleByArgument {
-    var relay: DERPServer
+    var relay: FallbackRelay
 
     init?(argument: String) {
         let parts = argument.split(separator: "=", maxSplits: 1)
@@ -55,6 +55,6 @@ struct FallbackRelayArgument: ExpressibleByArgument {
             parts[1].hasPrefix("https://") || parts[1].hasPrefix("http://") || parts[1].hasPrefix("wss://")
                 || parts[1].hasPrefix("ws://")
         else { return nil }
-        relay = DERPServer(region: String(parts[0]), url: String(parts[1]))
+        relay = FallbackRelay(region: String(parts[0]), url: String(parts[1]))
     }
 }

@@ -14,8 +14,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var storage: StorageOptions
 
-    @Option(help: "Address to listen on. Without TLS only loopback addresses are accepted.")
-    var host = "127.0.0.1"
+    @OptionGroup var listen: ListenOptions
 
     @Option(help: "TCP port.")
     var port = 8480
@@ -25,12 +24,6 @@ struct ServeCommand: AsyncParsableCommand {
             "Serve plain HTTP on a non-loopback --host: only inside a network you trust (e.g. a pod behind a ClusterIP Service)."
     )
     var allowPlainHttp = false
-
-    @Option(help: "PEM certificate chain for HTTPS.")
-    var tlsCert: String?
-
-    @Option(help: "PEM private key for HTTPS.")
-    var tlsKey: String?
 
     @Option(help: "Node certificate lifetime in seconds.")
     var nodeCertValidity: Int64 = 7 * 86_400
@@ -49,39 +42,28 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var fallback: FallbackOptions
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel = "info"
-
-    @Option(help: "Log format: text or json.")
-    var logFormat = "text"
+    @OptionGroup var log: LogOptions
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
         guard nodeCertValidity >= 60, relayCertValidity >= 60 else {
             throw ValidationError("certificate lifetimes must be at least 60 seconds")
         }
-        guard Logger.Level(parsing: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
-        guard LogFormat(parsing: logFormat) != nil else { throw ValidationError("--log-format must be text or json") }
     }
 
     func run() async throws {
-        let level = Logger.Level(parsing: logLevel) ?? .info
-        TelemetryLogging.bootstrap(format: LogFormat(parsing: logFormat) ?? .text, level: level)
-        var configuredLogger = Logger(label: "tailnet-coordinator")
-        configuredLogger.logLevel = level
-        let logger = configuredLogger
+        let logger = log.bootstrap(label: "tailnet-coordinator")
         let metrics = CoordinatorMetrics()
         metrics.telemetry.bootstrapGlobal()
         var relays = fallbackRelay.map(\.relay)
         if !noFallback {
-            let shownHost = host.contains(":") ? "[\(host)]" : host
-            let url = fallbackURL ?? "\(tlsCert != nil ? "https" : "http")://\(shownHost):\(port)/fallback"
-            if fallbackURL == nil && (host == "0.0.0.0" || host == "::") {
+            let url = fallbackURL ?? listen.url(port: port) + "/fallback"
+            if fallbackURL == nil && (listen.host == "0.0.0.0" || listen.host == "::") {
                 logger.warning(
                     "the netmap lists the embedded fallback relay as \(url); pass --fallback-url with a name clients can reach"
                 )
             }
-            relays.insert(DERPServer(region: fallback.fallbackRegion, url: url), at: 0)
+            relays.insert(FallbackRelay(region: fallback.fallbackRegion, url: url), at: 0)
         }
         let policy = CoordinatorPolicy(
             nodeCertificateLifetime: nodeCertValidity, relayCertificateLifetime: relayCertValidity,
@@ -92,17 +74,18 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("\(storage.dataDir) holds no tailnet; run `tailnet-coordinator init` first")
         }
         let configuration = CoordinatorServer.Configuration(
-            host: host, port: port, tlsCertificatePath: tlsCert, tlsKeyPath: tlsKey, allowPlainHTTP: allowPlainHttp,
+            host: listen.host, port: port, tlsCertificatePath: listen.tlsCert, tlsKeyPath: listen.tlsKey,
+            allowPlainHTTP: allowPlainHttp,
             fallback: noFallback ? nil : fallback.configuration)
-        if allowPlainHttp && tlsCert == nil {
+        if allowPlainHttp && listen.tlsCert == nil {
             logger.warning(
-                "serving plain HTTP on \(host) (--allow-plain-http): keep this address inside a trusted network")
+                "serving plain HTTP on \(listen.host) (--allow-plain-http): keep this address inside a trusted network")
         }
         let app = try await CoordinatorServer.makeApplication(
             configuration: configuration, store: store, logger: logger, metrics: metrics
         ) { port in
             logger.info(
-                "listening", metadata: ["address": "\(configuration.usesTLS ? "https" : "http")://\(host):\(port)"])
+                "listening", metadata: ["address": "\(listen.url(port: port))"])
         }
         try await app.runService()
     }

@@ -34,7 +34,7 @@ import Testing
             #expect(netmap.peers.first?.endpoints == ["192.0.2.1:41641"])
             #expect(netmap.relays.map(\.publicKey) == [relayKey])
             #expect(netmap.relays.first?.certificate == relay.relay.certificate)
-            #expect(netmap.derp.isEmpty)
+            #expect(netmap.fallbackRelays.isEmpty)
             #expect(netmap.caPublicKeys.count == 1)
             let relayCertificate = try CertificateVerifier(
                 trustedCAs: netmap.caPublicKeys.compactMap { CAPublicKey(base64: $0.publicKey) },

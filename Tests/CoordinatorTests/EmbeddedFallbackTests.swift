@@ -4,6 +4,7 @@ import Fallback
 import FallbackClient
 import Foundation
 import NIOCore
+import PeerRelayTestSupport
 import RelayClient
 import RelayCore
 import Tailnet
@@ -21,7 +22,7 @@ import Testing
     }
 
     @Test func nodesRelayThroughTheCoordinatorAndARemovedNodeIsDisconnected() async throws {
-        let regional = DERPServer(region: "ap-south", url: "https://fb-ap.example.net/fallback")
+        let regional = FallbackRelay(region: "ap-south", url: "https://fb-ap.example.net/fallback")
         let tailnet = try await TestTailnet(policy: CoordinatorPolicy(fallbackRelays: [regional]))
         defer { tailnet.close() }
         try await withRunningCoordinator(tailnet) { baseURL, admin in
@@ -66,8 +67,8 @@ import Testing
 
     @Test func theNetmapListsTheFallbackRelays() async throws {
         let relays = [
-            DERPServer(region: "default", url: "http://127.0.0.1:8480/fallback"),
-            DERPServer(region: "ap-south", url: "https://fb-ap.example.net/fallback"),
+            FallbackRelay(region: "default", url: "http://127.0.0.1:8480/fallback"),
+            FallbackRelay(region: "ap-south", url: "https://fb-ap.example.net/fallback"),
         ]
         let tailnet = try await TestTailnet(policy: CoordinatorPolicy(fallbackRelays: relays))
         defer { tailnet.close() }
@@ -76,43 +77,21 @@ import Testing
             let node = try await admin.register(
                 RegisterRequest(preAuthKey: key.key, publicKey: PrivateKey.generate().publicKey.base64, name: "n"))
             let netmap = try #require(try await admin.with(token: node.nodeToken).netmap())
-            #expect(netmap.derp == relays)
+            #expect(netmap.fallbackRelays == relays)
         }
     }
 
     func nextPacket(_ events: AsyncStream<FallbackEvent>) async -> [UInt8]? {
-        await firstEvent(events) { event in
+        await firstMatch(events, timeout: .seconds(15)) { event in
             if case .packet(_, let payload, _) = event { return Array(payload.readableBytesView) }
             return nil
         }
     }
 
     func disconnection(_ events: AsyncStream<FallbackEvent>) async -> FallbackClientError? {
-        await firstEvent(events) { event in
+        await firstMatch(events, timeout: .seconds(15)) { event in
             if case .disconnected(let error) = event { return error }
             return nil
-        }
-    }
-
-    func firstEvent<T: Sendable>(
-        _ events: AsyncStream<FallbackEvent>, _ match: @escaping @Sendable (FallbackEvent) -> T?
-    )
-        async -> T?
-    {
-        await withTaskGroup(of: T?.self) { group in
-            group.addTask {
-                for await event in events {
-                    if let value = match(event) { return value }
-                }
-                return nil
-            }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(15))
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
         }
     }
 }

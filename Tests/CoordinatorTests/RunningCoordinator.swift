@@ -1,7 +1,7 @@
 import Coordinator
 import CurlHTTP
 import Logging
-import ServiceLifecycle
+import PeerRelayTestSupport
 import Tailnet
 import Testing
 
@@ -11,30 +11,21 @@ func withRunningCoordinator<T: Sendable>(
     configuration: CoordinatorServer.Configuration = CoordinatorServer.Configuration(host: "127.0.0.1", port: 0),
     _ body: @Sendable (_ baseURL: String, _ admin: CoordinatorClient) async throws -> T
 ) async throws -> T {
-    let (ports, continuation) = AsyncStream<Int>.makeStream()
-    var logger = Logger(label: "coordinator-test")
-    logger.logLevel = .warning
-    let app = try await CoordinatorServer.makeApplication(
-        configuration: configuration, store: store ?? tailnet.store, logger: logger
-    ) { port in continuation.yield(port) }
-    let services = ServiceGroup(
-        configuration: ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [], logger: logger))
-    return try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask {
-            try await services.run()
-            return nil
+    var configuredLogger = Logger(label: "coordinator-test")
+    configuredLogger.logLevel = .warning
+    let logger = configuredLogger
+    return try await withRunningService(
+        logger: logger,
+        { bound in
+            try await CoordinatorServer.makeApplication(
+                configuration: configuration, store: store ?? tailnet.store, logger: logger, onRunning: bound)
         }
-        defer { group.cancelAll() }
-        var iterator = ports.makeAsyncIterator()
-        let port = try #require(await iterator.next())
+    ) { port in
         let scheme = configuration.usesTLS ? "https" : "http"
         let baseURL = "\(scheme)://127.0.0.1:\(port)"
         let tls = TLSConfiguration(certificateAuthority: configuration.tlsCertificatePath.map { .file($0) })
         let admin = try CoordinatorClient(baseURL: baseURL, token: tailnet.adminToken, tls: tls)
-        let result = try await body(baseURL, admin)
-        await services.triggerGracefulShutdown()
-        try await group.waitForAll()
-        return result
+        return try await body(baseURL, admin)
     }
 }
 

@@ -1,5 +1,6 @@
 import CurlHTTP
 import Foundation
+import PeerRelayTestSupport
 import Testing
 
 struct Echo: Decodable {
@@ -140,7 +141,7 @@ struct Echo: Decodable {
     }
 
     @Test func connectionRefusedIsATypedError() async throws {
-        let port = try closedLoopbackPort()
+        let port = try freePort(udp: false)
         do {
             _ = try await HTTPClient().send(HTTPRequest(url: "http://127.0.0.1:\(port)/"))
             Issue.record("expected connection refused")
@@ -157,22 +158,4 @@ struct Echo: Decodable {
             _ = try await HTTPClient().send(HTTPRequest(url: "htp:/nope"))
         }
     }
-}
-
-/// A loopback port nothing listens on: bind, read the port, close.
-func closedLoopbackPort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-    }
-    _ = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
 }

@@ -1,6 +1,7 @@
 import Fallback
 import FallbackClient
 import FallbackServer
+import PeerRelayTestSupport
 import RelayClient
 import RelayCore
 import Testing
@@ -51,7 +52,7 @@ import Testing
             let a = try await FallbackConnection.connect(to: endpoint, identity: alice)
             let b = try await FallbackConnection.connect(to: endpoint, identity: bob)
             #expect(server.updateTrust(testbed.verifier(revoking: [alice.certificate.serial])) == 1)
-            let ended = await nextEvent(a.events) { event -> FallbackClientError? in
+            let ended = await firstMatch(a.events) { event -> FallbackClientError? in
                 if case .disconnected(let error) = event { return error }
                 return nil
             }
@@ -94,7 +95,7 @@ import Testing
             let bob = testbed.identity("bob")
             let first = try await FallbackConnection.connect(to: endpoint, identity: alice)
             let second = try await FallbackConnection.connect(to: endpoint, identity: alice)
-            let ended = await nextEvent(first.events) { event -> FallbackClientError? in
+            let ended = await firstMatch(first.events) { event -> FallbackClientError? in
                 if case .disconnected(let error) = event { return error }
                 return nil
             }

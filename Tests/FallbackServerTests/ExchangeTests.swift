@@ -1,6 +1,7 @@
 import Fallback
 import FallbackClient
 import FallbackServer
+import PeerRelayTestSupport
 import RelayClient
 import RelayCore
 import Testing
@@ -13,7 +14,7 @@ import Testing
     @Test(arguments: combinations)
     func twoClientsExchangePacketsBothWays(transport: FallbackTransport, useTLS: Bool) async throws {
         let testbed = Testbed()
-        let tls = useTLS ? try TestTLS() : nil
+        let tls = useTLS ? try LoopbackTLSCertificate() : nil
         defer { tls?.remove() }
         try await withFallbackServer(testbed, tls: tls) { server, port in
             let endpoint = FallbackEndpoint(host: "127.0.0.1", port: port, useTLS: useTLS, transport: transport)
@@ -105,20 +106,20 @@ import Testing
                 to: endpoint, identity: testbed.identity("watcher"), configuration: watching)
             let alice = testbed.identity("alice")
             let a = try await FallbackConnection.connect(to: endpoint, identity: alice)
-            let arrived = await nextEvent(watcher.events) { event in
+            let arrived = await firstMatch(watcher.events) { event in
                 if case .peerPresent(let key) = event { return key }
                 return nil
             }
             #expect(arrived == alice.publicKey)
             let absent = PrivateKey.generate().publicKey
             try a.send(to: absent, payload: [1])
-            let gone = await nextEvent(a.events) { event -> PeerGoneReason? in
+            let gone = await firstMatch(a.events) { event -> PeerGoneReason? in
                 if case .peerGone(let key, let reason) = event, key == absent { return reason }
                 return nil
             }
             #expect(gone == .notHere)
             await a.close()
-            let left = await nextEvent(watcher.events) { event -> PublicKey? in
+            let left = await firstMatch(watcher.events) { event -> PublicKey? in
                 if case .peerGone(let key, .disconnected) = event { return key }
                 return nil
             }

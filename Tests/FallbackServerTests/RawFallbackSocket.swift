@@ -1,5 +1,6 @@
 import Fallback
 import NIOPosix
+import PeerRelayTestSupport
 import RelayClient
 import RelayCore
 
@@ -27,26 +28,10 @@ final class RawFallbackSocket: @unchecked Sendable {
     /// Connects and, when `upgrade`, performs the HTTP upgrade. `receiveBuffer` shrinks SO_RCVBUF (a slow reader
     /// backs up sooner).
     init(port: Int, receiveBuffer: Int32? = nil, upgrade: Bool = true) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure.socket("socket() errno \(errno)") }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        if var size = receiveBuffer {
-            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
-        }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else {
-            close(fd)
-            throw Failure.socket("connect to port \(port): errno \(errno)")
+        do {
+            fd = try connectLoopbackTCP(port: port, timeoutSeconds: 10, receiveBuffer: receiveBuffer)
+        } catch {
+            throw Failure.socket(error.description)
         }
         guard upgrade else { return }
         try sendAll(

@@ -2,6 +2,7 @@ import Fallback
 import FallbackClient
 import FallbackServer
 import NIOCore
+import PeerRelayTestSupport
 import RelayClient
 import RelayCore
 import Synchronization
@@ -32,7 +33,7 @@ import Testing
                     }
                     #expect(a.admissions == round && b.admissions == round)
                     try a.send(to: bob.publicKey, payload: [UInt8(round)])
-                    let packet = await nextEvent(b.events) { event -> [UInt8]? in
+                    let packet = await firstMatch(b.events) { event -> [UInt8]? in
                         if case .packet(_, let payload, _) = event { return Array(payload.readableBytesView) }
                         return nil
                     }

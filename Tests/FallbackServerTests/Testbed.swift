@@ -6,6 +6,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOSSL
+import PeerRelayTestSupport
 import RelayClient
 import RelayCore
 import ServiceLifecycle
@@ -45,86 +46,32 @@ final class Testbed: Sendable {
     }
 }
 
-/// A TLS certificate for 127.0.0.1 made with openssl, in a temporary directory.
-struct TestTLS {
-    let directory: String
-    var certificate: String { directory + "/tls.crt" }
-    var key: String { directory + "/tls.key" }
-
-    init() throws {
-        directory = NSTemporaryDirectory() + "fallback-tls-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        openssl.arguments = [
-            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate,
-        ]
-        openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
-        openssl.waitUntilExit()
-        try #require(openssl.terminationStatus == 0, "openssl could not create a test certificate")
-    }
-
+extension LoopbackTLSCertificate {
+    /// A fallback client configuration that trusts this certificate.
     var clientConfiguration: FallbackClientConfiguration {
         get throws { try FallbackClientConfiguration.trusting(caFile: certificate) }
     }
-
-    func remove() { try? FileManager.default.removeItem(atPath: directory) }
 }
 
 /// Runs a standalone fallback server (real Hummingbird listener on 127.0.0.1) for the duration of `body`.
 func withFallbackServer<T: Sendable>(
     _ testbed: Testbed, configuration: FallbackServerConfiguration = FallbackServerConfiguration(),
-    tls: TestTLS? = nil, port: Int = 0,
+    tls: LoopbackTLSCertificate? = nil, port: Int = 0,
     _ body: @Sendable (_ server: FallbackServer, _ port: Int) async throws -> T
 ) async throws -> T {
-    var logger = Logger(label: "fallback-test")
-    logger.logLevel = .warning
+    var configuredLogger = Logger(label: "fallback-test")
+    configuredLogger.logLevel = .warning
+    let logger = configuredLogger
     let server = FallbackServer(configuration: configuration, verifier: testbed.verifier, logger: logger)
-    let (ports, continuation) = AsyncStream<Int>.makeStream()
     let listen = CoordinatorServer.Configuration(
         host: "127.0.0.1", port: port, tlsCertificatePath: tls?.certificate, tlsKeyPath: tls?.key, fallback: nil)
-    let app = try StandaloneFallback.makeApplication(
-        listen: listen, server: server, trust: nil, debugToken: "debug-token", logger: logger
-    ) { port in continuation.yield(port) }
-    let services = ServiceGroup(
-        configuration: ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [], logger: logger))
-    return try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask {
-            try await services.run()
-            return nil
+    return try await withRunningService(
+        logger: logger,
+        { bound in
+            try StandaloneFallback.makeApplication(
+                listen: listen, server: server, trust: nil, debugToken: "debug-token", logger: logger, onRunning: bound)
         }
-        defer { group.cancelAll() }
-        var iterator = ports.makeAsyncIterator()
-        let bound = try #require(await iterator.next())
-        let result = try await body(server, bound)
-        await services.triggerGracefulShutdown()
-        try await group.waitForAll()
-        return result
-    }
-}
-
-/// Waits for the first event that `match` maps to a value, within `timeout`.
-func nextEvent<T: Sendable>(
-    _ events: AsyncStream<FallbackEvent>, timeout: Duration = .seconds(10),
-    _ match: @escaping @Sendable (FallbackEvent) -> T?
-) async -> T? {
-    await withTaskGroup(of: T?.self) { group in
-        group.addTask {
-            for await event in events {
-                if let value = match(event) { return value }
-            }
-            return nil
-        }
-        group.addTask {
-            try? await Task.sleep(for: timeout)
-            return nil
-        }
-        let first = await group.next() ?? nil
-        group.cancelAll()
-        return first
-    }
+    ) { port in try await body(server, port) }
 }
 
 /// Collects packets from `events` until `count` arrived or `timeout` passed.

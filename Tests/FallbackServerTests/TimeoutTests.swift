@@ -1,6 +1,7 @@
 import Fallback
 import FallbackClient
 import FallbackServer
+import PeerRelayTestSupport
 import RelayClient
 import RelayCore
 import Testing
@@ -36,7 +37,7 @@ import Testing
             for _ in 0..<250 where server.clientCount != 1 { try await Task.sleep(for: .milliseconds(20)) }
             #expect(server.debugListing().nodes.map(\.name) == ["sender"], "the stuck node is no longer listed")
             #expect(await metric(server, #"fallback_disconnects_total{reason="write_timeout"}"#, reaches: 1))
-            let gone = await nextEvent(s.events) { event -> Bool? in
+            let gone = await firstMatch(s.events) { event -> Bool? in
                 if case .peerGone(let key, .disconnected) = event, key == stuck.publicKey { return true }
                 return nil
             }

@@ -82,5 +82,8 @@ import Testing
         #expect(Admission.recheck(V.certificate, verifier: revoking, now: now)?.reason == .revoked)
         #expect(
             Admission.recheck(V.certificate, verifier: V.verifier, now: V.now + .seconds(90_000))?.reason == .expired)
+        // After a CA rotation that dropped the issuing key.
+        let rotated = CertificateVerifier(trustedCAs: [CAPrivateKey.generate().publicKey], tailnetID: "example.ts")
+        #expect(Admission.recheck(V.certificate, verifier: rotated, now: now)?.reason == .unknownCA)
     }
 }

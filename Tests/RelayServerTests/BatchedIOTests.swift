@@ -1,5 +1,4 @@
 #if os(Linux)
-    import CNIOLinux
     import CRelayIO
     import Glibc
     import Testing
@@ -8,23 +7,11 @@
     @Suite struct BatchedIOTests {
         /// A bound IPv4 UDP socket on 127.0.0.1 and its port.
         static func socket() throws -> (fd: Int32, port: UInt16) {
-            let fd = Glibc.socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-            try #require(fd >= 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-            let bound = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-            try #require(bound == 0)
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            _ = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-            }
+            var port: UInt16 = 0
+            let fd = relay_io_bind_udp("127.0.0.1", 0, &port)
+            try #require(fd >= 0, "binding 127.0.0.1:0 failed with errno \(-fd)")
             _ = relay_io_set_receive_timeout(fd, 1000)
-            return (fd, UInt16(bigEndian: address.sin_port))
+            return (fd, port)
         }
 
         /// 127.0.0.1 as CRelayIO's two address words (v4-mapped, memory order).
@@ -37,6 +24,22 @@
                 )
             }
         }()
+
+        /// The plain bind relay-server probes its port with (no SO_REUSEPORT) refuses a port that is taken, and the
+        /// interface list the agent publishes endpoints from holds no loopback address.
+        @Test func plainBindRefusesATakenPortAndInterfaceListSkipsLoopback() throws {
+            let taken = try Self.socket()
+            defer { close(taken.fd) }
+            #expect(taken.port != 0)
+            var port: UInt16 = 0
+            #expect(relay_io_bind_udp("127.0.0.1", taken.port, &port) == -EADDRINUSE)
+            #expect(relay_io_bind_udp("localhost", 0, &port) == -EINVAL)
+            var addresses = [UInt32](repeating: 0, count: 64)
+            let count = relay_io_interface_ipv4(&addresses, UInt32(addresses.count))
+            #expect(count >= 0)
+            #expect(relay_io_interface_ipv4(nil, 0) == count)
+            for address in addresses.prefix(Int(max(0, count))) { #expect(address >> 24 != 127) }
+        }
 
         @Test func aTrainTheKernelRefusesAsGSOIsSentDatagramByDatagram() throws {
             // 200 segments exceed the kernel's per-send GSO segment limit (64 or 128), so the GSO write fails with

@@ -114,7 +114,7 @@ def test_operators_start():
 
 def test_two_replicas_ready():
     apply_peerrelay("edge", 2)
-    obj = wait_until("edge Ready with 2 replicas", 120, lambda: ready("edge", 2))
+    obj = stack.wait_ready("edge", 2, 120, "edge Ready with 2 replicas")
     addresses = [e.get("addresses", []) for e in obj["status"]["endpoints"]]
     pool = env["PEERRELAY_LB_CIDR"].rsplit(".", 1)[0] + "."
     assert all(len(a) == 1 and a[0].startswith(pool) and a[0].endswith(":40000") for a in addresses), addresses
@@ -325,7 +325,7 @@ def test_static_endpoints_reach_running_relays():
 
 def test_scale_down_unpublishes():
     kubectl("scale", "pr", "edge", "-n", NS, "--replicas=1")
-    wait_until("edge Ready with 1 replica", 90, lambda: ready("edge", 1))
+    stack.wait_ready("edge", 1, 90, "edge Ready with 1 replica")
     wait_until("replica 1 unpublished", 30, lambda: [r["replica"] for r in relays("edge")] == [0])
     wait_until("Service edge-1 removed", 30,
                lambda: kubectl("get", "service", "edge-1", "-n", NS, check=False).returncode != 0)
@@ -353,12 +353,7 @@ def test_leader_failover():
     assert new in operator_pods(), (new, list(operator_pods()))
     assert took <= LEASE_SECONDS + 3, f"takeover took {took:.1f}s, lease is {LEASE_SECONDS}s"
     kubectl("scale", "pr", "edge", "-n", NS, "--replicas=2")
-    try:
-        wait_until("edge Ready with 2 replicas under the new leader", 120, lambda: ready("edge", 2))
-    except AssertionError as error:
-        status = kubectl("get", "pr", "edge", "-n", NS, "-o", "jsonpath={.status}", check=False).stdout
-        leader_log = kubectl("-n", LEASE_NS, "logs", new, "--tail=20", check=False).stdout
-        raise AssertionError(f"{error}\nstatus: {status}\nleader {new} log:\n{leader_log}") from None
+    stack.wait_ready("edge", 2, 120, "edge Ready with 2 replicas under the new leader")
     wait_until("both replicas published again", 30, lambda: len(relays("edge")) == 2)
     wait_until("the replacement operator pod Ready", 120,
                lambda: len(operator_pods(ready_only=True)) == 2 and holder not in operator_pods())
@@ -381,7 +376,7 @@ def test_apiserver_restart_mid_reconcile():
     wait_until("edge2 mid-reconcile (StatefulSet written, PeerRelay not Ready)", 30,
                lambda: converging("edge2", 2), interval=0.05)
     run(CLUSTER, "restart-apiserver", "3", timeout=120)
-    wait_until("edge2 Ready with 2 replicas after the apiserver restart", 150, lambda: ready("edge2", 2))
+    stack.wait_ready("edge2", 2, 150, "edge2 Ready with 2 replicas after the apiserver restart")
     selector = "app.kubernetes.io/instance=edge2"
     sets = kget("statefulsets", "-n", NS, "-l", selector)["items"]
     services = kget("services", "-n", NS, "-l", selector)["items"]
@@ -400,7 +395,7 @@ def test_apiserver_restart_mid_reconcile():
     assert not duplicated, f"Events recorded twice instead of aggregated: {duplicated}"
     # On a real node the kubelet re-reports pod status after the restart, so edge may be re-evaluated for a moment;
     # it must be Ready again (same pods, nothing recreated) without any change to it.
-    wait_until("edge Ready again after the apiserver restart", 60, lambda: ready("edge", 2))
+    stack.wait_ready("edge", 2, 60, "edge Ready again after the apiserver restart")
 
 
 def test_node_exposures():
@@ -409,12 +404,12 @@ def test_node_exposures():
     (kube-proxy's NodePort rules, the CNI portmap plugin's hostPort rules)."""
     apply_peerrelay("np", 1, "  exposure: {type: NodePort, externalTrafficPolicy: Cluster}\n")
     apply_peerrelay("hp", 1, "  port: 40100\n  exposure: {type: HostPort}\n")
-    obj = wait_until("np Ready", 90, lambda: ready("np", 1))
+    obj = stack.wait_ready("np", 1, 90, "np Ready")
     node_port = kget("service", "np-0", "-n", NS)["spec"]["ports"][0]["nodePort"]
     assert obj["status"]["endpoints"][0]["addresses"] == [f"{stack.node_ip}:{node_port}"], obj["status"]["endpoints"]
     assert condition(obj, "EndpointsReady")["reason"] == "Discovered"
     assert [r["endpoints"] for r in relays("np")] == [[f"{stack.node_ip}:{node_port}"]]
-    obj = wait_until("hp Ready", 90, lambda: ready("hp", 1))
+    obj = stack.wait_ready("hp", 1, 90, "hp Ready")
     assert obj["status"]["endpoints"][0]["addresses"] == [f"{stack.node_ip}:40100"], obj["status"]["endpoints"]
     assert kget("services", "-n", NS, "-l", "app.kubernetes.io/instance=hp")["items"] == []
     template = kget("statefulset", "hp", "-n", NS)["spec"]["template"]["spec"]
@@ -447,7 +442,7 @@ spec:
     assert "late-publisher" in condition(obj, "Published")["message"]
     kubectl("-n", NS, "create", "secret", "generic", "late-publisher",
             "--from-file=publisher=" + os.path.join(work, "publisher.token"))
-    wait_until("late Ready once the Secret exists", 90, lambda: ready("late", 1))
+    stack.wait_ready("late", 1, 90, "late Ready once the Secret exists")
     assert len(relays("late")) == 1
     kubectl("delete", "pr", "late", "-n", NS, "--wait=true", timeout=90)
 
@@ -464,7 +459,7 @@ def test_coordinator_outage():
     config = kget("configmap", "edge2-config", "-n", NS)["data"]
     assert all(json.loads(config[f"edge2-{i}.json"]).get("caKeys") for i in range(2)), config
     stack.start_coordinator()
-    wait_until("edge2 Ready with 3 replicas after the coordinator is back", 120, lambda: ready("edge2", 3))
+    stack.wait_ready("edge2", 3, 120, "edge2 Ready with 3 replicas after the coordinator is back")
     assert [r["replica"] for r in relays("edge2")] == [0, 1, 2]
     after = pods("edge2")
     for name in before:
@@ -499,8 +494,12 @@ def test_revocation_ends_open_session():
                                    "--relay-cert", cert, "--identity", prefix, "--peer-key", public(peer),
                                    "--listen", f"127.0.0.1:{51300 + index}", "--wait", "60s"])
     for index in range(2):
-        wait_until(f"connect-{index} connected", 90,
-                   lambda: "connected:" in open(stack.logs[f"connect-{index}"]).read())
+        try:
+            wait_until(f"connect-{index} connected", 90,
+                       lambda: "connected:" in open(stack.logs[f"connect-{index}"]).read())
+        except AssertionError as error:
+            tail = open(stack.logs[f"connect-{index}"]).read()[-2000:]
+            raise AssertionError(f"{error}\nconnect-{index} log:\n{tail}\n{stack.explain('edge')}") from None
     node_d = next(n for n in coord("GET", "/v1/nodes")["nodes"] if n["name"] == "node-d")
     removed = time.monotonic()
     coord("DELETE", f"/v1/nodes/{node_d['id']}")

@@ -342,6 +342,34 @@ spec:
     def peerrelay(self, name):
         return self.kget("peerrelay", name, "-n", self.ns)
 
+    def explain(self, name, operator_namespace="peer-relay-system"):
+        """What a PeerRelay's status, its pods and the operator leader's last log lines say: attached to a failed
+        wait so that a run that could not be repeated still tells why."""
+        lines = []
+        status = self.kubectl("get", "peerrelay", name, "-n", self.ns, "-o", "jsonpath={.metadata.generation} "
+                              "{.status}", check=False)
+        lines.append(f"{name} generation+status: {status.stdout.strip() or status.stderr.strip()}")
+        pods = self.kubectl("get", "pods", "-n", self.ns, "-l", f"app.kubernetes.io/instance={name}", "-o", "wide",
+                            check=False)
+        lines.append(f"pods:\n{pods.stdout.strip() or pods.stderr.strip()}")
+        services = self.kubectl("get", "services", "-n", self.ns, "-l", f"app.kubernetes.io/instance={name}",
+                                check=False)
+        lines.append(f"services:\n{services.stdout.strip() or services.stderr.strip()}")
+        holder = self.kubectl("get", "lease", "peer-relay-operator", "-n", operator_namespace, "-o",
+                              "jsonpath={.spec.holderIdentity}", check=False).stdout.strip()
+        if holder:
+            tail = self.kubectl("-n", operator_namespace, "logs", holder, "--tail=30", check=False)
+            lines.append(f"leader {holder} log:\n{tail.stdout.strip() or tail.stderr.strip()}")
+        return "\n".join(lines)
+
+    def wait_ready(self, name, replicas, timeout, what=None):
+        """Waits until ready(name, replicas); on timeout the error carries explain(name)."""
+        try:
+            return self.wait_until(what or f"{name} Ready with {replicas} replicas", timeout,
+                                   lambda: self.ready(name, replicas))
+        except AssertionError as error:
+            raise AssertionError(f"{error}\n{self.explain(name)}") from None
+
     def ready(self, name, replicas):
         """The PeerRelay when it is Ready for its current generation with `replicas` ready and as many endpoints,
         else None."""

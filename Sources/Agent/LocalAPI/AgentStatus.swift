@@ -2,11 +2,13 @@
 public struct AgentStatus: Codable, Sendable, Equatable {
     /// One peer.
     public struct Peer: Codable, Sendable, Equatable {
+        /// The peer's node name.
         public var name: String
         /// Tailnet address.
         public var address: String
         /// Control key, base64.
         public var controlKey: String
+        /// The path in use, its candidates and why.
         public var path: PeerPathReport
         /// Bytes WireGuard sent to the peer, by path kind.
         public var bytesSent: [String: UInt64]
@@ -15,6 +17,7 @@ public struct AgentStatus: Codable, Sendable, Equatable {
         /// Unix seconds of the last WireGuard handshake (nil: none yet).
         public var lastHandshake: Int64?
 
+        /// Creates a peer entry.
         public init(
             name: String, address: String, controlKey: String, path: PeerPathReport, bytesSent: [String: UInt64],
             bytesReceived: [String: UInt64], lastHandshake: Int64?
@@ -29,13 +32,18 @@ public struct AgentStatus: Codable, Sendable, Equatable {
         }
     }
 
+    /// This node's name.
     public var name: String
+    /// This node's tailnet address.
     public var address: String
     /// Endpoints this node publishes.
     public var endpoints: [String]
+    /// Whether the fallback relay has admitted this node now.
     public var fallbackConnected: Bool
+    /// Every peer, with its path.
     public var peers: [Peer]
 
+    /// Creates a status.
     public init(name: String, address: String, endpoints: [String], fallbackConnected: Bool, peers: [Peer]) {
         self.name = name
         self.address = address
@@ -47,11 +55,14 @@ public struct AgentStatus: Codable, Sendable, Equatable {
 
 /// The answer to `relayctl ping`.
 public struct AgentPong: Codable, Sendable, Equatable {
+    /// The peer's node name.
     public var peer: String
     /// The path that answered first, e.g. "relay edge-0".
     public var path: String
+    /// Round trip of the first answer, in milliseconds.
     public var rttMilliseconds: Double
 
+    /// Creates a pong.
     public init(peer: String, path: String, rttMilliseconds: Double) {
         self.peer = peer
         self.path = path

@@ -28,12 +28,15 @@ public struct PathSwitch: Hashable, Sendable, CustomStringConvertible {
         case forced
         /// The active path is gone (peer or relay left the netmap).
         case removed
+        /// The active relay's certificate no longer checks out (revoked, expired, another CA).
+        case untrustedRelay = "untrusted_relay"
     }
 
     /// The path left (nil at first).
     public var from: PathID?
     /// The path taken (nil: no path trusted; data goes to the last path and the fallback at once).
     public var to: PathID?
+    /// Why the path changed.
     public var reason: Reason
     /// For failovers: how long the old path had been quiet (last pong to switch), the delivery gap it caused.
     public var quietFor: Duration?

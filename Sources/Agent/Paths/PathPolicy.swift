@@ -32,5 +32,6 @@ public struct PathPolicy: Hashable, Sendable {
     /// without an answer.
     public var runtimeCandidateLifetime: Duration = .seconds(45)
 
+    /// The default timings (the values above).
     public init() {}
 }

@@ -64,6 +64,7 @@ extension PeerPaths {
         switch candidate.relay {
         case .allocating?: return "allocating"
         case .failed?: return "failed"
+        case .untrusted?: return "refused"
         case .needsAllocation?: return "idle"
         default: break
         }
@@ -86,6 +87,8 @@ extension PeerPaths {
         case .failed(let failure, _, let retryAt)?:
             let retry = retryAt > now ? "; retry in \((retryAt - now).secondsText) s" : ""
             return "\(name): \(failure)\(retry)"
+        case .untrusted(let why)?:
+            return "\(name): refused: \(why)"
         default:
             break
         }

@@ -13,6 +13,7 @@ import RelayCore
 public struct PeerPaths: Sendable {
     /// The peer's control key (the key of its node certificate).
     public let peer: PublicKey
+    /// The timings this peer's paths are judged by.
     public var policy: PathPolicy
     /// Every candidate, by path.
     public private(set) var candidates: [PathID: PathCandidate] = [:]
@@ -83,6 +84,29 @@ public struct PeerPaths: Sendable {
         return []
     }
 
+    /// Marks the relays whose certificates this node refuses (relay id → why, from `RelayCertificateCheck`):
+    /// no session is allocated on them, and data leaves a refused active relay at once. Relays no longer in
+    /// `refusals` are allocated again. Call after `setCandidates` and whenever the trust changes.
+    public mutating func setRelayRefusals(_ refusals: [String: String], now: Timestamp) -> [PathAction] {
+        for (id, candidate) in candidates {
+            guard case .relay(let relayID) = id, let status = candidate.relay else { continue }
+            if let why = refusals[relayID] {
+                guard status != .untrusted(why: why) else { continue }
+                candidates[id]?.relay = .untrusted(why: why)
+                candidates[id]?.lastPongAt = nil
+                candidates[id]?.firstUnansweredPingAt = nil
+                pending = pending.filter { $0.value.path != id }
+            } else if case .untrusted = status {
+                candidates[id]?.relay = .needsAllocation
+                relayRetryDelay[relayID] = nil
+            }
+        }
+        if let active, case .untrusted? = candidates[active]?.relay {
+            return switchTo(bestPath(at: now), reason: .untrustedRelay, now: now)
+        }
+        return []
+    }
+
     /// The fallback relay connection came up or went down.
     public mutating func setFallbackConnected(_ connected: Bool) {
         fallbackConnected = connected
@@ -136,14 +160,14 @@ public struct PeerPaths: Sendable {
 
     /// The relay session with the peer is allocated and bound.
     public mutating func relayReady(_ relayID: String, vni: UInt32, idleTimeout: Duration, now: Timestamp) {
-        guard candidates[.relay(relayID)] != nil else { return }
+        guard let status = candidates[.relay(relayID)]?.relay, !status.isUntrusted else { return }
         candidates[.relay(relayID)]?.relay = .ready(vni: vni, idleTimeout: idleTimeout, since: now)
         candidates[.relay(relayID)]?.lastPingAt = nil
     }
 
     /// Allocating or binding through the relay failed. Retried with exponential backoff.
     public mutating func relayFailed(_ relayID: String, _ failure: RelayFailure, now: Timestamp) -> [PathAction] {
-        guard candidates[.relay(relayID)] != nil else { return [] }
+        guard let status = candidates[.relay(relayID)]?.relay, !status.isUntrusted else { return [] }
         let delay = relayRetryDelay[relayID] ?? policy.relayRetryInterval
         relayRetryDelay[relayID] = min(delay * 2, policy.relayRetryMaximum)
         candidates[.relay(relayID)]?.relay = .failed(failure, at: now, retryAt: now + delay)
@@ -326,6 +350,8 @@ public struct PeerPaths: Sendable {
             guard now - since >= policy.relayRetryMaximum else { return nil }
         case .failed(_, _, let retryAt):
             guard now >= retryAt else { return nil }
+        case .untrusted:
+            return nil
         case .ready(_, _, let since):
             let lastSign = max(since, candidate.lastPongAt ?? since)
             let after =

@@ -10,11 +10,20 @@ public enum RelayPathStatus: Hashable, Sendable {
     case ready(vni: UInt32, idleTimeout: Duration, since: Timestamp)
     /// The relay refused (certificate, capacity, rate) or did not answer; retried at `retryAt`.
     case failed(RelayFailure, at: Timestamp, retryAt: Timestamp)
+    /// This node refuses the relay: its certificate does not check out against the tailnet CA (`why` says how,
+    /// see `RelayCertificateCheck`). No session is allocated until a netmap brings a certificate that does.
+    case untrusted(why: String)
 
     /// The session id when ready.
     public var vni: UInt32? {
         if case .ready(let vni, _, _) = self { return vni }
         return nil
+    }
+
+    /// True while this node refuses the relay's certificate.
+    public var isUntrusted: Bool {
+        if case .untrusted = self { return true }
+        return false
     }
 }
 

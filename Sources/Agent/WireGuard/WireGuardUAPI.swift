@@ -11,14 +11,13 @@ public enum WireGuardUAPI {
     /// `set=1` that moves wireguard-go from the peers it has (`current`) to `desired`: removes peers that left,
     /// adds new ones, rewrites endpoint and allowed IPs of changed ones. Nil when nothing changes.
     public static func setPeers(current: [WireGuardPeer], desired: [WireGuardPeer]) -> String? {
-        let have = Dictionary(current.map { ($0.publicKey, $0) }, uniquingKeysWith: { a, _ in a })
-        let want = Dictionary(desired.map { ($0.publicKey, $0) }, uniquingKeysWith: { a, _ in a })
+        let change = WireGuardPeer.changes(from: current, to: desired)
         var text = ""
-        for key in have.keys.sorted() where want[key] == nil {
+        for key in change.removed {
             text += "public_key=\(Hex.encode(key.bytes))\nremove=true\n"
         }
-        for key in want.keys.sorted() where have[key] != want[key] {
-            let peer = want[key]!
+        for peer in change.changed {
+            let key = peer.publicKey
             text += "public_key=\(Hex.encode(key.bytes))\nendpoint=\(peer.endpoint)\nreplace_allowed_ips=true\n"
             for ip in peer.allowedIPs { text += "allowed_ip=\(ip)\n" }
         }

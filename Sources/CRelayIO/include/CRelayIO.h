@@ -2,6 +2,9 @@
 // on receive and UDP GSO (UDP_SEGMENT) on send. Swift's Glibc module has no recvmmsg/sendmmsg/cmsg macros, so
 // this small layer does the kernel-facing part; the relay's decisions stay in Swift.
 //
+// Two small socket helpers sit beside it (a plain UDP bind, the interface IPv4 list): written in Swift they need
+// NIO's C module, which owns the sockaddr and ifaddrs declarations once MemberImportVisibility is on.
+//
 // One `relay_io_batch` belongs to one thread. Received datagrams stay valid until the next relay_io_receive;
 // queued sends point into them (no copy) and must be flushed before the next receive.
 #ifndef CRELAYIO_H
@@ -74,6 +77,14 @@ int relay_io_send_one(int fd, const void *data, uint32_t length, uint64_t addres
 int relay_io_enable_gro(int fd);
 /// Sets SO_RCVTIMEO so that a blocked receive returns after `milliseconds`. Returns 0 or -errno.
 int relay_io_set_receive_timeout(int fd, uint32_t milliseconds);
+
+/// Opens a UDP socket (close-on-exec; IPv6 sockets V6ONLY) bound to the numeric address `address` and `port`
+/// (0: any free port) without SO_REUSEPORT, so the bind fails on any socket already there. Returns the socket and
+/// stores the bound port in `bound_port`, or returns -errno (-EINVAL for an address that is not numeric).
+int relay_io_bind_udp(const char *address, uint16_t port, uint16_t *bound_port);
+/// Writes the IPv4 addresses (host byte order) of interfaces that are up and not loopback into `out`, at most
+/// `capacity`. Returns how many there are (may exceed `capacity`), or -errno.
+int relay_io_interface_ipv4(uint32_t *out, uint32_t capacity);
 
 #ifdef __cplusplus
 }

@@ -26,7 +26,7 @@ public struct NetmapSnapshot: Sendable {
     let grants: [Grant]
     let revokedSerials: [UInt64]
     let caPublicKeys: [CAKeyInfo]
-    let fallbackRelays: [DERPServer]
+    let fallbackRelays: [FallbackRelay]
 
     private let memberIndex: [String: Int]
     private let peerJSON: [[UInt8]]
@@ -43,12 +43,12 @@ public struct NetmapSnapshot: Sendable {
     private struct Tail: Encodable {
         var revokedSerials: [UInt64]
         var caPublicKeys: [CAKeyInfo]
-        var derp: [DERPServer]
+        var fallbackRelays: [FallbackRelay]
     }
 
     init(
         version: Int64, tailnetID: String, tailnetName: String, members: [Member], relays: [RelayInfo],
-        grants: [Grant], revokedSerials: [UInt64], caPublicKeys: [CAKeyInfo], fallbackRelays: [DERPServer] = []
+        grants: [Grant], revokedSerials: [UInt64], caPublicKeys: [CAKeyInfo], fallbackRelays: [FallbackRelay] = []
     ) throws {
         self.version = version
         self.tailnetID = tailnetID
@@ -76,7 +76,8 @@ public struct NetmapSnapshot: Sendable {
         head += Array(#","self":"#.utf8)
         self.head = head
         var tail = Array(
-            try encoder.encode(Tail(revokedSerials: revokedSerials, caPublicKeys: caPublicKeys, derp: fallbackRelays)))
+            try encoder.encode(
+                Tail(revokedSerials: revokedSerials, caPublicKeys: caPublicKeys, fallbackRelays: fallbackRelays)))
         tail[0] = UInt8(ascii: ",")  // the opening brace; these members close the object
         self.tail = tail
     }
@@ -95,7 +96,7 @@ public struct NetmapSnapshot: Sendable {
             },
             relays: relays.filter {
                 GrantPolicy.allows(nodeTags: me.node.tags, relayTags: $0.tags, grants: grants)
-            }, revokedSerials: revokedSerials, caPublicKeys: caPublicKeys, derp: fallbackRelays)
+            }, revokedSerials: revokedSerials, caPublicKeys: caPublicKeys, fallbackRelays: fallbackRelays)
     }
 
     /// The netmap of node `nodeID` as JSON (the same document ``netmap(for:)`` describes), or `nil` if the node is

@@ -1,7 +1,7 @@
-/// What every child needs to know about its PeerRelay: names and the ownerReference.
 import Interchange
 import Kube
 
+/// What every child needs to know about its PeerRelay: names and the ownerReference.
 public struct OwnerInfo: Sendable, Equatable {
     /// Names and labels of the PeerRelay's children.
     public var names: RelayNames

@@ -1,7 +1,7 @@
-/// The per-replica UDP Service (`LoadBalancer` or `NodePort` exposure; none with `HostPort`).
 import Interchange
 import Kube
 
+/// The per-replica UDP Service (`LoadBalancer` or `NodePort` exposure; none with `HostPort`).
 public enum RelayService {
     /// The apply intent of replica `index`'s Service, or nil when the exposure type needs none.
     public static func build(_ owner: OwnerInfo, spec: PeerRelaySpec, index: Int) -> Service? {

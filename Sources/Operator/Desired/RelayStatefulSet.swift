@@ -1,11 +1,11 @@
+import Interchange
+import Kube
+
 /// The StatefulSet running relay-server for one PeerRelay.
 ///
 /// All replicas share one pod template, so the per-replica files live in one Secret and one ConfigMap,
 /// keyed by pod name, and each container picks its own through `$(POD_NAME)` (the template never changes
 /// when the PeerRelay scales, so scaling never restarts running relays).
-import Interchange
-import Kube
-
 public enum RelayStatefulSet {
     /// Path of the relay-server binary in the relay image (Containerfile).
     public static let relayServerPath = "/usr/local/bin/relay-server"
@@ -60,8 +60,8 @@ public enum RelayStatefulSet {
         ]
         container.env = [
             fieldEnv("POD_NAME", "metadata.name"),
-            // Bind the pod's own address: traffic to the Service or host port arrives there, and pods that
-            // share a network namespace (test node shim) never collide on the port.
+            // Bind the pod's own address: the Service, the host port and the kubelet's probes all reach the
+            // relay there.
             fieldEnv("RELAY_LISTEN", "status.podIP"),
             fieldEnv("RELAY_ADMIN_ADDRESS", "status.podIP"),
         ]

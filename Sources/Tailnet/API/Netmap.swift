@@ -18,16 +18,17 @@ public struct Netmap: Codable, Sendable, Equatable {
     /// Trusted CA keys (two during a rotation overlap).
     public var caPublicKeys: [CAKeyInfo]
     /// Fallback relays with their regions (the coordinator's embedded one first; docs/fallback.md).
-    public var derp: [DERPServer]
+    public var fallbackRelays: [FallbackRelay]
 
     enum CodingKeys: String, CodingKey {
-        case version, tailnetID, tailnetName, selfNode = "self", peers, relays, revokedSerials, caPublicKeys, derp
+        case version, tailnetID, tailnetName, selfNode = "self", peers, relays, revokedSerials, caPublicKeys,
+            fallbackRelays
     }
 
     /// Creates a netmap.
     public init(
         version: Int64, tailnetID: String, tailnetName: String, selfNode: NetmapSelf, peers: [NetmapPeer],
-        relays: [RelayInfo], revokedSerials: [UInt64], caPublicKeys: [CAKeyInfo], derp: [DERPServer]
+        relays: [RelayInfo], revokedSerials: [UInt64], caPublicKeys: [CAKeyInfo], fallbackRelays: [FallbackRelay]
     ) {
         self.version = version
         self.tailnetID = tailnetID
@@ -37,6 +38,6 @@ public struct Netmap: Codable, Sendable, Equatable {
         self.relays = relays
         self.revokedSerials = revokedSerials
         self.caPublicKeys = caPublicKeys
-        self.derp = derp
+        self.fallbackRelays = fallbackRelays
     }
 }
