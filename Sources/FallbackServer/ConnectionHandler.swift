@@ -249,13 +249,14 @@ final class ConnectionHandler: ChannelInboundHandler {
             }
             context.write(wrapOutboundOut(frame), promise: nil)
         }
-        context.flush()
+        // Counted before the flush: whoever sees a packet arrive sees it counted.
         if packets > 0 {
             server.metrics.packetsOut.increment(by: Int64(packets))
             server.metrics.bytesOut.increment(by: Int64(bytes))
             handle.stats.packetsOut.add(UInt64(packets), ordering: .relaxed)
             handle.stats.bytesOut.add(UInt64(bytes), ordering: .relaxed)
         }
+        context.flush()
         if !context.channel.isWritable && handle.hasQueued { armWriteTimeout(context) }
     }
 
