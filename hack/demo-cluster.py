@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """The full PeerRelay flow for hack/demo, on embedded defaults: a fresh local Kubernetes cluster on a real node
 (hack/cluster: kubelet, containerd, kube-proxy in the cluster's own network namespace), the project image built from
-the Containerfile and imported into the node, a tailnet-coordinator on the host, the Helm chart installed with the
-Helm SDK (helm-python-sdk; the operator runs as a pod with its ServiceAccount), the sample PeerRelay from
-manifests/examples/, a relayctl probe through each published endpoint, and a status table.
+the Containerfile and imported into the node, a hostPath PersistentVolume standing in for the storage provisioner
+this cluster lacks, the Helm chart installed with the Helm SDK (helm-python-sdk) with its in-cluster
+tailnet-coordinator (SQLite on the volume) and the operator as pods, the sample PeerRelay from manifests/examples/
+published to that coordinator, a relayctl probe through each published endpoint, a coordinator restart that keeps
+the tailnet, and a status table.
 Everything it starts is stopped on exit (also on Ctrl-C or a failed step).
 
 Usage: hack/demo-cluster.py BIN_DIR [--keep] [--replicas N]   (normally run by hack/demo, which builds BIN_DIR)
@@ -22,6 +24,8 @@ from peerrelay import ROOT, CommandFailed, Stack  # noqa: E402
 
 NS = "demo"
 OPERATOR_NS = "peer-relay-system"
+TAILNET = "demo.example"
+COORDINATOR = "peer-relay-coordinator"  # the chart's name for release peer-relay
 
 
 def bold(text):
@@ -35,7 +39,8 @@ def say(text=""):
 
 class Demo:
     def __init__(self, bin_dir, keep, replicas):
-        self.stack = Stack("peerrelay-demo", NS, "demo.example", bin_dir)
+        self.stack = Stack("peerrelay-demo", NS, TAILNET, bin_dir)
+        self.volume = None
         self.keep = keep
         self.replicas = replicas
         self.timings = []
@@ -58,24 +63,35 @@ class Demo:
         say(self.stack.kubectl("get", "nodes", "-o", "wide").stdout.rstrip())
         say("image ghcr.io/peerrelay/peerrelay:0.1.0 built from the Containerfile (hack/image-build) and imported")
 
-    def coordinator(self):
-        self.stack.coordinator_up()
-        say(f"tailnet-coordinator on {self.stack.coord_url} (the host end of the cluster's link), SQLite store in "
-            f"{self.stack.path('coordinator')}")
-        say("admin token and a relay-publisher token issued")
+    def storage(self):
+        say("This cluster has no storage provisioner (a cloud, k3s or kind has one): a hostPath PersistentVolume")
+        say(f"for the chart's claim {OPERATOR_NS}/{COORDINATOR} stands in for it (owned by the image's user 65532).")
+        self.volume = self.stack.hostpath_volume(OPERATOR_NS, COORDINATOR)
+        say(self.stack.kubectl("get", "pv", "-o", "wide").stdout.rstrip())
 
-    def operator(self):
-        say(f"$ helm install peer-relay charts/peer-relay --namespace {OPERATOR_NS} --create-namespace   "
-            "(helm-python-sdk)")
-        release = self.stack.helm_install()
+    def install(self):
+        say(f"$ helm install peer-relay charts/peer-relay --namespace {OPERATOR_NS} --create-namespace \\")
+        say(f"    --set coordinator.enabled=true --set coordinator.tailnetID={TAILNET}   (helm-python-sdk)")
+        release = self.stack.helm_install({"coordinator": {"enabled": True, "tailnetID": TAILNET}})
         info = release.get("info", {}) if isinstance(release, dict) else {}
         say(f"release peer-relay: {info.get('status', 'deployed')}")
         self.stack.wait_until("the PeerRelay CRD to be established", 30, lambda: self.stack.kubectl(
             "get", "crd", "peerrelays.peerrelay.dev", "-o",
             "jsonpath={.status.conditions[?(@.type=='Established')].status}").stdout == "True")
+        self.stack.wait_until(f"the claim {COORDINATOR} Bound", 60, lambda: self.stack.kget(
+            "pvc", COORDINATOR, "-n", OPERATOR_NS)["status"].get("phase") == "Bound")
+        self.stack.wait_until("the tailnet-coordinator pod Ready", 180, lambda: self.stack.pods(
+            OPERATOR_NS, "app.kubernetes.io/component=coordinator", ready_only=True))
         self.stack.wait_until("the relay-operator pod Ready", 180,
                               lambda: self.stack.operator_pods(OPERATOR_NS, ready_only=True))
-        say(self.stack.kubectl("get", "pods", "-n", OPERATOR_NS, "-o", "wide").stdout.rstrip())
+        say(self.stack.kubectl("get", "pods,pvc", "-n", OPERATOR_NS, "-o", "wide").stdout.rstrip())
+        if not os.path.exists(os.path.join(self.volume, "coordinator.sqlite")):
+            raise AssertionError(f"coordinator.sqlite is not on the volume ({self.volume}): "
+                                 f"{sorted(os.listdir(self.volume))}")
+        say(f"the coordinator's SQLite database, CA key and tokens are on the volume: {sorted(os.listdir(self.volume))}")
+        url = self.stack.use_cluster_coordinator(OPERATOR_NS, COORDINATOR)
+        say(f"$ kubectl -n {OPERATOR_NS} exec deploy/{COORDINATOR} -- cat /data/publisher.token   (and admin.token)")
+        say(f"coordinator at {url} (its ClusterIP Service; this cluster has no DNS for {COORDINATOR}.{OPERATOR_NS}.svc)")
         self.stack.publisher_secret()
         say(f"namespace {NS} with Secret tailnet-publisher (the coordinator's relay-publisher token)")
 
@@ -97,7 +113,7 @@ class Demo:
 
         try:
             obj = self.stack.wait_until(f"PeerRelay minimal Ready with {self.replicas} published replicas", 180,
-                                        published, watch=["coordinator"])
+                                        published)
         except AssertionError as error:
             status = self.stack.kubectl("get", "peerrelay", "minimal", "-n", NS, "-o", "jsonpath={.status}",
                                         check=False)
@@ -129,6 +145,25 @@ class Demo:
             say(f"  replica {relay['replica']}: VNI {report.get('vni')}, {len(rtts)}/{report.get('pingsSent')} "
                 f"sealed pings, rtt min/avg/max {min(rtts):.3f}/{sum(rtts) / len(rtts):.3f}/{max(rtts):.3f} ms")
 
+    def coordinator_restart(self):
+        stack = self.stack
+        before = [(r["replica"], r["endpoints"]) for r in stack.relays("minimal")]
+        selector = "app.kubernetes.io/component=coordinator"
+        old = next(iter(stack.pods(OPERATOR_NS, selector)))
+        say(f"$ kubectl -n {OPERATOR_NS} delete pod {old}")
+        stack.kubectl("delete", "pod", "-n", OPERATOR_NS, old, "--wait=true", timeout=120)
+        new = stack.wait_until("a new tailnet-coordinator pod Ready", 180,
+                               lambda: [n for n in stack.pods(OPERATOR_NS, selector, ready_only=True) if n != old])
+        say(f"replacement pod {new[0]} is Ready on the same claim")
+        # Same admin token (read before the restart), same relays: the tailnet survived on the volume.
+        after = stack.wait_until("the coordinator answering through its Service", 60, lambda: [
+            (r["replica"], r["endpoints"]) for r in stack.relays("minimal")] or None, interval=1)
+        if after != before:
+            raise AssertionError(f"the coordinator lost state across a restart: relays {before} became {after}")
+        say(f"the old admin token still works and lists the same {len(after)} relays")
+        stack.register_node("carol", stack.pre_auth_key("after the restart"))
+        say("node carol registered: the tailnet's CA key is the one from the first start")
+
     def status(self):
         stack = self.stack
         say(f"$ kubectl get pr -n {NS} -o wide")
@@ -148,6 +183,13 @@ class Demo:
         else:
             say("(admin endpoint not reachable: " + (result.stderr.strip() if result is not None else "no pod IP") + ")")
         say("")
+        # The relay keeps the coordinator's last good revocation list in its state emptyDir (read-only root FS).
+        say(f"$ kubectl exec -n {NS} minimal-0 -- ls -l /var/lib/peerrelay")
+        listing = stack.wait_until("revocations.json in minimal-0's state directory", 30, lambda: (lambda out: (
+            out if "revocations.json" in out else None))(stack.kubectl("exec", "-n", NS, "minimal-0", "--", "ls", "-l",
+                                                                        "/var/lib/peerrelay").stdout), interval=1)
+        say(listing.rstrip())
+        say("")
         say(f"$ kubectl logs -n {NS} minimal-0 | head -3")
         say("\n".join(stack.kubectl("logs", "-n", NS, "minimal-0").stdout.splitlines()[:3]))
 
@@ -163,14 +205,16 @@ class Demo:
     def main(self):
         ok = False
         steps = [
-            ("3/8 local Kubernetes cluster on a real node (hack/cluster up) and the project image", self.cluster,
+            ("3/9 local Kubernetes cluster on a real node (hack/cluster up) and the project image", self.cluster,
              "cluster"),
-            ("4/8 tailnet-coordinator on the host", self.coordinator, "coordinator"),
-            ("5/8 helm install charts/peer-relay (Helm SDK): the operator as a pod; publisher Secret", self.operator,
-             None),
-            (f"6/8 sample PeerRelay ({self.replicas} replicas) until Ready and published", self.peerrelay, None),
-            ("7/8 register two nodes, relayctl probe through each published endpoint", self.nodes_and_probe, None),
-            ("8/8 status", self.status, None),
+            ("4/9 storage for the coordinator: a hostPath PersistentVolume (stand-in for a provisioner)",
+             self.storage, None),
+            ("5/9 helm install charts/peer-relay with the coordinator (Helm SDK): operator and coordinator pods",
+             self.install, None),
+            (f"6/9 sample PeerRelay ({self.replicas} replicas) until Ready and published", self.peerrelay, None),
+            ("7/9 register two nodes, relayctl probe through each published endpoint", self.nodes_and_probe, None),
+            ("8/9 restart the coordinator pod: the tailnet survives on the volume", self.coordinator_restart, None),
+            ("9/9 status", self.status, None),
         ]
         try:
             for title, fn, log_of in steps:
@@ -202,8 +246,11 @@ class Demo:
             print(f"\n{bold('== What happened')}")
             for title, took in self.timings:
                 say(f"{took:6.1f}s  {title.split(' ', 1)[1]}")
-            say(f"- the chart's operator pod reconciled a PeerRelay with {self.replicas} replicas into relay-server pods "
-                "(started by the kubelet) with LoadBalancer endpoints (routed by kube-proxy) and published them")
+            say("- one helm install ran the operator and the tailnet-coordinator as pods; the coordinator keeps its "
+                "SQLite database, CA key and tokens on a PersistentVolume and kept them across a restart")
+            say(f"- the operator reconciled a PeerRelay with {self.replicas} replicas into relay-server pods "
+                "(started by the kubelet) with LoadBalancer endpoints (routed by kube-proxy) and published them to "
+                "the in-cluster coordinator")
             for replica, endpoint, got, sent, lo, avg, hi in self.probes:
                 say(f"- replica {replica} at {endpoint}: {got}/{sent} sealed pings between alice and bob, "
                     f"rtt min/avg/max {lo:.3f}/{avg:.3f}/{hi:.3f} ms")

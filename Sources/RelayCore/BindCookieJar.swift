@@ -9,6 +9,7 @@ public struct BindCookieJar: Sendable {
     /// Bytes hashed per cookie.
     static let inputSize = 4 + 4 + 32 + 32 + 16 + 2
 
+    /// How often the cookie secret rotates (cookies of the previous secret still verify).
     public let rotationInterval: Duration
     private var current: Bytes32
     private var previous: Bytes32?

@@ -3,7 +3,9 @@ public struct CertificateAuthority: Sendable {
     /// Default validity of issued certificates.
     public static let defaultValidity: Duration = .seconds(30 * 24 * 3600)
 
+    /// The CA's Ed25519 signing key.
     public let privateKey: CAPrivateKey
+    /// The tailnet every certificate it issues belongs to.
     public let tailnetID: String
 
     /// A CA for `tailnetID` (1…63 bytes of `[a-z0-9.-]`).

@@ -3,8 +3,11 @@ public struct CertificateVerifier: Sendable {
     /// Tolerated clock skew before notBefore.
     public static let clockSkew: Int64 = 60
 
+    /// The trusted CA keys by key id (two during a rotation overlap).
     public private(set) var trustedKeys: [CAKeyID: CAPublicKey]
+    /// The tailnet certificates must belong to.
     public var tailnetID: String
+    /// Serials refused even when their certificate verifies.
     public var revokedSerials: Set<UInt64>
 
     /// A verifier trusting `trustedCAs` (several during rotation) for `tailnetID`.

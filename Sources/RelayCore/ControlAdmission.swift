@@ -3,8 +3,11 @@
 /// the session's cached shared key). Call `open(_:now:)` outside the lock — it does the public-key cryptography —
 /// then hand the result to `SessionTable.applyControl` under the lock again.
 public struct ControlAdmission: Sendable {
+    /// The request's Geneve header.
     public let header: GeneveHeader
+    /// The key the envelope claims to be sealed by.
     public let sender: PublicKey
+    /// The address the request came from.
     public let source: EndpointAddress
     /// Over the rate limit, but this is the first refusal since the bucket last admitted: answer with an Error.
     let rateLimited: Bool

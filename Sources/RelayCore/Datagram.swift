@@ -1,5 +1,6 @@
 /// A classified relay datagram (PROTOCOL.md §3–4). Classification never allocates.
 public struct Datagram: Sendable, Hashable {
+    /// Forwarded data, or a control message and its sender.
     public enum Kind: Sendable, Hashable {
         /// O = 0: forwarded verbatim between the session's bound addresses (WireGuard or end-to-end Ping/Pong).
         case data
@@ -7,9 +8,12 @@ public struct Datagram: Sendable, Hashable {
         case control(sender: PublicKey)
     }
 
+    /// The datagram's Geneve header.
     public var header: GeneveHeader
+    /// What the datagram is.
     public var kind: Kind
 
+    /// Creates a classification.
     @inlinable
     public init(header: GeneveHeader, kind: Kind) {
         self.header = header

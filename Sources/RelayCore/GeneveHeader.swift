@@ -15,10 +15,12 @@ public struct GeneveHeader: Hashable, Sendable {
 
     /// O bit: relay control message (true) or forwarded datagram (false).
     public var isControl: Bool
+    /// The Geneve protocol type (0x7A11 for relay control).
     public var protocolType: GeneveProtocol
     /// Session id; 0 for allocation.
     public var vni: UInt32
 
+    /// Creates a header.
     public init(isControl: Bool, protocolType: GeneveProtocol, vni: UInt32) {
         precondition(vni <= Self.maximumVNI, "a VNI is 24 bits")
         self.isControl = isControl

@@ -8,9 +8,12 @@ public enum Route: Sendable, Hashable {
 
 /// A datagram the relay must send.
 public struct OutboundDatagram: Sendable, Hashable {
+    /// The whole datagram.
     public var bytes: [UInt8]
+    /// Where to send it.
     public var destination: EndpointAddress
 
+    /// Creates a datagram to send.
     public init(bytes: [UInt8], destination: EndpointAddress) {
         self.bytes = bytes
         self.destination = destination
@@ -33,9 +36,12 @@ public enum ControlEvent: Sendable, Hashable {
 
 /// Result of handling one control datagram: an optional reply and what happened.
 public struct ControlResult: Sendable, Hashable {
+    /// The datagram to send back, if any.
     public var reply: OutboundDatagram?
+    /// What the relay did.
     public var event: ControlEvent
 
+    /// Creates a result.
     public init(reply: OutboundDatagram?, event: ControlEvent) {
         self.reply = reply
         self.event = event

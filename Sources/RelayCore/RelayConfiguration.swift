@@ -11,8 +11,10 @@ public struct RelayConfiguration: Sendable {
     /// Endpoints sent in AllocateResponse, in order of preference (trailing ones are dropped if the reply would
     /// exceed the request). Empty: clients use the address they sent Allocate to.
     public var advertisedEndpoints: [EndpointAddress]
+    /// Session caps, timeouts and per-source rates.
     public var limits: RelayLimits
 
+    /// Creates a configuration (default limits, no revocations, no advertised endpoints).
     public init(
         relayKey: PrivateKey, tailnetID: String, trustedCAs: [CAPublicKey], revokedSerials: Set<UInt64> = [],
         advertisedEndpoints: [EndpointAddress] = [], limits: RelayLimits = RelayLimits()

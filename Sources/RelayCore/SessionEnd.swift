@@ -1,6 +1,7 @@
 /// A session the relay removed because the certificate of one side (or both) no longer holds: its CA key was
 /// removed from the trusted list, its serial was revoked, or it expired (PROTOCOL.md §6, "Session end").
 public struct SessionEnd: Sendable, Hashable {
+    /// The removed session.
     public let vni: UInt32
     /// The sides whose certificates no longer hold, and why.
     public let invalid: [PublicKey: CertificateError]
@@ -9,6 +10,7 @@ public struct SessionEnd: Sendable, Hashable {
     /// Bind datagram (the side proved its address with one).
     public let notices: [OutboundDatagram]
 
+    /// Creates a session end.
     public init(vni: UInt32, invalid: [PublicKey: CertificateError], notices: [OutboundDatagram]) {
         self.vni = vni
         self.invalid = invalid

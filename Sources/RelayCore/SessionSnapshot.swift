@@ -8,20 +8,27 @@ public struct SessionSnapshot: Sendable, Hashable, Codable {
         public var shortKey: String
         /// Certificate subject name and id ("" until this side allocated).
         public var name: String
+        /// Certificate subject id ("" until this side allocated).
         public var id: String
+        /// Whether this side has sent Allocate.
         public var allocated: Bool
         /// "192.0.2.1:41641", nil while unbound.
         public var boundAddress: String?
         /// Datagrams and bytes received from this side and forwarded.
         public var packets: UInt64
+        /// Bytes received from this side and forwarded.
         public var bytes: UInt64
     }
 
+    /// The session's VNI.
     public var vni: UInt32
     /// "binding" (not yet bound on both sides) or "open".
     public var state: String
+    /// Both sides.
     public var sides: [Side]
+    /// Seconds since the session was allocated.
     public var ageSeconds: Int64
+    /// Seconds since its last forwarded datagram.
     public var idleSeconds: Int64
 }
 

@@ -3,6 +3,7 @@
 ///
 /// Data path: `route(vni:source:byteCount:now:)` is O(1) and allocation-free.
 public struct SessionTable: Sendable {
+    /// The configuration in effect (replaced by reloads).
     public private(set) var configuration: RelayConfiguration
     private(set) var verifier: CertificateVerifier
     var cookies: BindCookieJar
@@ -15,6 +16,7 @@ public struct SessionTable: Sendable {
     /// Sessions each key has allocated (for the per-node cap).
     var allocatedPerNode: [PublicKey: Int] = [:]
     var nextVNI: UInt32 = 1
+    /// Monotonic counters since the table was created.
     public internal(set) var counters = RelayCounters()
 
     /// A table for `configuration`, starting at `now` (cookie secret rotation counts from here).

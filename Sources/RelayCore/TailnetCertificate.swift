@@ -9,17 +9,25 @@ public struct TailnetCertificate: Hashable, Sendable {
     public static let maximumTagCount = 16
     static let magic: [UInt8] = [0x50, 0x52, 0x43, 0x31]
 
+    /// Node or relay.
     public var role: CertificateRole
+    /// Unique per CA; what revocations name.
     public var serial: UInt64
     /// Unix seconds.
     public var notBefore: Int64
     /// Unix seconds (exclusive).
     public var notAfter: Int64
+    /// Id of the signing CA key.
     public var caKeyID: CAKeyID
+    /// The subject's X25519 public key.
     public var subjectKey: PublicKey
+    /// The tailnet the subject belongs to.
     public var tailnetID: String
+    /// The subject's id at the coordinator.
     public var subjectID: String
+    /// The subject's name, e.g. a node name.
     public var subjectName: String
+    /// Tags (grants match relays by them).
     public var tags: [String]
     /// Ed25519 signature (64 bytes) by the CA over every preceding encoded byte.
     public var signature: [UInt8]

@@ -16,13 +16,16 @@ import UnixSignals
 public final class RelayServer: Sendable {
     /// How to run the relay beyond its configuration.
     public struct Options: Sendable {
+        /// The registry the relay's metrics are recorded in and `/metrics` renders.
         public var metrics: TelemetryMetrics
+        /// The logger every part of the relay logs through.
         public var logger: Logger
         /// Install SIGTERM/SIGINT handlers (the executable does; in-process tests do not).
         public var handleSignals: Bool
         /// The config file to watch, with the flag and environment layers that take precedence over it.
         public var configFile: ConfigFileSource?
 
+        /// Creates options (no signal handlers and no config file to watch by default).
         public init(
             metrics: TelemetryMetrics, logger: Logger, handleSignals: Bool = false,
             configFile: ConfigFileSource? = nil
@@ -36,11 +39,16 @@ public final class RelayServer: Sendable {
 
     /// The config file and the higher-precedence layers, for reloads.
     public struct ConfigFileSource: Sendable {
+        /// Path of the JSON config file.
         public var path: String
+        /// The command-line layer (over the environment and the file).
         public var flags: RelaySettings
+        /// The environment layer (over the file).
         public var environment: RelaySettings
+        /// Cores, for the `sockets` default.
         public var coreCount: Int
 
+        /// Creates a source.
         public init(path: String, flags: RelaySettings, environment: RelaySettings, coreCount: Int) {
             self.path = path
             self.flags = flags
@@ -49,9 +57,13 @@ public final class RelayServer: Sendable {
         }
     }
 
+    /// The configuration the relay started with (reloads change the engine's, not this).
     public let configuration: RelayServerConfiguration
+    /// The session engine the sockets and the admin server share.
     public let engine: RelayEngine
+    /// The UDP sockets.
     public let dataPlane: RelayDataPlane
+    /// The admin HTTP server (/metrics, /healthz, /readyz, /debug/...).
     public let admin: AdminServer
     private let group: MultiThreadedEventLoopGroup
     private let serviceGroup: ServiceGroup

@@ -25,11 +25,7 @@ struct RelayOperatorCommand: AsyncParsableCommand {
     @Option(help: "Relay image for PeerRelays without spec.pod.image.")
     var relayImage = "ghcr.io/peerrelay/peerrelay:0.1.0"
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel = "info"
-
-    @Option(help: "Log format: text or json.")
-    var logFormat = "text"
+    @OptionGroup var log: LogOptions
 
     @Flag(help: "Run only while holding the leader-election Lease (for several operator replicas).")
     var leaderElect = false
@@ -50,13 +46,6 @@ struct RelayOperatorCommand: AsyncParsableCommand {
     var namespace: String?
 
     func run() async throws {
-        guard let level = Logger.Level(parsing: logLevel) else {
-            throw ValidationError(
-                "--log-level '\(logLevel)' is not one of trace, debug, info, notice, warning, error, critical")
-        }
-        guard let format = LogFormat(parsing: logFormat) else {
-            throw ValidationError("--log-format '\(logFormat)' must be text or json")
-        }
         guard let colon = adminAddress.lastIndex(of: ":"),
             let port = Int(adminAddress[adminAddress.index(after: colon)...]),
             (0...65535).contains(port)
@@ -64,10 +53,9 @@ struct RelayOperatorCommand: AsyncParsableCommand {
             throw ValidationError("--admin-address '\(adminAddress)' must be host:port, e.g. 0.0.0.0:8080")
         }
         let host = String(adminAddress[..<colon]).trimmingCharacters(in: ["[", "]"])
-        TelemetryLogging.bootstrap(format: format, level: level)
+        let logger = log.bootstrap(label: "relay-operator")
         let metrics = TelemetryMetrics()
         metrics.bootstrapGlobal()
-        let logger = TelemetryLogging.makeLogger(label: "relay-operator", format: format, level: level)
 
         let client: KubeClient
         do {

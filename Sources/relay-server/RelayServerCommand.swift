@@ -82,7 +82,11 @@ struct RelayServerCommand: AsyncParsableCommand {
                 "udpPort": "\(server.port)", "adminPort": "\(server.admin.port)",
                 "advertised": .array(server.engine.advertisedEndpoints.map { .string("\($0)") }),
             ])
-        try await server.run()
+        do {
+            try await server.run()
+        } catch let error as RelayConfigurationError {
+            Self.fail(error.description, code: error.exitCode)
+        }
     }
 
     static func fail(_ message: String, code: Int32) -> Never {

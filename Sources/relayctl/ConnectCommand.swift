@@ -18,6 +18,7 @@ struct ConnectCommand: AsyncParsableCommand {
             (exit 0), or until the relay ends the session (e.g. a certificate was revoked): then it prints the
             relay's reason and exits 3.
             Point WireGuard's peer endpoint at the --listen address.
+            A debugging tool for one session: nodes use tailnet-agent, which needs no bridge (docs/relayctl.md).
             """)
 
     @Option(help: "The relay's UDP endpoint, e.g. 10.77.1.2:40000.")

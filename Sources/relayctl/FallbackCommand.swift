@@ -31,8 +31,7 @@ struct FallbackProbeCommand: AsyncParsableCommand {
     @Option(help: "PEM CA certificate to verify the relay's HTTPS certificate (default: the system's roots).")
     var ca: String?
 
-    @Option(name: .customLong("identity"), help: "Node identity path prefix (give it twice: side A, then side B).")
-    var identities: [String] = []
+    @OptionGroup var identityOptions: ProbeIdentityOptions
 
     @Option(help: "Number of packets.")
     var count = 5
@@ -47,11 +46,6 @@ struct FallbackProbeCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        guard identities.count == 2 else {
-            throw ValidationError(
-                "give exactly two --identity PREFIX options (one per side), got \(identities.count); "
-                    + "create them with `relayctl cert issue --role node --out PREFIX`")
-        }
         guard (1...100_000).contains(count) else { throw ValidationError("--count must be 1...100000") }
         guard (4...65_504).contains(size) else { throw ValidationError("--size must be 4...65504") }
         guard timeout.duration > .zero else { throw ValidationError("--timeout must be positive, e.g. 2s") }
@@ -65,9 +59,7 @@ struct FallbackProbeCommand: AsyncParsableCommand {
             do {
                 endpoint = try FallbackEndpoint(url: url, transport: websocket ? .websocket : .upgrade)
                 if let ca { configuration = try FallbackClientConfiguration.trusting(caFile: ca) }
-                sides = try identities.map { prefix in
-                    try RelayIdentity(keyFile: prefix + ".key", certificateFile: prefix + ".crt")
-                }
+                sides = try identityOptions.load()
             } catch {
                 throw CLIError("\(error)", exitCode: 2)
             }

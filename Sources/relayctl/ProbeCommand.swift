@@ -20,8 +20,7 @@ struct ProbeCommand: AsyncParsableCommand {
 
     @OptionGroup var relayKeyOptions: RelayKeyOptions
 
-    @Option(name: .customLong("identity"), help: "Node identity path prefix (give it twice: side A, then side B).")
-    var identities: [String] = []
+    @OptionGroup var identityOptions: ProbeIdentityOptions
 
     @Option(help: "Number of pings.")
     var count = 5
@@ -39,11 +38,6 @@ struct ProbeCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        guard identities.count == 2 else {
-            throw ValidationError(
-                "give exactly two --identity PREFIX options (one per side), got \(identities.count); "
-                    + "create them with `relayctl cert issue --role node --out PREFIX`")
-        }
         guard (1...10_000).contains(count) else { throw ValidationError("--count must be 1...10000") }
         guard (1...100).contains(attempts) else { throw ValidationError("--attempts must be 1...100") }
         guard timeout.duration > .zero else { throw ValidationError("--timeout must be positive, e.g. 1s") }
@@ -56,9 +50,7 @@ struct ProbeCommand: AsyncParsableCommand {
             let sides: [RelayIdentity]
             do {
                 endpoint = try RelayEndpoint(endpoint: relay, publicKey: relayKey)
-                sides = try identities.map { prefix throws(RelayClientError) in
-                    try RelayIdentity(keyFile: prefix + ".key", certificateFile: prefix + ".crt")
-                }
+                sides = try identityOptions.load()
             } catch {
                 throw CLIError("\(error)", exitCode: 2)
             }

@@ -1,3 +1,4 @@
+import CurlHTTP
 import Kube
 import Synchronization
 import Testing
@@ -228,4 +229,62 @@ private final class FinishedCount: Sendable {
     private let count = Mutex(0)
     var value: Int { count.withLock { $0 } }
     func increment() { count.withLock { $0 += 1 } }
+}
+
+/// The controller's workers wait for every cache's first list, over a gated transport: a test double that
+/// answers lists from canned JSON and holds the Secret list until the test opens the gate (as a restarted API
+/// server answers some kinds long after others); watches fail, which the watchers retry. The same controller
+/// against a real kube-apiserver is in RuntimeIntegrationTests.
+@Suite struct ControllerCacheSyncTests {
+    final class GatedTransport: KubeTransport {
+        let secretsOpen = Mutex(false)
+
+        static let configMaps =
+            #"{"kind":"ConfigMapList","apiVersion":"v1","metadata":{"resourceVersion":"10"},"items":[{"#
+            + #""metadata":{"name":"parent","namespace":"n","uid":"u-1","resourceVersion":"9"},"data":{"k":"v"}}]}"#
+        static let secrets =
+            #"{"kind":"SecretList","apiVersion":"v1","metadata":{"resourceVersion":"10"},"items":[{"metadata":{"#
+            + #""name":"parent-child","namespace":"n","resourceVersion":"8","ownerReferences":[{"apiVersion":"v1","#
+            + #""kind":"ConfigMap","name":"parent","uid":"u-1","controller":true}]},"type":"Opaque"}]}"#
+
+        func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+            if request.url.contains("/secrets") {
+                for _ in 0..<500 where !secretsOpen.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
+                return HTTPResponse(status: 200, headers: HTTPHeaders(), body: Array(Self.secrets.utf8))
+            }
+            return HTTPResponse(status: 200, headers: HTTPHeaders(), body: Array(Self.configMaps.utf8))
+        }
+
+        func stream(_ request: HTTPRequest) async throws -> HTTPStreamingResponse {
+            throw HTTPClientError.transport(url: request.url, code: 0, detail: "no watches through this transport")
+        }
+    }
+
+    @Test func noReconcileRunsBeforeEveryCacheHasListed() async throws {
+        let transport = GatedTransport()
+        let client = KubeClient(
+            configuration: KubeClientConfiguration(server: "https://apiserver.test", auth: .token("t")),
+            transport: transport)
+        let controller = Controller<ConfigMap>(client: client, name: "sync", namespace: "n")
+        let secrets = controller.owns(Secret.self, namespace: "n")
+        let seen = Mutex<[Bool]>([])
+        let task = Task {
+            try await controller.run { key, _ in
+                seen.withLock { $0.append(secrets.get(name: "parent-child", namespace: key.namespace) != nil) }
+                return .done
+            }
+        }
+        defer { task.cancel() }
+        for _ in 0..<250 where !controller.store.isSynced { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(controller.store.isSynced, "the primary list is answered at once")
+        // Workers poll every 20 ms: give them ten chances to start a reconcile too early.
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(!controller.hasSynced)
+        #expect(seen.withLock { $0 }.isEmpty, "a reconcile ran while the Secret cache had not listed yet")
+
+        transport.secretsOpen.withLock { $0 = true }
+        for _ in 0..<250 where seen.withLock({ $0 }).isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(controller.hasSynced)
+        #expect(seen.withLock { $0 } == [true], "the first reconcile sees the owned Secret")
+    }
 }

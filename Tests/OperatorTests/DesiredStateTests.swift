@@ -29,6 +29,14 @@ import Testing
         #expect(args.contains("--config=/etc/peerrelay/config/$(POD_NAME).json"))
         #expect(args.contains("--private-key-file=/etc/peerrelay/keys/$(POD_NAME).key"))
         let podSpec = try #require(set.spec?.template.spec)
+        // relay-server keeps the last good revocation list in its state directory: a writable emptyDir (the root
+        // filesystem is read-only), so a container restarted while the coordinator is down still enforces it.
+        #expect(args.contains("--state-dir=/var/lib/peerrelay"))
+        let state = try #require(podSpec.volumes?.first { $0.name == "state" })
+        #expect(state.emptyDir == .init(sizeLimit: "32Mi"))
+        #expect(state.configMap == nil && state.secret == nil)
+        #expect(relay.volumeMounts?.contains(VolumeMount(name: "state", mountPath: "/var/lib/peerrelay")) == true)
+        #expect(relay.volumeMounts?.filter { $0.readOnly != true }.map(\.name) == ["state"])
         #expect(podSpec.affinity == nil)
         #expect(podSpec.automountServiceAccountToken == false)
         // The selector is a subset of the template labels (the apiserver refuses it otherwise).

@@ -1,5 +1,7 @@
+import Logging
 import PeerRelayTestSupport
 import RelayCore
+import Telemetry
 import Testing
 
 @testable import RelayServer
@@ -179,5 +181,63 @@ import Testing
             let metrics = try await relay.scrape()
             #expect(metrics.value("relay_config_reloads_total", #"result="ok""#) >= 2)
         }
+    }
+}
+
+extension ConfigReloadTests {
+    /// A relay that kept serving on its old key after the key file changed would look alive while dropping every
+    /// Allocate sealed to the new one (what clients learn from the coordinator); it stops instead, with an error that
+    /// says why, so that its supervisor starts it on the new key.
+    @Test func aNewRelayKeyStopsTheRelayWithAnErrorSayingWhy() async throws {
+        let tailnet = try TestTailnet()
+        defer { tailnet.remove() }
+        let path = try tailnet.write(
+            Self.configJSON(tailnet: tailnet, advertise: ["192.0.2.1:40000"]), named: "relay.json")
+        var flags = TestRelay.settings(tailnet)
+        flags.caKeys = nil
+        let file = try RelaySettings(configFile: path)
+        let configuration = try RelayServerConfiguration(
+            flags: flags, environment: RelaySettings(), file: file, coreCount: 2)
+        let server = try await RelayServer.start(
+            configuration: configuration,
+            options: .init(
+                metrics: TelemetryMetrics(), logger: Logger(label: "relay-test") { _ in SwiftLogNoOpLogHandler() },
+                configFile: .init(path: path, flags: flags, environment: RelaySettings(), coreCount: 2)))
+        enum Outcome: Sendable {
+            case stopped((any Error)?)
+            case stillRunning
+        }
+        let running = Task { () -> Outcome in
+            do {
+                try await server.run()
+                return .stopped(nil)
+            } catch {
+                return .stopped(error)
+            }
+        }
+        // The new key and its certificate land together, as a Kubernetes Secret update does.
+        let newKey = PrivateKey.generate()
+        let certificate = try tailnet.authority.issue(
+            role: .relay, subjectKey: newKey.publicKey, subjectID: "relay-1", subjectName: "relay-one")
+        try KeyFile.write(newKey, to: tailnet.keyFile)
+        try KeyFile.write(certificate, to: tailnet.certificateFile)
+        let outcome = await withTaskGroup(of: Outcome.self) { group in
+            group.addTask { await running.value }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(10))
+                return .stillRunning
+            }
+            let first = await group.next() ?? .stillRunning
+            group.cancelAll()
+            return first
+        }
+        guard case .stopped(let stopError) = outcome, let error = stopError as? RelayConfigurationError else {
+            await server.shutdown()
+            _ = await running.value
+            Issue.record("the relay did not stop with privateKeyChanged after its key file changed: \(outcome)")
+            return
+        }
+        #expect(error == .privateKeyChanged)
+        #expect(error.description.contains("started again"))
     }
 }

@@ -4,7 +4,8 @@ import NIOPosix
     import Glibc
 #endif
 
-/// A blocking HTTP/1.1 GET over a plain POSIX TCP socket to 127.0.0.1 (tests only; 5 s timeouts).
+/// A blocking HTTP/1.1 GET over a plain POSIX TCP socket to 127.0.0.1 (tests only; 20 s timeouts: a 2-core machine
+/// running the whole suite in parallel can keep a server from answering for several seconds).
 public struct HTTPGet {
     public struct Response: Sendable {
         public var status: Int
@@ -37,7 +38,7 @@ public struct HTTPGet {
     public static func blockingGet(port: Int, path: String) throws -> Response {
         let fd: Int32
         do {
-            fd = try connectLoopbackTCP(port: port)
+            fd = try connectLoopbackTCP(port: port, timeoutSeconds: 20)
         } catch {
             throw Failure.socket(error.description)
         }
@@ -48,7 +49,11 @@ public struct HTTPGet {
         var chunk = [UInt8](repeating: 0, count: 65536)
         for _ in 0..<10_000 {
             let count = recv(fd, &chunk, chunk.count, 0)
-            if count <= 0 { break }
+            if count < 0 {
+                let reason = errno == EAGAIN || errno == EWOULDBLOCK ? "no answer within 20 s" : "errno \(errno)"
+                throw Failure.socket("GET \(path) on port \(port): \(reason) after \(received.count) bytes")
+            }
+            if count == 0 { break }
             received.append(contentsOf: chunk[0..<count])
         }
         let text = String(decoding: received, as: UTF8.self)

@@ -341,6 +341,7 @@ def test_leader_failover():
     """The leading operator pod is deleted: the other pod takes over within the lease, and the Deployment's
     replacement pod joins as the standby."""
     holder = wait_until("a leader", 20, lease_holder)
+    key_before = relays("edge")[0]["publicKey"]
     others = [name for name in operator_pods() if name != holder]
     assert others, operator_pods()
     deleted = time.monotonic()
@@ -355,6 +356,10 @@ def test_leader_failover():
     kubectl("scale", "pr", "edge", "-n", NS, "--replicas=2")
     stack.wait_ready("edge", 2, 120, "edge Ready with 2 replicas under the new leader")
     wait_until("both replicas published again", 30, lambda: len(relays("edge")) == 2)
+    # The new leader starts from empty caches: it must keep replica 0's key (a new one would restart its relay).
+    assert relays("edge")[0]["publicKey"] == key_before, "the new leader gave edge-0 a new key"
+    restarts = kget("pod", "edge-0", "-n", NS)["status"]["containerStatuses"][0]["restartCount"]
+    assert restarts == 0, f"edge-0 restarted {restarts} times across the leader change"
     wait_until("the replacement operator pod Ready", 120,
                lambda: len(operator_pods(ready_only=True)) == 2 and holder not in operator_pods())
 

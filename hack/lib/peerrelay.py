@@ -4,10 +4,10 @@ Import it with `sys.path.insert(0, <repo>/hack/lib)`, then `import peerrelay`. S
 cluster suite runs without hack/deps; the node-identity helpers import `cryptography` when first called.
 
 - free_port, wait_until, process_running, pem, skip: the small pieces every suite needs.
-- Stack: the end-to-end recipe (local cluster on a real node with the project image, tailnet-coordinator,
-  manifests or the Helm chart with the operator as a pod, PeerRelay objects, node identities, `relayctl probe`)
-  with the processes it started, so e2e/operator-e2e and hack/demo run the same steps and stop everything they
-  started.
+- Stack: the end-to-end recipe (local cluster on a real node with the project image, a tailnet-coordinator on the
+  host or the chart's in the cluster, manifests or the Helm chart with the operator as a pod, PeerRelay objects,
+  node identities, `relayctl probe`) with the processes it started, so e2e/operator-e2e and hack/demo run the
+  same steps and stop everything they started.
 """
 
 import base64
@@ -309,16 +309,60 @@ class Stack:
             except helm.HelmError as error:
                 raise AssertionError(f"helm install {release} failed: {error}") from None
 
-    def operator_pods(self, namespace="peer-relay-system", ready_only=False):
-        """The operator's pods (not being deleted) by name; only Ready ones with ready_only."""
+    def hostpath_volume(self, claim_namespace, claim_name, size="1Gi", uid=65532):
+        """TEST STAND-IN for a storage provisioner (the local cluster has none; a cloud's, k3s's local-path or
+        kind's would create the volume): a hostPath PersistentVolume for claim claim_namespace/claim_name
+        (pre-bound through claimRef), its directory under this stack's directory and owned by uid (the kubelet
+        applies no fsGroup to hostPath). Returns the directory; the claim's files are there on the host."""
+        name = f"{claim_namespace}-{claim_name}"[:63].rstrip("-")
+        directory = self.path(f"volume-{name}")
+        os.makedirs(directory, exist_ok=True)
+        os.chown(directory, uid, uid)
+        os.chmod(directory, 0o700)
+        manifest = f"""apiVersion: v1
+kind: PersistentVolume
+metadata: {{name: {name}}}
+spec:
+  capacity: {{storage: {size}}}
+  accessModes: [ReadWriteOnce]
+  persistentVolumeReclaimPolicy: Retain
+  claimRef: {{namespace: {claim_namespace}, name: {claim_name}}}
+  hostPath: {{path: {directory}, type: Directory}}
+"""
+        self.kubectl("apply", "-f", "-", input=manifest)
+        return directory
+
+    def use_cluster_coordinator(self, namespace, name, port=8480):
+        """Points this stack at the chart's in-cluster tailnet-coordinator (Deployment and Service `name` in
+        namespace): coord_url becomes its ClusterIP Service (the host routes Service addresses to the node, where
+        kube-proxy forwards them; there is no cluster DNS here, so not <name>.<namespace>.svc), and its admin and
+        publisher tokens are read with `kubectl exec`, as the chart's NOTES.txt tells a user to."""
+        ip = self.kget("service", name, "-n", namespace)["spec"]["clusterIP"]
+        self.coord_url = f"http://{ip}:{port}"
+        for token in ("admin.token", "publisher.token"):
+            text = self.kubectl("exec", "-n", namespace, f"deploy/{name}", "-c", "coordinator", "--", "cat",
+                                f"/data/{token}").stdout.strip()
+            if not text:
+                raise AssertionError(f"/data/{token} in the coordinator pod is empty")
+            with open(self.path(token), "w") as f:
+                f.write(text + "\n")
+            os.chmod(self.path(token), 0o600)
+        return self.coord_url
+
+    def pods(self, namespace, selector, ready_only=False):
+        """Pods matching label selector (not being deleted) by name; only Ready ones with ready_only."""
         pods = {}
-        for pod in self.kget("pods", "-n", namespace, "-l", "app.kubernetes.io/component=operator")["items"]:
+        for pod in self.kget("pods", "-n", namespace, "-l", selector)["items"]:
             if pod["metadata"].get("deletionTimestamp"):
                 continue
             ready = any(c["type"] == "Ready" and c["status"] == "True" for c in pod["status"].get("conditions", []))
             if ready or not ready_only:
                 pods[pod["metadata"]["name"]] = pod
         return pods
+
+    def operator_pods(self, namespace="peer-relay-system", ready_only=False):
+        """The operator's pods (not being deleted) by name; only Ready ones with ready_only."""
+        return self.pods(namespace, "app.kubernetes.io/component=operator", ready_only)
 
     def publisher_secret(self, name="tailnet-publisher", key="token"):
         """The namespace and a Secret holding the coordinator's relay-publisher token."""

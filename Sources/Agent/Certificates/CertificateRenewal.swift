@@ -18,12 +18,15 @@ public struct CertificateRenewal: Hashable, Sendable {
         /// Longest delay between attempts.
         public var retryMaximum: Duration = .seconds(300)
 
+        /// The default timings (the values above).
         public init() {}
     }
 
+    /// The timings in force.
     public let policy: Policy
-    /// Validity of the certificate in use.
+    /// Start of the validity of the certificate in use.
     public private(set) var notBefore: Timestamp
+    /// End of the validity of the certificate in use.
     public private(set) var notAfter: Timestamp
     /// When the next attempt is due.
     public private(set) var nextAttempt: Timestamp

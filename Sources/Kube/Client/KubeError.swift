@@ -59,6 +59,7 @@ public enum KubeError: Error, Sendable, CustomStringConvertible {
         return error
     }
 
+    /// The apiserver's Status body, for errors that carry one.
     public var status: KubeStatus? {
         switch self {
         case .notFound(let s), .alreadyExists(let s), .conflict(let s), .invalid(let s), .gone(let s),
@@ -72,9 +73,13 @@ public enum KubeError: Error, Sendable, CustomStringConvertible {
     /// The HTTP status code, when the server answered.
     public var code: Int? { status?.code }
 
+    /// Whether this is a 404.
     public var isNotFound: Bool { if case .notFound = self { return true } else { return false } }
+    /// Whether this is a 409 conflict (stale resourceVersion).
     public var isConflict: Bool { if case .conflict = self { return true } else { return false } }
+    /// Whether this is a 409 AlreadyExists.
     public var isAlreadyExists: Bool { if case .alreadyExists = self { return true } else { return false } }
+    /// Whether this is a 410 Gone (the resourceVersion is too old: list again).
     public var isGone: Bool { if case .gone = self { return true } else { return false } }
 
     public var description: String {

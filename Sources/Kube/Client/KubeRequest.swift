@@ -41,13 +41,19 @@ public struct KubeRequest: Sendable, Equatable {
 
 /// Options of a list request.
 public struct ListOptions: Sendable, Equatable {
+    /// Only objects with matching labels, e.g. `app=relay`.
     public var labelSelector: String?
+    /// Only objects with matching fields, e.g. `spec.nodeName=n1`.
     public var fieldSelector: String?
+    /// Page size; continue with the returned token.
     public var limit: Int?
+    /// The token of the previous page.
     public var continueToken: String?
+    /// The version to list at (see ``resourceVersionMatch``).
     public var resourceVersion: String?
     /// "Exact" or "NotOlderThan".
     public var resourceVersionMatch: String?
+    /// The server ends the request after this many seconds.
     public var timeoutSeconds: Int?
 
     /// List options; unset ones are not sent.
@@ -79,10 +85,13 @@ public struct ListOptions: Sendable, Equatable {
 
 /// Options of a watch request.
 public struct WatchOptions: Sendable, Equatable {
+    /// Only objects with matching labels.
     public var labelSelector: String?
+    /// Only objects with matching fields.
     public var fieldSelector: String?
     /// Start after this version; nil or "0" start with synthetic ADDED events for the current state.
     public var resourceVersion: String?
+    /// Ask for BOOKMARK events.
     public var allowWatchBookmarks: Bool
     /// The server ends the watch after this many seconds (a clean end, not an error).
     public var timeoutSeconds: Int?
@@ -114,7 +123,9 @@ public struct WatchOptions: Sendable, Equatable {
 public struct DeleteOptions: Sendable, Equatable, Encodable {
     /// The delete applies only to this uid or resourceVersion (409 otherwise).
     public struct Preconditions: Sendable, Equatable, Encodable {
+        /// The object's uid must be this.
         public var uid: String?
+        /// The object's resourceVersion must be this.
         public var resourceVersion: String?
         /// Preconditions on the object's uid and resourceVersion.
         public init(uid: String? = nil, resourceVersion: String? = nil) {
@@ -122,12 +133,17 @@ public struct DeleteOptions: Sendable, Equatable, Encodable {
             self.resourceVersion = resourceVersion
         }
     }
+    /// Always `DeleteOptions`.
     public var kind = "DeleteOptions"
+    /// Always `v1`.
     public var apiVersion = "v1"
     /// Foreground, Background or Orphan.
     public var propagationPolicy: String?
+    /// Seconds the object's pods get to stop (nil: their own default).
     public var gracePeriodSeconds: Int?
+    /// Conditions the object must meet.
     public var preconditions: Preconditions?
+    /// `["All"]` to only validate.
     public var dryRun: [String]?
 
     /// Delete options; unset ones are not sent.
@@ -140,9 +156,13 @@ public struct DeleteOptions: Sendable, Equatable, Encodable {
 
 /// One RFC 6902 JSON patch operation.
 public struct JSONPatchOperation: Sendable, Equatable, Encodable {
+    /// `add`, `remove`, `replace`, `move`, `copy` or `test`.
     public var op: String
+    /// The JSON pointer the operation applies to.
     public var path: String
+    /// The value for add, replace and test.
     public var value: JSONValue?
+    /// The source pointer for move and copy.
     public var from: String?
 
     /// An operation `op` ("add", "remove", …) at the JSON pointer `path`.

@@ -1,10 +1,15 @@
 /// Where a kind lives in the API: group, version, plural resource name and scope. Operations are
 /// generic over this description, so built-in kinds and custom resources work the same way.
 public struct KubeResource: Sendable, Hashable, CustomStringConvertible {
+    /// API group; "" for the core group.
     public var group: String
+    /// API version, e.g. `v1`.
     public var version: String
+    /// Plural resource name in URLs, e.g. `statefulsets`.
     public var plural: String
+    /// Kind, e.g. `StatefulSet`.
     public var kind: String
+    /// Whether objects live in a namespace.
     public var namespaced: Bool
 
     /// A resource `plural` of `kind` in `group`/`version` (group "" is the core group).
@@ -46,24 +51,35 @@ public struct KubeResource: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension KubeResource {
+    /// Core `ConfigMap`.
     public static let configMaps = KubeResource(
         group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true)
+    /// Core `Secret`.
     public static let secrets = KubeResource(
         group: "", version: "v1", plural: "secrets", kind: "Secret", namespaced: true)
+    /// Core `Pod`.
     public static let pods = KubeResource(group: "", version: "v1", plural: "pods", kind: "Pod", namespaced: true)
+    /// Core `Service`.
     public static let services = KubeResource(
         group: "", version: "v1", plural: "services", kind: "Service", namespaced: true)
+    /// Core `Namespace` (cluster-scoped).
     public static let namespaces = KubeResource(
         group: "", version: "v1", plural: "namespaces", kind: "Namespace", namespaced: false)
+    /// Core `Node` (cluster-scoped).
     public static let nodes = KubeResource(group: "", version: "v1", plural: "nodes", kind: "Node", namespaced: false)
+    /// Core `v1` `Event`.
     public static let coreEvents = KubeResource(
         group: "", version: "v1", plural: "events", kind: "Event", namespaced: true)
+    /// `apps/v1` `StatefulSet`.
     public static let statefulSets = KubeResource(
         group: "apps", version: "v1", plural: "statefulsets", kind: "StatefulSet", namespaced: true)
+    /// `coordination.k8s.io/v1` `Lease`.
     public static let leases = KubeResource(
         group: "coordination.k8s.io", version: "v1", plural: "leases", kind: "Lease", namespaced: true)
+    /// `events.k8s.io/v1` `Event` (what ``EventRecorder`` writes).
     public static let events = KubeResource(
         group: "events.k8s.io", version: "v1", plural: "events", kind: "Event", namespaced: true)
+    /// `apiextensions.k8s.io/v1` `CustomResourceDefinition` (cluster-scoped).
     public static let customResourceDefinitions = KubeResource(
         group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions",
         kind: "CustomResourceDefinition",

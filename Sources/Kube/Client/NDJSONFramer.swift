@@ -15,6 +15,7 @@ public struct NDJSONFramer: Sendable {
 
     private var buffer: [UInt8] = []
     private var scanned = 0
+    /// Longest line accepted; a longer one is an error.
     public let maxLineBytes: Int
 
     /// A framer refusing lines longer than `maxLineBytes`.

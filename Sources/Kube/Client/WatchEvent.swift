@@ -12,6 +12,7 @@ public enum WatchEvent<Object: Decodable & Sendable>: Sendable {
     /// All changes up to this resourceVersion have been delivered.
     case bookmark(resourceVersion: String)
 
+    /// The object of an added, modified or deleted event; nil for a bookmark.
     public var object: Object? {
         switch self {
         case .added(let object), .modified(let object), .deleted(let object): return object

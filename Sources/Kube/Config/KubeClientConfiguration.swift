@@ -13,11 +13,17 @@ public enum KubeAuth: Sendable, Equatable {
 
 /// An exec credential plugin invocation.
 public struct ExecCredentialConfig: Sendable, Equatable {
+    /// The ExecCredential API version the plugin speaks.
     public var apiVersion: String
+    /// The plugin executable.
     public var command: String
+    /// Its arguments.
     public var arguments: [String]
+    /// Environment variables added to the client's own.
     public var environment: [String: String]
+    /// Shown when the plugin is not installed.
     public var installHint: String?
+    /// Pass the cluster (server, CA) to the plugin in `KUBERNETES_EXEC_INFO`.
     public var provideClusterInfo: Bool
     /// The directory relative commands resolve against (the kubeconfig's directory).
     public var workingDirectory: String?
@@ -42,12 +48,17 @@ public struct ExecCredentialConfig: Sendable, Equatable {
 public struct KubeClientConfiguration: Sendable {
     /// Base URL without a trailing slash, e.g. "https://127.0.0.1:6443".
     public var server: String
+    /// Trust for the API server's certificate and the client certificate, if any.
     public var tls: TLSConfiguration
+    /// How requests authenticate.
     public var auth: KubeAuth
     /// The default namespace (context namespace, in-cluster namespace file, or "default").
     public var namespace: String
+    /// The `User-Agent` sent with every request.
     public var userAgent: String
+    /// Longest wait for a connection.
     public var connectTimeout: Duration
+    /// Longest time for a non-watch request.
     public var requestTimeout: Duration
     /// Retries for 429 and 5xx answers (honouring Retry-After) and for connection failures of reads.
     public var maxRetries: Int

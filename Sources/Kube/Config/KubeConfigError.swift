@@ -1,7 +1,10 @@
 /// Why a client configuration could not be built, with the file and line to fix.
 public struct KubeConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file at fault, if any.
     public var file: String?
+    /// The line and column at fault, if known.
     public var mark: YAMLMark?
+    /// What is wrong and what to do.
     public var problem: String
 
     /// A `problem` at `mark` of `file`.

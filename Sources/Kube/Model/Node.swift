@@ -4,6 +4,7 @@ public struct Node: KubeObject, Hashable {
     public struct Address: Codable, Sendable, Hashable {
         /// InternalIP, ExternalIP, Hostname, …
         public var type: String
+        /// The address itself.
         public var address: String
         /// Address `address` of `type`.
         public init(type: String, address: String) {
@@ -13,8 +14,11 @@ public struct Node: KubeObject, Hashable {
     }
     /// What the kubelet reports.
     public struct Status: Codable, Sendable, Hashable {
+        /// The node's addresses by type.
         public var addresses: [Address]?
+        /// Total resources.
         public var capacity: [String: Quantity]?
+        /// Resources available to pods.
         public var allocatable: [String: Quantity]?
         /// An empty status.
         public init() {}
@@ -24,6 +28,7 @@ public struct Node: KubeObject, Hashable {
     public var apiVersion: String? = "v1"
     public var kind: String? = "Node"
     public var metadata: ObjectMeta
+    /// What the kubelet reports.
     public var status: Status?
 
     /// A node with `metadata`.

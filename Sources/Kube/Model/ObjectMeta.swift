@@ -1,18 +1,32 @@
 /// Standard object metadata.
 public struct ObjectMeta: Codable, Sendable, Hashable {
+    /// The object's name, unique per kind and namespace.
     public var name: String?
+    /// Prefix of a server-generated name when `name` is unset.
     public var generateName: String?
+    /// The namespace; nil for cluster-scoped objects.
     public var namespace: String?
+    /// Unique id for the object's lifetime, set by the apiserver.
     public var uid: String?
+    /// Version of this state, for optimistic concurrency and watch resumption.
     public var resourceVersion: String?
+    /// Incremented on every spec change.
     public var generation: Int64?
+    /// When the object was created.
     public var creationTimestamp: RFC3339Time?
+    /// Set when deletion was requested.
     public var deletionTimestamp: RFC3339Time?
+    /// Seconds the object had to terminate when deletion was requested.
     public var deletionGracePeriodSeconds: Int64?
+    /// Labels: what selectors match.
     public var labels: [String: String]?
+    /// Annotations: free-form notes for tools.
     public var annotations: [String: String]?
+    /// Owners; the garbage collector deletes the object after them.
     public var ownerReferences: [OwnerReference]?
+    /// Keys that hold deletion until their controllers remove them.
     public var finalizers: [String]?
+    /// Server-side apply ownership records (kept opaque).
     public var managedFields: [JSONValue]?
 
     /// Metadata with a name, namespace, labels and annotations.
@@ -35,11 +49,17 @@ public struct ObjectMeta: Codable, Sendable, Hashable {
 
 /// A reference from a dependent to its owner.
 public struct OwnerReference: Codable, Sendable, Hashable {
+    /// The owner's API version, e.g. `peerrelay.dev/v1alpha1`.
     public var apiVersion: String
+    /// The owner's kind.
     public var kind: String
+    /// The owner's name.
     public var name: String
+    /// The owner's uid.
     public var uid: String
+    /// Whether the owner is the managing controller.
     public var controller: Bool?
+    /// Whether foreground deletion of the owner waits for this object.
     public var blockOwnerDeletion: Bool?
 
     /// A reference to `name` (`uid`) of `kind` in `apiVersion`.
@@ -58,8 +78,11 @@ public struct OwnerReference: Codable, Sendable, Hashable {
 
 /// List metadata.
 public struct ListMeta: Codable, Sendable, Hashable {
+    /// The list's version (resume a watch from it).
     public var resourceVersion: String?
+    /// Token of the next page; nil on the last one.
     public var `continue`: String?
+    /// Items after this page, when the server knows.
     public var remainingItemCount: Int64?
     /// Empty list metadata.
     public init() {}
@@ -67,9 +90,13 @@ public struct ListMeta: Codable, Sendable, Hashable {
 
 /// A list response.
 public struct ObjectList<Item: Decodable & Sendable>: Decodable, Sendable {
+    /// e.g. `v1`.
     public var apiVersion: String?
+    /// e.g. `PodList`.
     public var kind: String?
+    /// Version and paging.
     public var metadata: ListMeta
+    /// The objects of this page.
     public var items: [Item]
 
     enum CodingKeys: String, CodingKey { case apiVersion, kind, metadata, items }

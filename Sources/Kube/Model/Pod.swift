@@ -4,7 +4,9 @@ public struct Pod: KubeObject, Hashable {
     public var apiVersion: String? = "v1"
     public var kind: String? = "Pod"
     public var metadata: ObjectMeta
+    /// The desired pod.
     public var spec: PodSpec?
+    /// What the kubelet reports.
     public var status: PodStatus?
 
     /// A pod with `metadata` and `spec`.

@@ -1,5 +1,6 @@
 /// A resource quantity ("100m", "64Mi", "2"). Kept as text; accepts JSON numbers too.
 public struct Quantity: Codable, Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
+    /// The quantity as written, e.g. `64Mi`.
     public var text: String
     /// The quantity written `text`.
     public init(_ text: String) { self.text = text }

@@ -4,7 +4,9 @@ public struct Service: KubeObject, Hashable {
     public var apiVersion: String? = "v1"
     public var kind: String? = "Service"
     public var metadata: ObjectMeta
+    /// The desired Service.
     public var spec: ServiceSpec?
+    /// Load balancer addresses and conditions.
     public var status: ServiceStatus?
 
     /// A Service with `metadata` and `spec`.

@@ -35,6 +35,7 @@ public final class Controller<T: KubeObject>: Sendable {
     let watcherConfiguration: Watcher<T>.Configuration
     let logger: Logger
     private let secondaries = Mutex<[@Sendable (Controller<T>) async -> Void]>([])
+    private let secondarySyncs = Mutex<[@Sendable () -> Bool]>([])
     private let reconciles = Atomic<Int>(0)
 
     /// A controller of the `T` objects in `namespace` (nil: all namespaces) matching `labelSelector`, with
@@ -73,6 +74,7 @@ public final class Controller<T: KubeObject>: Sendable {
     ) -> Store<O> {
         let store = Store<O>()
         let configuration = Watcher<O>.Configuration(namespace: namespace, labelSelector: labelSelector)
+        secondarySyncs.withLock { $0.append { store.isSynced } }
         secondaries.withLock {
             $0.append { controller in
                 let watcher = Watcher<O>(client: controller.client, configuration: configuration)
@@ -92,6 +94,11 @@ public final class Controller<T: KubeObject>: Sendable {
     static func group(of apiVersion: String) -> String {
         guard let slash = apiVersion.firstIndex(of: "/") else { return "" }
         return String(apiVersion[..<slash])
+    }
+
+    /// Whether the primary cache and every secondary one have stored their first full list.
+    public var hasSynced: Bool {
+        store.isSynced && secondarySyncs.withLock { $0 }.allSatisfy { $0() }
     }
 
     /// How many reconciles have run.
@@ -123,10 +130,29 @@ public final class Controller<T: KubeObject>: Sendable {
                 }
             }
             for secondary in secondaries { group.addTask { await secondary(self) } }
-            for _ in 0..<workers { group.addTask { await self.work(reconcile) } }
+            for _ in 0..<workers {
+                group.addTask {
+                    await self.waitForCacheSync()
+                    await self.work(reconcile)
+                }
+            }
             await group.next()
             self.queue.shutDown()
             group.cancelAll()
+        }
+    }
+
+    /// Holds a worker until every cache has listed once. A reconcile on a half-filled cache takes what it
+    /// cannot see yet for missing: it would recreate children, or generate new keys for a Secret that exists.
+    /// This matters most after an API server restart, when the lists of some kinds return long after others.
+    func waitForCacheSync(poll: Duration = .milliseconds(20), reportEvery: Int = 500) async {
+        var polls = 0
+        while !hasSynced {
+            do { try await Task.sleep(for: poll) } catch { return }
+            polls += 1
+            if polls % reportEvery == 0 {
+                logger.warning("\(name): still waiting for the caches' first list before reconciling")
+            }
         }
     }
 

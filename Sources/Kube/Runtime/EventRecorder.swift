@@ -25,9 +25,13 @@ public final class EventRecorder: Sendable {
         var firstSeen: ContinuousClock.Instant
     }
 
+    /// The client Events are written with.
     public let client: KubeClient
+    /// `reportingController` of every Event, e.g. `peerrelay.dev/relay-operator`.
     public let reportingController: String
+    /// `reportingInstance` of every Event (the pod name).
     public let reportingInstance: String
+    /// Repeats of one event within this window increment one Event's `series`.
     public let aggregationWindow: Duration
     let maxEntries: Int
     private let cache = Mutex<[Key: Entry]>([:])

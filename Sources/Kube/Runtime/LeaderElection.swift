@@ -13,12 +13,19 @@ import ServiceLifecycle
 public final class LeaderElection: ServiceLifecycle.Service, Sendable {
     /// The lease and the timing of one candidate.
     public struct Configuration: Sendable {
+        /// The Lease's namespace.
         public var namespace: String
+        /// The Lease's name.
         public var name: String
+        /// This candidate's holder identity (the pod name).
         public var identity: String
+        /// How long a lease holds without renewal.
         public var leaseDuration: Duration
+        /// The leader stops leading when it cannot renew within this.
         public var renewDeadline: Duration
+        /// Wait between acquire and renew attempts.
         public var retryPeriod: Duration
+        /// Clear the holder on graceful shutdown so another candidate takes over at once.
         public var releaseOnShutdown: Bool
 
         /// Lease `namespace`/`name` for candidate `identity`, with client-go's default timing.
@@ -36,7 +43,9 @@ public final class LeaderElection: ServiceLifecycle.Service, Sendable {
         }
     }
 
+    /// The client the Lease is read and written with.
     public let client: KubeClient
+    /// The Lease and its timing.
     public let configuration: Configuration
     let lead: @Sendable () async -> Void
     let logger: Logger

@@ -66,10 +66,13 @@ public final class Store<T: KubeObject>: Sendable {
         state.withLock { state in (state.byOwner[uid] ?? []).compactMap { state.objects[$0] } }
     }
 
+    /// Objects stored.
     public var count: Int { state.withLock { $0.objects.count } }
+    /// Keys of the objects stored.
     public var keys: [ObjectKey] { state.withLock { Array($0.objects.keys) } }
     /// True once the first full list has been stored.
     public var isSynced: Bool { state.withLock { $0.synced } }
+    /// The resourceVersion of the last list or event applied.
     public var resourceVersion: String? { state.withLock { $0.resourceVersion } }
 
     func setResourceVersion(_ version: String) { state.withLock { $0.resourceVersion = version } }

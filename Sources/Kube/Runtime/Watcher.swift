@@ -13,13 +13,19 @@ public enum WatcherEvent<T: KubeObject>: Sendable {
 public struct Watcher<T: KubeObject>: Sendable {
     /// What to watch and how to pace re-lists and re-watches.
     public struct Configuration: Sendable {
+        /// Namespace to watch; nil watches all namespaces.
         public var namespace: String?
+        /// Only objects with matching labels.
         public var labelSelector: String?
+        /// Only objects with matching fields.
         public var fieldSelector: String?
+        /// Objects per list page.
         public var pageSize: Int
         /// Server-side watch timeout range (seconds); a random value is used per watch.
         public var watchTimeout: ClosedRange<Int>
+        /// First wait after an error.
         public var backoffBase: Duration
+        /// Longest wait after repeated errors.
         public var backoffCap: Duration
         /// Ask for BOOKMARK events (keeps the resume point fresh when nothing changes).
         public var bookmarks: Bool
@@ -41,8 +47,11 @@ public struct Watcher<T: KubeObject>: Sendable {
         }
     }
 
+    /// The client lists and watches go through.
     public let client: KubeClient
+    /// The kind watched.
     public let resource: KubeResource
+    /// What to watch and how to pace it.
     public let configuration: Configuration
     let logger: Logger
 

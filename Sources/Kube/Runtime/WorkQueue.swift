@@ -6,10 +6,13 @@ import Synchronization
 public final class WorkQueue<Key: Hashable & Sendable>: Sendable {
     /// Per-key backoff and the overall retry rate.
     public struct RateLimit: Sendable {
+        /// First retry delay of a key.
         public var baseDelay: Duration
+        /// Longest retry delay of a key.
         public var maxDelay: Duration
         /// Sustained retries per second across all keys, and the burst allowed.
         public var ratePerSecond: Double
+        /// Retries allowed at once across all keys.
         public var burst: Int
 
         /// Backoff from `baseDelay` doubling to `maxDelay`; `ratePerSecond` retries overall with `burst`.
@@ -41,6 +44,7 @@ public final class WorkQueue<Key: Hashable & Sendable>: Sendable {
 
     private let state: Mutex<State>
     private let clock = ContinuousClock()
+    /// Per-key backoff and the overall retry rate.
     public let rateLimit: RateLimit
 
     /// An empty queue.
@@ -119,7 +123,9 @@ public final class WorkQueue<Key: Hashable & Sendable>: Sendable {
         for waiter in wake { waiter.resume() }
     }
 
+    /// Keys ready to process now.
     public var count: Int { state.withLock { $0.queued.count } }
+    /// Keys waiting for their retry delay.
     public var pendingDelayed: Int { state.withLock { $0.delayed.count } }
 
     /// Waits for the next key to process; nil after shutdown or when the task is cancelled.

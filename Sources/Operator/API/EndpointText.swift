@@ -13,7 +13,9 @@ public struct EndpointText: Sendable, Hashable {
         case dnsName(String)
     }
 
+    /// The host part.
     public var host: Host
+    /// The UDP port.
     public var port: Int
 
     /// An endpoint `host`:`port`.
@@ -92,7 +94,9 @@ public struct EndpointText: Sendable, Hashable {
 
 /// Why an endpoint text was refused.
 public struct EndpointParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The text as given.
     public var text: String
+    /// What is wrong with it.
     public var problem: String
 
     init(_ text: String, _ problem: String) {

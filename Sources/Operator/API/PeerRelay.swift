@@ -12,10 +12,15 @@ public struct PeerRelay: KubeObject, Equatable {
     /// The finalizer the operator puts on every PeerRelay to unpublish before deletion.
     public static let finalizer = "peerrelay.dev/finalizer"
 
+    /// `peerrelay.dev/v1alpha1`.
     public var apiVersion: String?
+    /// `PeerRelay`.
     public var kind: String?
+    /// Name, namespace, uid, generation, labels.
     public var metadata: ObjectMeta
+    /// What the user asked for.
     public var spec: PeerRelaySpec
+    /// What the operator reports.
     public var status: PeerRelayStatus?
 
     /// A PeerRelay with `metadata`, `spec` and `status`.

@@ -4,12 +4,19 @@ import Kube
 /// `PeerRelay.spec`. Optional fields are nil when absent; the apiserver fills the schema defaults, and
 /// the `effective…` accessors repeat them for objects that bypassed defaulting.
 public struct PeerRelaySpec: Codable, Sendable, Equatable {
+    /// `spec.replicas`: relay pods.
     public var replicas: Int?
+    /// `spec.port`: the relays' UDP port.
     public var port: Int?
+    /// `spec.exposure`: how the relays are reached.
     public var exposure: Exposure?
+    /// `spec.staticEndpoints`: endpoints to advertise instead of discovered ones.
     public var staticEndpoints: [String]?
+    /// `spec.tailnet`: the coordinator to publish to.
     public var tailnet: TailnetReference
+    /// `spec.limits`: session limits of each relay.
     public var limits: Limits?
+    /// `spec.pod`: overrides of the relay pods.
     public var pod: PodOverrides?
 
     /// A spec; unset fields take the defaults in docs/peerrelay-api.md.
@@ -35,9 +42,13 @@ public struct PeerRelaySpec: Codable, Sendable, Equatable {
 
     /// `spec.exposure`.
     public struct Exposure: Codable, Sendable, Equatable {
+        /// `LoadBalancer`, `NodePort` or `HostPort`.
         public var type: ExposureType?
+        /// Annotations copied onto each replica's Service.
         public var annotations: [String: String]?
+        /// The Services' `externalTrafficPolicy`.
         public var externalTrafficPolicy: String?
+        /// The Services' `loadBalancerClass`.
         public var loadBalancerClass: String?
 
         /// How replicas are exposed.
@@ -54,7 +65,9 @@ public struct PeerRelaySpec: Codable, Sendable, Equatable {
 
     /// `spec.tailnet`.
     public struct TailnetReference: Codable, Sendable, Equatable {
+        /// The coordinator's base URL.
         public var coordinatorURL: String
+        /// The Secret key holding a relay-publisher token.
         public var publisherTokenSecretRef: SecretKeyReference
 
         /// The coordinator at `coordinatorURL` and the Secret holding its publisher token.
@@ -66,7 +79,9 @@ public struct PeerRelaySpec: Codable, Sendable, Equatable {
 
     /// A key in a Secret of the PeerRelay's namespace.
     public struct SecretKeyReference: Codable, Sendable, Equatable {
+        /// The Secret's name.
         public var name: String
+        /// The key in it (default `token`).
         public var key: String?
 
         /// Key `key` (default `token`) of Secret `name`.
@@ -78,8 +93,11 @@ public struct PeerRelaySpec: Codable, Sendable, Equatable {
 
     /// `spec.limits`.
     public struct Limits: Codable, Sendable, Equatable {
+        /// Global session cap per relay.
         public var maxSessions: Int?
+        /// Session cap per node key per relay.
         public var maxSessionsPerNode: Int?
+        /// Idle timeout: seconds as a number, or a duration string such as `2m`.
         public var idleTimeout: JSONValue?
 
         /// Session limits of each replica.
@@ -92,11 +110,17 @@ public struct PeerRelaySpec: Codable, Sendable, Equatable {
 
     /// `spec.pod`.
     public struct PodOverrides: Codable, Sendable, Equatable {
+        /// The relay image (default: the operator's `--relay-image`).
         public var image: String?
+        /// The relay container's requests and limits.
         public var resources: ResourceRequirements?
+        /// The pods' nodeSelector.
         public var nodeSelector: [String: String]?
+        /// The pods' tolerations.
         public var tolerations: [PodSpec.Toleration]?
+        /// The pods' affinity, as Kubernetes writes it.
         public var affinity: JSONValue?
+        /// The pods' priorityClassName.
         public var priorityClassName: String?
 
         /// Overrides of the relay pods.

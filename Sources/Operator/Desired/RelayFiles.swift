@@ -12,7 +12,9 @@ import Kube
 public enum RelayFiles {
     /// One replica's credentials: its X25519 private key (base64) and, once published, its PEM certificate.
     public struct Credentials: Sendable, Equatable {
+        /// The replica's X25519 private key, base64.
         public var privateKey: String
+        /// Its PEM certificate, once the coordinator issued one.
         public var certificatePEM: String?
 
         /// Credentials of a replica.

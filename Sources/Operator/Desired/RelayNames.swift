@@ -21,6 +21,11 @@ public struct RelayNames: Sendable, Equatable {
     public static let configDirectory = "/etc/peerrelay/config"
     /// Directory of the mounted relay keys and certificates inside the relay container.
     public static let keyDirectory = "/etc/peerrelay/keys"
+    /// relay-server's state directory (`--state-dir`: the last good revocation list, `revocations.json`), an
+    /// emptyDir: it survives container restarts (liveness probe, crash), not the pod's deletion.
+    public static let stateDirectory = "/var/lib/peerrelay"
+    /// Size limit of the state emptyDir (the revocation list is a few bytes per revoked serial).
+    public static let stateSizeLimit = "32Mi"
     /// Admin (metrics, health) port of relay-server.
     public static let adminPort = 9090
 

@@ -30,7 +30,7 @@ public enum RelayStatefulSet {
         config.configMap?.defaultMode = 0o444
         var keys = Volume.secret("keys", secretName: names.secret)
         keys.secret?.defaultMode = 0o440
-        podSpec.volumes = [config, keys]
+        podSpec.volumes = [config, keys, .emptyDir("state", sizeLimit: RelayNames.stateSizeLimit)]
         if let nodeSelector = spec.pod?.nodeSelector, !nodeSelector.isEmpty { podSpec.nodeSelector = nodeSelector }
         podSpec.tolerations = spec.pod?.tolerations
         podSpec.priorityClassName = spec.pod?.priorityClassName
@@ -57,6 +57,7 @@ public enum RelayStatefulSet {
             "--config=\(RelayNames.configDirectory)/\(key).json",
             "--private-key-file=\(RelayNames.keyDirectory)/\(key).key",
             "--certificate-file=\(RelayNames.keyDirectory)/\(key).pem",
+            "--state-dir=\(RelayNames.stateDirectory)",
         ]
         container.env = [
             fieldEnv("POD_NAME", "metadata.name"),
@@ -81,6 +82,7 @@ public enum RelayStatefulSet {
         container.volumeMounts = [
             VolumeMount(name: "config", mountPath: RelayNames.configDirectory, readOnly: true),
             VolumeMount(name: "keys", mountPath: RelayNames.keyDirectory, readOnly: true),
+            VolumeMount(name: "state", mountPath: RelayNames.stateDirectory),
         ]
         container.resources = spec.pod?.resources
         return container

@@ -12,6 +12,7 @@ public enum EndpointDiscovery {
 
     /// One replica's result.
     public struct Replica: Sendable, Equatable {
+        /// The replica's index.
         public var index: Int
         /// Sorted `host:port` addresses; empty while pending.
         public var addresses: [String]

@@ -12,7 +12,9 @@ public protocol HostResolver: Sendable {
 
 /// A DNS name did not resolve.
 public struct ResolutionError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The name that did not resolve.
     public var host: String
+    /// The resolver's reason.
     public var reason: String
 
     /// `host` did not resolve, for `reason`.

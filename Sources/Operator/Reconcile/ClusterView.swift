@@ -2,12 +2,19 @@ import Kube
 
 /// The caches the reconciler reads (filled by the controller's watches).
 public struct ClusterView: Sendable {
+    /// Watched PeerRelays.
     public let relays: Store<PeerRelay>
+    /// Watched StatefulSets (the operator's).
     public let statefulSets: Store<StatefulSet>
+    /// Watched Services (the operator's).
     public let services: Store<Service>
+    /// Watched relay pods.
     public let pods: Store<Pod>
+    /// Watched Secrets (the operator's and publisher tokens).
     public let secrets: Store<Secret>
+    /// Watched ConfigMaps (the operator's).
     public let configMaps: Store<ConfigMap>
+    /// Watched Nodes (their addresses for NodePort and HostPort endpoints).
     public let nodes: Store<Node>
 
     /// A view over the controller's caches.

@@ -4,7 +4,9 @@ import Kube
 public enum StatusComputation {
     /// Condition types.
     public static let ready = "Ready"
+    /// Condition type: every replica has its endpoints.
     public static let endpointsReady = "EndpointsReady"
+    /// Condition type: the coordinator lists every replica.
     public static let published = "Published"
 
     struct Verdict {

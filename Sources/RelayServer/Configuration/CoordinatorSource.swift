@@ -7,10 +7,13 @@ import RelayCore
 /// The coordinator a relay follows for revocations: its URL, the CA that verifies it, where the last good list is
 /// kept, and how long one long poll waits.
 public struct CoordinatorSource: Sendable, Equatable {
+    /// The coordinator's base URL.
     public var url: String
+    /// PEM CA certificate verifying an https URL (nil: the system trust store).
     public var caFile: String?
     /// `<stateDirectory>/revocations.json`, or nil to keep the list in memory only.
     public var revocationsFile: String?
+    /// Longest wait of one revocation long poll.
     public var wait: Duration
 
     /// The coordinator settings of `settings` (defaults already filled); nil without `coordinatorURL`.

@@ -71,8 +71,8 @@ public enum RelayConfigurationError: Error, Equatable, CustomStringConvertible {
         case .badLogFormat(let value):
             return "log format '\(value)' is not text or json"
         case .privateKeyChanged:
-            return "the private key file now holds another key; sessions are sealed with the old one, so a new "
-                + "relay key needs a restart"
+            return "the private key file now holds another key; sessions are sealed with the old one, so relay-server "
+                + "stops and must be started again (Kubernetes and systemd restart it on their own) to use the new key"
         case .badLogLevel(let value):
             return "log level '\(value)' is not one of trace, debug, info, notice, warning, error, critical"
         }

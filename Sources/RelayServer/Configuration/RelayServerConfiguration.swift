@@ -4,20 +4,33 @@ import Telemetry
 
 /// The relay's validated configuration: keys and certificate loaded and checked, addresses parsed, defaults filled.
 public struct RelayServerConfiguration: Sendable {
+    /// Addresses the UDP sockets bind.
     public var listenAddresses: [String]
+    /// The UDP port (0: a free one, for tests).
     public var port: Int
+    /// SO_REUSEPORT sockets per listen address.
     public var sockets: Int
+    /// Datagrams per vector read (recvmmsg).
     public var readBatch: Int
+    /// SO_RCVBUF and SO_SNDBUF per socket.
     public var socketBufferBytes: Int
+    /// Largest datagram forwarded; larger ones are dropped.
     public var maxDatagramBytes: Int
+    /// Ask the kernel for UDP GRO (coalesced receive trains).
     public var udpGRO: Bool
+    /// Forward a session's train as one UDP GSO write (with ``udpGRO``).
     public var udpGSO: Bool
     /// Linux: the relay's own batched socket threads (recvmmsg/sendmmsg); false, or another system: NIO channels.
     public var batchedIO: Bool
+    /// Address of the admin HTTP server.
     public var adminAddress: String
+    /// Port of the admin HTTP server (0: a free one).
     public var adminPort: Int
+    /// The relay's X25519 private key.
     public var privateKey: PrivateKey
+    /// The relay's certificate (role relay, for ``privateKey``).
     public var certificate: TailnetCertificate
+    /// The file the certificate was read from (watched for reloads).
     public var certificateFile: String
     /// Reloadable.
     public var trust: RelayTrust
@@ -25,8 +38,11 @@ public struct RelayServerConfiguration: Sendable {
     public var advertisedEndpoints: [EndpointAddress]
     /// Reloadable.
     public var limits: RelayLimits
+    /// Text or JSON lines.
     public var logFormat: LogFormat
+    /// The least severe level logged.
     public var logLevel: Logger.Level
+    /// How often the config file and the files it names are checked for changes.
     public var reloadInterval: Duration
     /// Where the relay fetches revocations from, if anywhere (restart to change).
     public var coordinator: CoordinatorSource?

@@ -38,6 +38,7 @@ public struct RelayServerFlags: ParsableArguments {
     @Option(name: .customLong("log-level"), help: help("log-level")) var logLevel: String?
     @Option(name: .customLong("reload-interval-ms"), help: help("reload-interval-ms")) var reloadIntervalMs: Int?
 
+    /// Flags that say nothing (ArgumentParser fills them).
     public init() {}
 
     static func help(_ flag: String) -> ArgumentHelp {

@@ -32,8 +32,11 @@ extension RelayEngine {
 
 /// `/debug/sessions`: every session with both sides (certificate name, short key, bound address, counters).
 public struct SessionsDocument: Codable, Sendable {
+    /// Sessions in the table (allocated or bound).
     public var count: Int
+    /// Sessions with both sides bound.
     public var open: Int
+    /// Every session.
     public var sessions: [SessionSnapshot]
 }
 

@@ -27,6 +27,7 @@ public final class RelayMetrics: Sendable {
     let errorCounters: NIOLockedValueBox<[String: Counter]>
     let factory: any MetricsFactory
 
+    /// Creates every metric on `factory` (the relay's Prometheus registry, or a test's).
     public init(factory: any MetricsFactory) {
         self.factory = factory
         forwardedPackets = Transport.allCases.map { input in

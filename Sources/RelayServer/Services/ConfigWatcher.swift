@@ -8,7 +8,9 @@ import ServiceLifecycle
 /// `interval`, and applies changes to the reloadable settings (advertised endpoints, CA keys, revoked serials,
 /// limits, the relay certificate) without touching sessions. Other changes are logged as needing a restart. A
 /// configuration that no longer validates keeps the running one, is logged and counted, and makes `/readyz` fail
-/// until fixed.
+/// until fixed. A new relay key ends the service with ``RelayConfigurationError/privateKeyChanged`` (and with it
+/// the relay, which exits so that its supervisor starts it again on the new key): clients learn the new key from
+/// the coordinator and seal to it, so a relay that kept the old one would drop every request while looking alive.
 final class ConfigWatcher: Service, Sendable {
     private let path: String
     private let flags: RelaySettings
@@ -25,6 +27,8 @@ final class ConfigWatcher: Service, Sendable {
         var lastInputs: [String: [UInt8]]
         var lastSettings: RelaySettings
         var problem: String?
+        /// Set when the files name a new relay key: only a restart can take it.
+        var restartRequired: RelayConfigurationError?
     }
 
     init(
@@ -49,7 +53,7 @@ final class ConfigWatcher: Service, Sendable {
     var problem: String? { state.withLockedValue { $0.problem } }
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
+        try await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
                     try await Task.sleep(for: self.interval)
@@ -57,6 +61,7 @@ final class ConfigWatcher: Service, Sendable {
                     return
                 }
                 self.check()
+                if let error = self.state.withLockedValue({ $0.restartRequired }) { throw error }
             }
         }
     }
@@ -120,6 +125,10 @@ final class ConfigWatcher: Service, Sendable {
             return true
         } catch {
             state.withLockedValue { $0.lastInputs = inputs }
+            if case .privateKeyChanged = error {
+                state.withLockedValue { $0.restartRequired = error }
+                logger.critical("the relay key changed; stopping so that relay-server starts again with the new key")
+            }
             fail(error)
             return false
         }
