@@ -1,3 +1,4 @@
+import Agent
 import FallbackClient
 import Logging
 import NIOCore
@@ -11,10 +12,11 @@ extension AgentService {
     func runFallback(controller: AgentController, plane: DataPlane) async throws {
         let logger = self.logger
         while !Task.isCancelled {
-            guard let url = await controller.fallbackURL else {
+            guard let listed = await controller.fallbackURL else {
                 try await Task.sleep(for: .milliseconds(200))
                 continue
             }
+            let url = FallbackURL.resolve(listed, coordinator: configuration.coordinator)
             let certificateBytes = await controller.certificate
             let client: FallbackClient
             do {
@@ -63,7 +65,7 @@ extension AgentService {
                     }
                 }
                 group.addTask {
-                    while await controller.fallbackURL == url, await controller.certificate == certificateBytes {
+                    while await controller.fallbackURL == listed, await controller.certificate == certificateBytes {
                         try await Task.sleep(for: .seconds(1))
                     }
                     logger.info("the netmap's fallback relay or certificate changed; reconnecting")
