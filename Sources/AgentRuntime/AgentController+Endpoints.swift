@@ -1,4 +1,5 @@
 import Agent
+import CNIOLinux
 import CRelayIO
 import NIOCore
 import RelayCore
@@ -26,15 +27,16 @@ extension AgentController {
         reflexive[server] = mapped
     }
 
-    /// The endpoints to publish: every non-loopback interface address with the tailnet port, plus reflexive
-    /// addresses. Returns them when they changed since the last call.
+    /// The endpoints to publish (`LocalCandidates`): interface addresses with the tailnet port — IPv6 global ones
+    /// only when the tailnet port has an IPv6 socket — plus reflexive addresses. Returns them when they changed
+    /// since the last call.
     func refreshEndpoints(tailnetPort: UInt16) -> [EndpointAddress]? {
-        var next = Set(reflexive.values)
-        for address in Self.interfaceAddresses() { next.insert(EndpointAddress(ipv4: address, port: tailnetPort)) }
-        let sorted = next.sorted { $0.description < $1.description }
-        guard sorted != endpoints else { return nil }
-        endpoints = sorted
-        return sorted
+        let next = LocalCandidates.endpoints(
+            ipv4: Self.interfaceAddresses(), ipv6: plane.hasIPv6 ? Self.interfaceIPv6Addresses() : [],
+            port: tailnetPort, reflexive: reflexive.values)
+        guard next != endpoints else { return nil }
+        endpoints = next
+        return next
     }
 
     /// IPv4 addresses of up, non-loopback interfaces (host order).
@@ -42,8 +44,25 @@ extension AgentController {
         var addresses = [UInt32](repeating: 0, count: 64)
         let count = Int(relay_io_interface_ipv4(&addresses, UInt32(addresses.count)))
         guard count > 0 else { return [] }
-        // Tailnet addresses (100.64.0.0/10) are inside the tunnel: never a candidate for reaching it.
-        return addresses.prefix(count).filter { $0 & 0xFFC0_0000 != 0x6440_0000 }
+        return Array(addresses.prefix(min(count, addresses.count)))
+    }
+
+    /// IPv6 addresses (16 bytes each) of up interfaces.
+    static func interfaceIPv6Addresses() -> [[UInt8]] {
+        var list: UnsafeMutablePointer<ifaddrs>?
+        guard getifaddrs(&list) == 0, let first = list else { return [] }
+        defer { freeifaddrs(list) }
+        var result: [[UInt8]] = []
+        for entry in sequence(first: first, next: { $0.pointee.ifa_next }) {
+            guard let address = entry.pointee.ifa_addr, address.pointee.sa_family == sa_family_t(AF_INET6),
+                entry.pointee.ifa_flags & UInt32(IFF_UP) != 0
+            else { continue }
+            result.append(
+                address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { pointer in
+                    withUnsafeBytes(of: pointer.pointee.sin6_addr) { Array($0) }
+                })
+        }
+        return result
     }
 }
 
@@ -53,3 +72,7 @@ extension AgentController {
         endpoints = []
     }
 }
+
+#if canImport(Glibc)
+    import Glibc
+#endif

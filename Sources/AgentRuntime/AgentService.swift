@@ -147,7 +147,7 @@ public final class AgentService: Service, Sendable {
 
     /// Renews the node certificate before it expires; each new one is stored in `node.json` and used for relay
     /// sessions and the fallback connection (which reconnects with it).
-    private func renewCertificates(controller: AgentController, client: CoordinatorClient) async throws {
+    func renewCertificates(controller: AgentController, client: CoordinatorClient) async throws {
         let identity = controller.identity
         let directory = configuration.stateDirectory
         let renewer = CertificateRenewer(

@@ -12,6 +12,9 @@ import RelayCore
 final class DataPlane: @unchecked Sendable {
     let loop: any EventLoop
     let tailnet: any Channel
+    /// The tailnet port's IPv6 socket (same port, IPv6 only), when the tailnet port is bound on every address and
+    /// the host has IPv6; IPv6 candidates are published and reached through it.
+    let tailnet6: (any Channel)?
     /// wireguard-go's listen address on loopback: where peer packets are delivered.
     let wireGuard: SocketAddress
     let control: AsyncStream<InboundControl>
@@ -36,27 +39,44 @@ final class DataPlane: @unchecked Sendable {
     /// Receive room per datagram: a full 1500-byte-MTU packet with relay framing, with margin.
     static let slotBytes = 4096
 
-    private init(loop: any EventLoop, tailnet: any Channel, wireGuard: SocketAddress) {
+    private init(loop: any EventLoop, tailnet: any Channel, tailnet6: (any Channel)?, wireGuard: SocketAddress) {
         self.loop = loop
         self.tailnet = tailnet
+        self.tailnet6 = tailnet6
         self.wireGuard = wireGuard
         (control, controlContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(4096))
     }
 
-    /// Binds the tailnet port on `host:port`.
-    static func start(host: String, port: Int, wireGuardPort: Int, loop: any EventLoop) async throws -> DataPlane {
+    /// Binds the tailnet port on `host:port`; with `host` 0.0.0.0 also on `[::]` and the same port (IPv6 only),
+    /// unless `ipv6` is false or the host has no IPv6.
+    static func start(host: String, port: Int, wireGuardPort: Int, ipv6: Bool = true, loop: any EventLoop)
+        async throws -> DataPlane
+    {
         let wireGuard = try SocketAddress(ipAddress: "127.0.0.1", port: wireGuardPort)
         let holder = PlaneHolder()
         let channel = try await bind(host: host, port: port, loop: loop) { TailnetHandler(holder: holder) }
-        let plane = DataPlane(loop: loop, tailnet: channel, wireGuard: wireGuard)
+        var channel6: (any Channel)?
+        if ipv6, host == "0.0.0.0", let boundPort = channel.localAddress?.port {
+            channel6 = try? await bind(host: "::", port: boundPort, ipv6Only: true, loop: loop) {
+                TailnetHandler(holder: holder)
+            }
+        }
+        let plane = DataPlane(loop: loop, tailnet: channel, tailnet6: channel6, wireGuard: wireGuard)
         try await loop.submit { holder.plane = plane }.get()
         return plane
     }
 
     static func bind(
-        host: String, port: Int, loop: any EventLoop, handler: @escaping @Sendable () -> any ChannelHandler
+        host: String, port: Int, ipv6Only: Bool = false, loop: any EventLoop,
+        handler: @escaping @Sendable () -> any ChannelHandler
     ) async throws -> any Channel {
-        let channel = try await DatagramBootstrap(group: loop)
+        var bootstrap = DatagramBootstrap(group: loop)
+        if ipv6Only {
+            bootstrap = bootstrap.channelOption(
+                ChannelOptions.Types.SocketOption(level: .ipv6, name: .ipv6_v6only), value: 1)
+        }
+        let channel =
+            try await bootstrap
             .channelOption(.datagramVectorReadMessageCount, value: readBatch)
             // A vector read splits one buffer evenly between its messages: room for a full datagram each.
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: readBatch * slotBytes))
@@ -79,6 +99,15 @@ final class DataPlane: @unchecked Sendable {
 
     /// The bound tailnet address.
     var localAddress: SocketAddress? { tailnet.localAddress }
+
+    /// Whether the tailnet port also has an IPv6 socket.
+    var hasIPv6: Bool { tailnet6 != nil }
+
+    /// The tailnet socket that reaches `address` (nil: an IPv6 address and no IPv6 socket).
+    private func socket(for address: SocketAddress) -> (any Channel)? {
+        if case .v6 = address { return tailnet6 }
+        return tailnet
+    }
 
     // MARK: Peers (called by the controller)
 
@@ -148,9 +177,10 @@ final class DataPlane: @unchecked Sendable {
     /// Sends a control datagram (probe, relay control, STUN) from the tailnet port.
     func send(_ bytes: [UInt8], to address: SocketAddress) {
         loop.execute {
-            var buffer = self.tailnet.allocator.buffer(capacity: bytes.count)
+            guard let socket = self.socket(for: address) else { return self.drop("no_ipv6_socket") }
+            var buffer = socket.allocator.buffer(capacity: bytes.count)
             buffer.writeBytes(bytes)
-            self.tailnet.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
+            socket.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
         }
     }
 
@@ -187,6 +217,7 @@ final class DataPlane: @unchecked Sendable {
         let channels = (try? await loop.submit { self.links.values.map(\.channel) }.get()) ?? []
         for channel in channels { try? await channel.close().get() }
         try? await tailnet.close().get()
+        try? await tailnet6?.close().get()
     }
 
     // MARK: Data path (on `loop`)
@@ -231,8 +262,9 @@ final class DataPlane: @unchecked Sendable {
         for target in link.targets {
             switch target {
             case .direct(let address):
+                guard let socket = socket(for: address) else { drop("no_ipv6_socket"); continue }
                 link.traffic.sent(.direct, data.readableBytes)
-                tailnet.write(AddressedEnvelope(remoteAddress: address, data: data), promise: nil)
+                socket.write(AddressedEnvelope(remoteAddress: address, data: data), promise: nil)
             case .relay(let relay, let vni):
                 var framed = tailnet.allocator.buffer(capacity: GeneveHeader.size + data.readableBytes)
                 framed.writeInteger(UInt32(GeneveProtocol.wireGuard.rawValue))
@@ -251,6 +283,7 @@ final class DataPlane: @unchecked Sendable {
 
     fileprivate func flushTailnet() {
         tailnet.flush()
+        tailnet6?.flush()
     }
 
     private func drop(_ reason: String) {

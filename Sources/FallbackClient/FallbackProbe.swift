@@ -108,7 +108,15 @@ public struct FallbackProbe: Sendable {
             do {
                 try a.send(to: sides[1].publicKey, payload: payload)
             } catch {
-                report.failure = "\(error)"
+                // The connection closed under this send: the server's Close (e.g. revoked), delivered as an event
+                // just after, says why better than "not connected".
+                let deadline = ContinuousClock.now + timeout
+                while ended.withLockedValue({ $0 }) == nil, ContinuousClock.now < deadline {
+                    try? await Task.sleep(for: .milliseconds(1))
+                }
+                let reason = ended.withLockedValue { $0 }.map { "\($0)" } ?? "\(error)"
+                report.failure = reason
+                output("connection ended: \(reason)")
                 break
             }
             report.sent += 1

@@ -130,9 +130,12 @@ final class ConnectionHandler: ChannelInboundHandler {
             for timer in timers { timer.cancel() }
             timers.removeAll()
             if let rate = server.configuration.rateLimit { rateLimiter = ByteRateLimiter(rate: rate, now: .now()) }
+            // Accepted goes out only after the registry knows the key: a client that was told it is admitted is
+            // reachable at once (a peer's first packet is not answered with PeerGone). Written first, it still
+            // precedes any PeerPresent that admission queues.
             write(.accepted(server.configuration.acceptedParameters), context: context)
-            context.flush()
             server.admit(handle, key: key, certificate: admitted.certificate, watches: admitted.watches)
+            context.flush()
             startKeepalive(context)
         }
     }
@@ -246,13 +249,14 @@ final class ConnectionHandler: ChannelInboundHandler {
             }
             context.write(wrapOutboundOut(frame), promise: nil)
         }
-        context.flush()
+        // Counted before the flush: whoever sees a packet arrive sees it counted.
         if packets > 0 {
             server.metrics.packetsOut.increment(by: Int64(packets))
             server.metrics.bytesOut.increment(by: Int64(bytes))
             handle.stats.packetsOut.add(UInt64(packets), ordering: .relaxed)
             handle.stats.bytesOut.add(UInt64(bytes), ordering: .relaxed)
         }
+        context.flush()
         if !context.channel.isWritable && handle.hasQueued { armWriteTimeout(context) }
     }
 

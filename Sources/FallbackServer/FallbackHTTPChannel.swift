@@ -1,3 +1,4 @@
+import CoreMetrics
 import FallbackClient
 public import HummingbirdCore
 public import Logging
@@ -86,6 +87,17 @@ public struct FallbackHTTPChannel: ServerChildChannel, HTTPChannelHandler {
             configuration.enableResponseHeaderValidation = false
             let outcome = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(
                 configuration: configuration)
+            // A connection that never sends its first request (or never finishes the TLS handshake) would hold
+            // its socket forever: it gets the handshake timeout too, counted apart from admitted clients.
+            let timeout = server.configuration.handshakeTimeout
+            let deadline = channel.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
+                server.metrics.requestTimeouts.increment()
+                server.logger.debug(
+                    "connection closed: no request within the handshake timeout",
+                    metadata: ["remote": "\(channel.remoteAddress.map { "\($0)" } ?? "unknown")"])
+                channel.close(promise: nil)
+            }
+            outcome.whenComplete { _ in deadline.cancel() }
             return FallbackChannelValue(channel: channel, outcome: outcome)
         }
     }

@@ -17,6 +17,7 @@ public struct FallbackMetrics: Sendable {
     let dropControlFull: Counter
     let admitted: Counter
     let writeTimeouts: Counter
+    let requestTimeouts: Counter
     let rateLimitPauses: Counter
 
     /// Creates the metrics on `telemetry`'s registry.
@@ -35,6 +36,7 @@ public struct FallbackMetrics: Sendable {
             label: "fallback_drops_total", dimensions: [("reason", "control_queue_full")], factory: factory)
         admitted = Counter(label: "fallback_admissions_total", dimensions: [("result", "accepted")], factory: factory)
         writeTimeouts = Counter(label: "fallback_write_timeouts_total", factory: factory)
+        requestTimeouts = Counter(label: "fallback_request_timeouts_total", factory: factory)
         rateLimitPauses = Counter(label: "fallback_rate_limit_pauses_total", factory: factory)
         // Make the labelled families visible before the first event.
         for reason in CloseReason.allCases {

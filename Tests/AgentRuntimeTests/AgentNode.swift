@@ -10,11 +10,12 @@ import Tailnet
 @testable import AgentRuntime
 
 /// One tailnet node as `AgentService` runs it — identity registered at a real coordinator, data plane on loopback,
-/// controller, fallback loop, inbound handling and the 100 ms tick — with a `LoopbackUDP` socket standing where
+/// controller, fallback loop, certificate renewal, inbound handling and the 100 ms tick — with a `LoopbackUDP` socket standing where
 /// wireguard-go listens. No wireguard-go runs: the controller's WireGuard peer updates fail (logged), which these
 /// tests do not look at; WireGuard itself is exercised in `WireGuardDeviceTests`.
 struct AgentNode: Sendable {
     let identity: AgentIdentity
+    let stateDirectory: String
     let wireGuard: LoopbackUDP
     let plane: DataPlane
     let controller: AgentController
@@ -54,6 +55,10 @@ struct AgentNode: Sendable {
                 tasks.addTask { for await inbound in plane.control { await controller.handle(inbound) } }
                 tasks.addTask { try await service.runFallback(controller: controller, plane: plane) }
                 tasks.addTask {
+                    let client = try CoordinatorClient(baseURL: baseURL, token: identity.registration.nodeToken)
+                    try await service.renewCertificates(controller: controller, client: client)
+                }
+                tasks.addTask {
                     while !Task.isCancelled {
                         await controller.tick()
                         try await Task.sleep(for: .milliseconds(100))
@@ -64,7 +69,8 @@ struct AgentNode: Sendable {
             }
         }
         return AgentNode(
-            identity: identity, wireGuard: wireGuard, plane: plane, controller: controller, loops: loops, group: group)
+            identity: identity, stateDirectory: state, wireGuard: wireGuard, plane: plane, controller: controller,
+            loops: loops, group: group)
     }
 
     /// Applies this node's netmap from the coordinator, naming the coordinator's embedded fallback relay.
@@ -74,6 +80,14 @@ struct AgentNode: Sendable {
             FallbackRelay(region: "default", url: identity.registration.coordinator + "/fallback")
         ]
         await controller.apply(netmap)
+    }
+
+    /// The serial of the node certificate stored in the state directory (`node.json`).
+    func storedSerial() async throws -> UInt64 {
+        let stored = try await AgentIdentity.loadOrRegister(
+            directory: stateDirectory, coordinator: identity.registration.coordinator, tls: TLSConfiguration(),
+            preAuthKey: nil, name: identity.registration.name, endpoints: [])
+        return try TailnetCertificate(decoding: stored.certificateBytes).serial
     }
 
     /// The agent's loopback port for `peer` (WireGuard's endpoint for that peer).

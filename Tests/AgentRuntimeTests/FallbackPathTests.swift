@@ -10,11 +10,13 @@ import Testing
 @testable import AgentRuntime
 
 /// Two agents whose only path is the fallback relay (embedded in a real coordinator on loopback): sealed probes
-/// make it each side's active path, WireGuard packets cross it both ways from the per-peer loopback sockets, and a
-/// renewed certificate is put to use at once — the fallback connection is re-admitted with it.
+/// make it each side's active path, WireGuard packets cross it both ways from the per-peer loopback sockets, and the
+/// agent's own renewal (6 s certificates here) stores each new certificate and re-admits the fallback connection
+/// with it, before the old one expires.
 @Suite(.timeLimit(.minutes(1))) struct FallbackPathTests {
     @Test func twoAgentsTalkThroughTheFallbackRelayAndReconnectWithARenewedCertificate() async throws {
-        try await withRunningCoordinator(policy: CoordinatorPolicy()) { baseURL, admin, directory in
+        try await withRunningCoordinator(policy: CoordinatorPolicy(nodeCertificateLifetime: 6)) {
+            baseURL, admin, directory in
             let key = try #require(try await admin.createKey(PreAuthKeyRequest(reusable: true)).key)
             let a = try await AgentNode.start(baseURL: baseURL, preAuthKey: key, directory: directory, name: "a")
             let b = try await AgentNode.start(baseURL: baseURL, preAuthKey: key, directory: directory, name: "b")
@@ -50,18 +52,17 @@ import Testing
         try await expectDelivery(from: a, to: b, marker: 1)
         try await expectDelivery(from: b, to: a, marker: 2)
 
-        // Renewal: the new certificate replaces the old one on the fallback connection within seconds.
-        let renewed = try await a.client.renew()
-        let bytes = try #require(Sodium.decodeBase64(renewed.certificate))
-        let serial = try TailnetCertificate(decoding: bytes).serial
-        await a.controller.adoptCertificate(bytes)
-        #expect(await a.controller.certificate == bytes)
-        let admitted = await eventually { () -> UInt64? in
+        // Renewal (at about 4 s of 6): the agent stores the new certificate, and the fallback relay re-admits the
+        // node with it while the first one is still valid.
+        let first = try TailnetCertificate(decoding: a.identity.certificateBytes)
+        let admitted = await eventually { () -> FallbackDebugListing.Node? in
             let listing = try? await fallbackListing(baseURL: baseURL, token: admin.token ?? "")
-            let entry = listing?.nodes.first { $0.name == "a" }
-            return entry?.serial == serial ? serial : nil
+            return listing?.nodes.first { $0.name == "a" && $0.serial != first.serial }
         }
-        #expect(admitted == serial, "the fallback relay admitted a with its renewed certificate")
+        let renewed = try #require(admitted, "the fallback relay admitted a with a renewed certificate")
+        #expect(Timestamp.now().unixSeconds < first.notAfter + 1, "renewed before the first certificate expired")
+        #expect(renewed.serial > first.serial && renewed.certificateNotAfter > first.notAfter)
+        #expect(try await a.storedSerial() >= renewed.serial, "node.json holds the renewed certificate")
         try await expectDelivery(from: a, to: b, marker: 3)
     }
 

@@ -69,6 +69,29 @@ import Testing
         }
     }
 
+    /// `relayctl fallback probe` (FallbackProbe) running while its first node is revoked ends with the reason,
+    /// whether the Close arrives before or during a send.
+    @Test func aProbeWhoseNodeIsRevokedMidRunReportsTheRevocation() async throws {
+        let testbed = Testbed()
+        try await withFallbackServer(testbed) { server, port in
+            let endpoint = FallbackEndpoint(host: "127.0.0.1", port: port, useTLS: false)
+            let alice = testbed.identity("alice")
+            let lines = Locked(0)
+            let probe = Task {
+                await FallbackProbe(
+                    endpoint: endpoint, sides: [alice, testbed.identity("bob")], count: 100_000,
+                    timeout: .seconds(2)
+                ).run { _ in lines.withLock { $0 += 1 } }
+            }
+            for _ in 0..<500 where lines.withLock({ $0 }) < 50 { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(server.updateTrust(testbed.verifier(revoking: [alice.certificate.serial])) == 1)
+            let report = await probe.value
+            #expect(report.failure?.contains("(revoked)") == true, "\(String(describing: report.failure))")
+            #expect(report.sent < 100_000)
+            #expect(!report.rttMilliseconds.isEmpty)
+        }
+    }
+
     @Test func aRecordedHelloCannotBeReplayedOnAnotherConnection() async throws {
         let testbed = Testbed()
         try await withFallbackServer(testbed) { server, port in

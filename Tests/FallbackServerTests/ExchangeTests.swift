@@ -56,6 +56,26 @@ import Testing
         }
     }
 
+    /// A node whose connect returned (it received Accepted) is reachable at once: a packet sent to it right then is
+    /// delivered, never answered with PeerGone (the server registers the key before it sends Accepted).
+    @Test func aNodeIsReachableAsSoonAsItsConnectReturns() async throws {
+        let testbed = Testbed()
+        try await withFallbackServer(testbed) { server, port in
+            let endpoint = FallbackEndpoint(host: "127.0.0.1", port: port, useTLS: false)
+            let sender = try await FallbackConnection.connect(to: endpoint, identity: testbed.identity("sender"))
+            for round in 0..<20 {
+                let newcomer = testbed.identity("newcomer-\(round)")
+                let connection = try await FallbackConnection.connect(to: endpoint, identity: newcomer)
+                try sender.send(to: newcomer.publicKey, payload: [UInt8(round)])
+                let got = await collectPackets(connection.events, count: 1, timeout: .seconds(10))
+                #expect(got.map(\.payload) == [[UInt8(round)]], "round \(round)")
+                await connection.close()
+            }
+            #expect(metric(server, #"fallback_drops_total{reason="no_peer"}"#) == 0)
+            await sender.close()
+        }
+    }
+
     @Test func oversizedPacketsAreRefusedByTheClientAndMaximumSizePacketsPass() async throws {
         let testbed = Testbed()
         try await withFallbackServer(testbed) { _, port in

@@ -25,13 +25,15 @@ final class RawFallbackSocket: @unchecked Sendable {
     private let fd: Int32
     private var decoder = FrameStreamDecoder(receiver: .client)
 
-    /// Connects and performs the HTTP upgrade. `receiveBuffer` shrinks SO_RCVBUF (a slow reader backs up sooner).
-    init(port: Int, receiveBuffer: Int32? = nil) throws {
+    /// Connects and, when `upgrade`, performs the HTTP upgrade. `receiveBuffer` shrinks SO_RCVBUF (a slow reader
+    /// backs up sooner).
+    init(port: Int, receiveBuffer: Int32? = nil, upgrade: Bool = true) throws {
         do {
             fd = try connectLoopbackTCP(port: port, timeoutSeconds: 10, receiveBuffer: receiveBuffer)
         } catch {
             throw Failure.socket(error.description)
         }
+        guard upgrade else { return }
         try sendAll(
             Array(
                 "GET /fallback HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: peerrelay-fallback\r\n\r\n"
@@ -68,6 +70,20 @@ final class RawFallbackSocket: @unchecked Sendable {
             decoder.append(chunk[0..<count])
         }
         throw Failure.unexpected("no frame after 100000 reads")
+    }
+
+    /// Reads and discards bytes until the server closes the connection (EOF or reset); returns how many arrived.
+    /// Throws when nothing ends it within the socket's 10 s receive timeout.
+    func readUntilClosed() throws -> Int {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        var total = 0
+        for _ in 0..<100_000 {
+            let count = recv(fd, &chunk, chunk.count, 0)
+            if count == 0 || (count < 0 && errno == ECONNRESET) { return total }
+            guard count > 0 else { throw Failure.socket("recv errno \(errno) while waiting for the server to close") }
+            total += count
+        }
+        throw Failure.unexpected("the server kept sending after 100000 reads")
     }
 
     /// Reads the ServerHello, answers with `identity`'s hello, and waits for Accepted.

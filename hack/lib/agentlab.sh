@@ -1,8 +1,13 @@
 # The agent's scene on the NAT lab (hack/lib/natlab.sh): on the "internet" a coordinator (HTTPS, with STUN on the
 # same port number) and a relay-server; behind the routers nodes A and B, each with wireguard-go started by
 # tailnet-agent. Shared by e2e/agent/run and the agent benchmark. Caller sets BIN and WORK, sources natlab.sh
-# first, and calls natlab_cleanup on exit.
+# first, and calls natlab_cleanup on exit. AL_COORD_PLAIN=1 before sourcing: the coordinator speaks plain HTTP
+# (agentlab_coordinator starts it with --allow-plain-http) and agents get no --coordinator-ca; AL_COORD_URL before
+# sourcing: the agents use a coordinator that runs elsewhere (hack/agent-scene: the one beside the local cluster).
 COORD_PORT=8443; RELAY_PORT=40000; RELAY_ADMIN=9090
+AL_COORD_PLAIN=${AL_COORD_PLAIN:-0}
+if ((AL_COORD_PLAIN)); then AL_COORD_URL=${AL_COORD_URL:-http://$NL_SVC1:$COORD_PORT}
+else AL_COORD_URL=${AL_COORD_URL:-https://$NL_SVC1:$COORD_PORT}; fi
 AL_IF_A="tna$NATLAB_ID"; AL_IF_B="tnb$NATLAB_ID"
 AL_RELAY_PID=""; AL_AGENT_A_PID=""; AL_AGENT_B_PID=""
 
@@ -16,21 +21,29 @@ agentlab_skip_reason() {
   done
 }
 
+al_curl() {  # al_curl ARGS... : curl from the internet segment, trusting the coordinator's certificate
+  if ((AL_COORD_PLAIN)); then ip netns exec "$NL_INET" curl "$@"; else ip netns exec "$NL_INET" curl --cacert "$WORK/coord.crt" "$@"; fi
+}
+
 al_coord() {  # al_coord METHOD PATH TOKENFILE [JSON] : call the coordinator API from the internet segment
   local method=$1 path=$2 token=$3 body=${4:-}
-  ip netns exec "$NL_INET" curl -fsS --cacert "$WORK/coord.crt" -X "$method" -H "Authorization: Bearer $(cat "$token")" \
-    ${body:+-H "Content-Type: application/json" --data "$body"} "https://$NL_SVC1:$COORD_PORT$path"
+  al_curl -fsS -X "$method" -H "Authorization: Bearer $(cat "$token")" \
+    ${body:+-H "Content-Type: application/json" --data "$body"} "$AL_COORD_URL$path"
 }
 
 agentlab_coordinator() {
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj "/CN=$NL_SVC1" \
-    -addext "subjectAltName=IP:$NL_SVC1" -keyout "$WORK/coord.key" -out "$WORK/coord.crt" 2>/dev/null
+  local transport=(--allow-plain-http)
+  if ! ((AL_COORD_PLAIN)); then
+    transport=(--tls-cert "$WORK/coord.crt" --tls-key "$WORK/coord.key")
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj "/CN=$NL_SVC1" \
+      -addext "subjectAltName=IP:$NL_SVC1" -keyout "$WORK/coord.key" -out "$WORK/coord.crt" 2>/dev/null
+  fi
   "$BIN/tailnet-coordinator" init --data-dir "$WORK/coord" --tailnet-id lab.test --admin-token-file "$WORK/admin.token" >/dev/null
   "$BIN/tailnet-coordinator" token --data-dir "$WORK/coord" --kind relay-publisher --output "$WORK/publisher.token" >/dev/null
   natlab_bg "$WORK/coordinator.log" "$NL_INET" "$BIN/tailnet-coordinator" serve --data-dir "$WORK/coord" \
-    --host "$NL_SVC1" --port "$COORD_PORT" --tls-cert "$WORK/coord.crt" --tls-key "$WORK/coord.key"
+    --host "$NL_SVC1" --port "$COORD_PORT" "${transport[@]}"
   for _ in $(seq 100); do
-    ip netns exec "$NL_INET" curl -fsS --cacert "$WORK/coord.crt" "https://$NL_SVC1:$COORD_PORT/healthz" >/dev/null 2>&1 && break
+    al_curl -fsS "$AL_COORD_URL/healthz" >/dev/null 2>&1 && break
     sleep 0.2
   done
   al_coord POST /v1/keys "$WORK/admin.token" '{"reusable":true,"expiresInSeconds":3600,"description":"lab"}' \
@@ -71,8 +84,10 @@ agentlab_agent() {  # agentlab_agent a|b [extra tailnet-agent flags]
   local side=$1; shift
   local ns=$NL_A interface=$AL_IF_A
   [[ $side == b ]] && { ns=$NL_B; interface=$AL_IF_B; }
-  natlab_bg "$WORK/agent-$side.log" "$ns" "$BIN/tailnet-agent" --coordinator "https://$NL_SVC1:$COORD_PORT" \
-    --coordinator-ca "$WORK/coord.crt" --pre-auth-key "$(cat "$WORK/preauth.key")" --state-dir "$WORK/state-$side" \
+  local ca=(--coordinator-ca "$WORK/coord.crt")
+  if ((AL_COORD_PLAIN)); then ca=(); fi
+  natlab_bg "$WORK/agent-$side.log" "$ns" "$BIN/tailnet-agent" --coordinator "$AL_COORD_URL" "${ca[@]}" \
+    --pre-auth-key "$(cat "$WORK/preauth.key")" --state-dir "$WORK/state-$side" \
     --name "node-$side" --interface "$interface" --wireguard-go --socket "$WORK/agent-$side.sock" "$@"
   if [[ $side == a ]]; then AL_AGENT_A_PID=${NL_PIDS[-1]}; else AL_AGENT_B_PID=${NL_PIDS[-1]}; fi
 }
