@@ -5,7 +5,8 @@ the Containerfile and imported into the node, a hostPath PersistentVolume standi
 this cluster lacks, the Helm chart installed with the Helm SDK (helm-python-sdk) with its in-cluster
 tailnet-coordinator (SQLite on the volume) and the operator as pods, the sample PeerRelay from manifests/examples/
 published to that coordinator, a relayctl probe through each published endpoint, a coordinator restart that keeps
-the tailnet, and a status table.
+the tailnet, two nodes behind hard NAT running tailnet-agent that reach each other through the sample PeerRelay by
+themselves (hack/agent-scene), and a status table.
 Everything it starts is stopped on exit (also on Ctrl-C or a failed step).
 
 Usage: hack/demo-cluster.py BIN_DIR [--keep] [--replicas N]   (normally run by hack/demo, which builds BIN_DIR)
@@ -45,6 +46,7 @@ class Demo:
         self.replicas = replicas
         self.timings = []
         self.probes = []
+        self.agents_summary = ""
 
     def step(self, title, fn):
         print(f"\n{bold('== ' + title)}", flush=True)
@@ -164,6 +166,16 @@ class Demo:
         stack.register_node("carol", stack.pre_auth_key("after the restart"))
         say("node carol registered: the tailnet's CA key is the one from the first start")
 
+    def agents(self):
+        say("two nodes behind NAT routers that defeat hole punching, each with wireguard-go and tailnet-agent, "
+            "linked to the cluster by a veth (hack/agent-scene); no command typed beyond starting the agents")
+        code, out, err = self.stack.agent_scene(f"{NS}-minimal")
+        say(out.rstrip())
+        if code != 0 or "agent scene OK" not in out:
+            raise AssertionError(f"hack/agent-scene exited {code}: {err.strip()[-3000:]}")
+        self.agents_summary = next((line.strip() for line in out.splitlines() if "pings through the tunnel" in line),
+                                   "")
+
     def status(self):
         stack = self.stack
         say(f"$ kubectl get pr -n {NS} -o wide")
@@ -205,16 +217,18 @@ class Demo:
     def main(self):
         ok = False
         steps = [
-            ("3/9 local Kubernetes cluster on a real node (hack/cluster up) and the project image", self.cluster,
+            ("3/10 local Kubernetes cluster on a real node (hack/cluster up) and the project image", self.cluster,
              "cluster"),
-            ("4/9 storage for the coordinator: a hostPath PersistentVolume (stand-in for a provisioner)",
+            ("4/10 storage for the coordinator: a hostPath PersistentVolume (stand-in for a provisioner)",
              self.storage, None),
-            ("5/9 helm install charts/peer-relay with the coordinator (Helm SDK): operator and coordinator pods",
+            ("5/10 helm install charts/peer-relay with the coordinator (Helm SDK): operator and coordinator pods",
              self.install, None),
-            (f"6/9 sample PeerRelay ({self.replicas} replicas) until Ready and published", self.peerrelay, None),
-            ("7/9 register two nodes, relayctl probe through each published endpoint", self.nodes_and_probe, None),
-            ("8/9 restart the coordinator pod: the tailnet survives on the volume", self.coordinator_restart, None),
-            ("9/9 status", self.status, None),
+            (f"6/10 sample PeerRelay ({self.replicas} replicas) until Ready and published", self.peerrelay, None),
+            ("7/10 register two nodes, relayctl probe through each published endpoint", self.nodes_and_probe, None),
+            ("8/10 restart the coordinator pod: the tailnet survives on the volume", self.coordinator_restart, None),
+            ("9/10 two NAT'd nodes with tailnet-agent reach each other through the sample PeerRelay", self.agents,
+             None),
+            ("10/10 status", self.status, None),
         ]
         try:
             for title, fn, log_of in steps:
@@ -254,6 +268,8 @@ class Demo:
             for replica, endpoint, got, sent, lo, avg, hi in self.probes:
                 say(f"- replica {replica} at {endpoint}: {got}/{sent} sealed pings between alice and bob, "
                     f"rtt min/avg/max {lo:.3f}/{avg:.3f}/{hi:.3f} ms")
+            if self.agents_summary:
+                say(f"- tailnet-agent on two hard-NAT nodes chose the sample PeerRelay by itself: {self.agents_summary}")
             say("- everything started was stopped")
         print("\n   demo " + ("OK" if ok else "FAILED"))
         return 0 if ok else 1
