@@ -1,14 +1,16 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-/// Every target: Swift 6 language mode (the tools default) plus the upcoming features the anchors enable.
+/// Every target: Swift 6 language mode (the tools default) plus the upcoming features the anchors enable. Imports
+/// are internal by default: a library file writes `public import M` only where its public API shows M's types.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
-/// Executables, tests, benchmarks and the fuzzer publish no API, so their imports are internal by default too.
-let leafSwiftSettings: [SwiftSetting] = swiftSettings + [.enableUpcomingFeature("InternalImportsByDefault")]
+/// Executables, tests, benchmarks and the fuzzer: the same settings (they publish no API).
+let leafSwiftSettings: [SwiftSetting] = swiftSettings
 
 // Linux only: the data plane, the CLIs and the tests use Glibc, recvmmsg/GSO and network namespaces, so no
 // Apple platform is declared.

@@ -1,4 +1,4 @@
-import Agent
+public import Agent
 import CurlHTTP
 
 /// Everything `tailnet-agent` is started with.

@@ -1,5 +1,4 @@
 import Agent
-import CNIOLinux
 import CRelayIO
 import NIOCore
 import RelayCore
@@ -49,20 +48,10 @@ extension AgentController {
 
     /// IPv6 addresses (16 bytes each) of up interfaces.
     static func interfaceIPv6Addresses() -> [[UInt8]] {
-        var list: UnsafeMutablePointer<ifaddrs>?
-        guard getifaddrs(&list) == 0, let first = list else { return [] }
-        defer { freeifaddrs(list) }
-        var result: [[UInt8]] = []
-        for entry in sequence(first: first, next: { $0.pointee.ifa_next }) {
-            guard let address = entry.pointee.ifa_addr, address.pointee.sa_family == sa_family_t(AF_INET6),
-                entry.pointee.ifa_flags & UInt32(IFF_UP) != 0
-            else { continue }
-            result.append(
-                address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { pointer in
-                    withUnsafeBytes(of: pointer.pointee.sin6_addr) { Array($0) }
-                })
-        }
-        return result
+        var bytes = [UInt8](repeating: 0, count: 64 * 16)
+        let count = min(Int(relay_io_interface_ipv6(&bytes, 64)), 64)
+        guard count > 0 else { return [] }
+        return (0..<count).map { Array(bytes[$0 * 16..<($0 + 1) * 16]) }
     }
 }
 
@@ -72,7 +61,3 @@ extension AgentController {
         endpoints = []
     }
 }
-
-#if canImport(Glibc)
-    import Glibc
-#endif

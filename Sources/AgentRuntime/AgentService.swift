@@ -1,12 +1,12 @@
 import Agent
 import Foundation
-import Logging
-import Metrics
+public import Logging
+public import Metrics
 import NIOCore
 import NIOPosix
 import RelayCore
 import RelayNIO
-import ServiceLifecycle
+public import ServiceLifecycle
 import Tailnet
 
 /// `tailnet-agent` as one `Service`: joins (or reuses its identity), configures WireGuard, runs the data plane,

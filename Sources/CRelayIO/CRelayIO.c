@@ -333,6 +333,20 @@ int relay_io_interface_ipv4(uint32_t *out, uint32_t capacity) {
     return count;
 }
 
+int relay_io_interface_ipv6(uint8_t *out, uint32_t capacity) {
+    struct ifaddrs *list = NULL;
+    if (getifaddrs(&list) != 0) return -errno;
+    int count = 0;
+    for (struct ifaddrs *entry = list; entry; entry = entry->ifa_next) {
+        if (!entry->ifa_addr || entry->ifa_addr->sa_family != AF_INET6 || !(entry->ifa_flags & IFF_UP)) continue;
+        if ((uint32_t)count < capacity)
+            memcpy(out + 16 * (size_t)count, &((struct sockaddr_in6 *)entry->ifa_addr)->sin6_addr, 16);
+        count++;
+    }
+    freeifaddrs(list);
+    return count;
+}
+
 #else  // not Linux: the batched data plane is Linux-only; relay-server uses its NIO data plane there.
 #include <errno.h>
 #include <stdlib.h>
@@ -365,4 +379,5 @@ int relay_io_bind_udp(const char *address, uint16_t port, uint16_t *bound_port) 
     return -ENOSYS;
 }
 int relay_io_interface_ipv4(uint32_t *out, uint32_t capacity) { (void)out; (void)capacity; return -ENOSYS; }
+int relay_io_interface_ipv6(uint8_t *out, uint32_t capacity) { (void)out; (void)capacity; return -ENOSYS; }
 #endif

@@ -1,5 +1,5 @@
 import CoreMetrics
-import Telemetry
+public import Telemetry
 
 /// The coordinator's Prometheus metrics, registered on one ``TelemetryMetrics`` registry.
 public struct CoordinatorMetrics: Sendable {

@@ -1,4 +1,4 @@
-import Tailnet
+public import Tailnet
 
 /// Certificate lifetimes and limits the coordinator applies, and the fallback relays it lists in netmaps.
 public struct CoordinatorPolicy: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import RelayCore
+public import RelayCore
 
 /// The server's admission decision for one ClientHello (docs/fallback-protocol.md §4): the box opens with the
 /// claimed key, carries this connection's challenge and a supported version, and the certificate verifies as a

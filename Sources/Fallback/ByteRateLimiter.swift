@@ -1,4 +1,4 @@
-import RelayCore
+public import RelayCore
 
 /// A per-client token bucket over received bytes. The server does not drop over-budget packets: it stops reading
 /// that client's socket for `pause` so TCP slows the sender down (docs/fallback-protocol.md §6).

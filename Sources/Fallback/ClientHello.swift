@@ -1,4 +1,4 @@
-import RelayCore
+public import RelayCore
 
 /// The client's answer to ServerHello: its public key in clear, then a box sealed from that key to the server key
 /// holding `version ‖ flags ‖ challenge ‖ certificate` (docs/fallback-protocol.md §4). Opening the box proves the

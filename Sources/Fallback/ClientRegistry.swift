@@ -1,4 +1,4 @@
-import RelayCore
+public import RelayCore
 
 /// Who is connected to a fallback server, keyed by node key (docs/fallback-protocol.md §5). Pure bookkeeping:
 /// the server keeps one behind a lock and performs the returned notifications itself.

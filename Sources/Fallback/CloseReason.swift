@@ -1,4 +1,4 @@
-import RelayCore
+public import RelayCore
 
 /// Why a fallback server refused or ended a connection (Close frame byte 0, docs/fallback-protocol.md §3.14).
 /// Codes 1–9 refuse admission, 16 and up end an admitted connection.

@@ -1,4 +1,4 @@
-import RelayCore
+public import RelayCore
 
 /// One decoded fallback frame (docs/fallback-protocol.md §3). The server's packet path does not build these (it
 /// rewrites frames in place); they serve the handshake, control frames, clients and tests.

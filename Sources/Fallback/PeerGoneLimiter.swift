@@ -1,4 +1,4 @@
-import RelayCore
+public import RelayCore
 
 /// Limits PeerGone(notHere) replies to one per destination per `interval`, so a client that keeps sending to an
 /// absent peer is told, but not once per packet. Bounded: forgets everything when it tracks `capacity` keys.

@@ -1,4 +1,4 @@
-import RelayCore
+public import RelayCore
 
 /// The server's first frame: protocol magic and version, the server's X25519 key for this process, and a fresh
 /// random challenge the client must seal back (docs/fallback-protocol.md §4).

@@ -1,11 +1,11 @@
 import Fallback
-import Logging
+public import Logging
 import NIOConcurrencyHelpers
-import NIOCore
-import NIOPosix
-import RelayClient
-import RelayCore
-import ServiceLifecycle
+public import NIOCore
+public import NIOPosix
+public import RelayClient
+public import RelayCore
+public import ServiceLifecycle
 import Synchronization
 
 /// A fallback relay client that stays connected: it reconnects after any retryable loss with exponential backoff

@@ -1,6 +1,6 @@
-import NIOCore
-import NIOSSL
-import RelayCore
+public import NIOCore
+public import NIOSSL
+public import RelayCore
 
 /// How a fallback client connects and reconnects.
 public struct FallbackClientConfiguration: Sendable {

@@ -1,4 +1,4 @@
-import Fallback
+public import Fallback
 
 /// Why a fallback client could not connect, was refused, or lost its connection.
 public enum FallbackClientError: Error, Sendable, Hashable, CustomStringConvertible {

@@ -1,11 +1,11 @@
-import Fallback
-import NIOCore
+public import Fallback
+public import NIOCore
 import NIOHTTP1
-import NIOPosix
+public import NIOPosix
 import NIOSSL
 import NIOWebSocket
-import RelayClient
-import RelayCore
+public import RelayClient
+public import RelayCore
 
 /// One admitted connection to a fallback relay (no reconnection: see ``FallbackClient`` for that).
 ///

@@ -1,6 +1,6 @@
-import Fallback
-import NIOCore
-import RelayCore
+public import Fallback
+public import NIOCore
+public import RelayCore
 
 /// What a fallback connection delivers to its user.
 public enum FallbackEvent: Sendable {

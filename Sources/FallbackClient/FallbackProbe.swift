@@ -2,7 +2,7 @@ import Fallback
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
-import RelayClient
+public import RelayClient
 import RelayCore
 
 /// Checks a fallback relay end to end: two node identities connect, A sends numbered packets to B, B echoes each

@@ -1,5 +1,5 @@
-import Fallback
-import NIOCore
+public import Fallback
+public import NIOCore
 
 /// Cuts a fallback byte stream into whole frames (header and payload in one `ByteBuffer`), checking each header as
 /// soon as its 5 bytes arrive, so an oversized or unknown frame is refused before its payload is buffered. Until

@@ -1,5 +1,5 @@
-import NIOCore
-import NIOWebSocket
+public import NIOCore
+public import NIOWebSocket
 
 /// Turns a WebSocket into the byte stream the fallback protocol runs on: binary (and continuation) message
 /// payloads flow up as bytes, bytes written down leave as binary messages (masked when `masking`, as a client must).

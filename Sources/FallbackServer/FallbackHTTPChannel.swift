@@ -1,10 +1,10 @@
 import CoreMetrics
 import FallbackClient
-import HummingbirdCore
-import Logging
-import NIOCore
+public import HummingbirdCore
+public import Logging
+public import NIOCore
 import NIOHTTP1
-import NIOHTTPTypes
+public import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
 import NIOWebSocket
 

@@ -1,6 +1,6 @@
 import CoreMetrics
 import Fallback
-import Telemetry
+public import Telemetry
 
 /// The fallback server's Prometheus metrics (docs/fallback.md §Metrics).
 public struct FallbackMetrics: Sendable {

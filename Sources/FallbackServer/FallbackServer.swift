@@ -1,12 +1,12 @@
 import CoreMetrics
 import Fallback
-import FallbackClient
-import Logging
+public import FallbackClient
+public import Logging
 import NIOConcurrencyHelpers
-import NIOCore
+public import NIOCore
 import NIOHTTP1
 import NIOWebSocket
-import RelayCore
+public import RelayCore
 import Synchronization
 
 /// The fallback relay: admits tailnet nodes by certificate and relays packets between them by node key over

@@ -1,5 +1,5 @@
 import Fallback
-import RelayCore
+public import RelayCore
 
 /// How a fallback server treats its clients (docs/fallback.md lists the defaults and why).
 public struct FallbackServerConfiguration: Sendable {

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-    import FoundationEssentials
+    public import FoundationEssentials
 #else
-    import Foundation
+    public import Foundation
 #endif
 
 /// A point in UTC wall-clock time written as RFC 3339 text (`2026-11-25T08:24:42Z`): Kubernetes object times, log

@@ -1,4 +1,4 @@
-import RelayCore
+public import RelayCore
 
 /// A session the relay allocated for this client and a peer (the AllocateResponse).
 public struct Allocation: Sendable, Hashable {

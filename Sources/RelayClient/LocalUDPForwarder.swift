@@ -1,6 +1,6 @@
 import NIOConcurrencyHelpers
-import NIOCore
-import NIOPosix
+public import NIOCore
+public import NIOPosix
 
 /// Bridges a local UDP port and a relay session: datagrams a local program (e.g. WireGuard, with its peer endpoint
 /// set to this port) sends here go to the peer through the relay, and the peer's datagrams come back to that

@@ -1,7 +1,7 @@
 import NIOConcurrencyHelpers
-import NIOCore
-import NIOPosix
-import RelayCore
+public import NIOCore
+public import NIOPosix
+public import RelayCore
 
 /// The client side of the relay protocol (docs/PROTOCOL.md): one identity, one UDP socket, one relay.
 ///

@@ -1,4 +1,4 @@
-import RelayCore
+public import RelayCore
 
 /// Why a relay operation failed, with what to do about it.
 public enum RelayClientError: Error, Sendable, CustomStringConvertible {

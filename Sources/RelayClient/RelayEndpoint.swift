@@ -1,5 +1,5 @@
-import NIOCore
-import RelayCore
+public import NIOCore
+public import RelayCore
 import RelayNIO
 
 /// A relay as a client addresses it: its UDP endpoint and its X25519 public key (control messages are sealed to it).

@@ -1,4 +1,4 @@
-import RelayCore
+public import RelayCore
 
 /// Who a client is to the relay: its X25519 key and the node certificate the tailnet CA issued for that key.
 public struct RelayIdentity: Sendable {

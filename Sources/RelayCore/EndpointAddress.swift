@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-    import Glibc
+    public import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+    public import Darwin
 #endif
 
 /// A UDP endpoint: 16-byte IPv6 address (IPv4 stored v4-mapped, `::ffff:a.b.c.d`) and port, stored inline.

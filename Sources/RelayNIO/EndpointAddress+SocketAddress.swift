@@ -1,5 +1,5 @@
-import NIOCore
-import RelayCore
+public import NIOCore
+public import RelayCore
 
 extension EndpointAddress {
     /// The endpoint of a NIO socket address (IPv4 becomes v4-mapped). Nil for Unix domain sockets.

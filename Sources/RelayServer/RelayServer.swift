@@ -1,11 +1,11 @@
-import Logging
+public import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
-import RelayCore
+public import RelayCore
 import ServiceLifecycle
 import Tailnet
-import Telemetry
+public import Telemetry
 import UnixSignals
 
 /// A running relay: UDP sockets, shared session engine, admin HTTP server, expiry sweeper and config watcher, all

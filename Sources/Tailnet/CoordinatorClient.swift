@@ -1,4 +1,4 @@
-import CurlHTTP
+public import CurlHTTP
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials

@@ -1,4 +1,4 @@
-import CurlHTTP
+public import CurlHTTP
 
 /// Why a coordinator call failed.
 public enum CoordinatorClientError: Error, CustomStringConvertible, Sendable {

@@ -1,4 +1,4 @@
-import RelayCore
+public import RelayCore
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials

@@ -1,9 +1,9 @@
-import Logging
+public import Logging
 import NIOConcurrencyHelpers
-import NIOCore
+public import NIOCore
 import NIOHTTP1
-import NIOPosix
-import ServiceLifecycle
+public import NIOPosix
+public import ServiceLifecycle
 
 /// The small HTTP server every PeerRelay process exposes for operators: `/metrics` (Prometheus text),
 /// `/healthz`, `/readyz`, plus any extra routes (usually JSON under `/debug/`).

@@ -1,4 +1,4 @@
-import Logging
+public import Logging
 
 extension Logger.Level {
     /// Parses a level name (`trace`, `debug`, `info`, `notice`, `warning`, `error`, `critical`), case-insensitive.

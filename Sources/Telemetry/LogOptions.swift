@@ -1,5 +1,5 @@
-import ArgumentParser
-import Logging
+public import ArgumentParser
+public import Logging
 
 /// `--log-level` and `--log-format`, the same in every PeerRelay executable that takes them
 /// (`@OptionGroup var log: LogOptions`).

@@ -1,4 +1,4 @@
-import Logging
+public import Logging
 
 /// Process-wide logging setup shared by every PeerRelay executable.
 public enum TelemetryLogging {

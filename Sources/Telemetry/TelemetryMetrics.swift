@@ -1,6 +1,6 @@
 import CoreMetrics
 import Metrics
-import Prometheus
+public import Prometheus
 
 /// A Prometheus registry plus the swift-metrics factory that feeds it.
 ///

@@ -1,4 +1,4 @@
-import Interchange
+public import Interchange
 
 extension YAMLNode {
     /// Resolves this node to a JSON value with the YAML 1.2 core schema: plain `null`/`~`/empty are

@@ -18,6 +18,15 @@ import Testing
             """
     }
 
+    /// A config file advertising 192.0.2.1:40000 with the tailnet's CA key, and flags that leave the CA keys to it.
+    static func configuredByFile(_ tailnet: TestTailnet) throws -> (path: String, flags: RelaySettings) {
+        let path = try tailnet.write(
+            Self.configJSON(tailnet: tailnet, advertise: ["192.0.2.1:40000"]), named: "relay.json")
+        var flags = TestRelay.settings(tailnet)
+        flags.caKeys = nil
+        return (path, flags)
+    }
+
     /// Polls /debug/config until it contains `text` (bounded).
     static func waitForConfig(_ text: String, relay: TestRelay) async throws -> Bool {
         for _ in 0..<50 {
@@ -31,10 +40,7 @@ import Testing
     @Test func reloadChangesAdvertisedEndpointsWithoutDroppingSessions() async throws {
         let tailnet = try TestTailnet()
         defer { tailnet.remove() }
-        let path = try tailnet.write(
-            Self.configJSON(tailnet: tailnet, advertise: ["192.0.2.1:40000"]), named: "relay.json")
-        var flags = TestRelay.settings(tailnet)
-        flags.caKeys = nil  // from the file
+        let (path, flags) = try Self.configuredByFile(tailnet)
         try await TestRelay.with(tailnet, settings: flags, configFile: path) { relay in
             let clients = try await relay.clients("alice", "bob")
             let (a, b) = (clients[0], clients[1])
@@ -72,10 +78,7 @@ import Testing
     @Test func invalidReloadKeepsTheRunningConfigAndFailsReadiness() async throws {
         let tailnet = try TestTailnet()
         defer { tailnet.remove() }
-        let path = try tailnet.write(
-            Self.configJSON(tailnet: tailnet, advertise: ["192.0.2.1:40000"]), named: "relay.json")
-        var flags = TestRelay.settings(tailnet)
-        flags.caKeys = nil
+        let (path, flags) = try Self.configuredByFile(tailnet)
         try await TestRelay.with(tailnet, settings: flags, configFile: path) { relay in
             #expect(try await HTTPGet.get(port: relay.adminPort, path: "/readyz").status == 200)
             _ = try tailnet.write(
@@ -191,10 +194,7 @@ extension ConfigReloadTests {
     @Test func aNewRelayKeyStopsTheRelayWithAnErrorSayingWhy() async throws {
         let tailnet = try TestTailnet()
         defer { tailnet.remove() }
-        let path = try tailnet.write(
-            Self.configJSON(tailnet: tailnet, advertise: ["192.0.2.1:40000"]), named: "relay.json")
-        var flags = TestRelay.settings(tailnet)
-        flags.caKeys = nil
+        let (path, flags) = try Self.configuredByFile(tailnet)
         let file = try RelaySettings(configFile: path)
         let configuration = try RelayServerConfiguration(
             flags: flags, environment: RelaySettings(), file: file, coreCount: 2)

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A child process of a test (the package's own executables, shell tools), with stdout and stderr captured in
 /// files so a chatty child never blocks on a full pipe. Every wait is bounded; `stop()` always reaps the child.

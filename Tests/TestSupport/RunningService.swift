@@ -1,5 +1,5 @@
-import Logging
-import ServiceLifecycle
+public import Logging
+public import ServiceLifecycle
 import Testing
 
 /// Runs a listening service (a Hummingbird application, say) in its own `ServiceGroup` for the duration of `body`,

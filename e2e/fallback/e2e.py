@@ -10,31 +10,18 @@ import re
 import shutil
 import sys
 import time
-import traceback
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "hack", "lib"))
-from peerrelay import Stack, free_port, skip, wait_until  # noqa: E402
+from peerrelay import Stack, Steps, free_port, skip, wait_until  # noqa: E402
 
 stack = Stack("fallback-e2e", "fallback", "fallback.e2e")
-passed, failed = [], []
 RTT_LINE = re.compile(r"^seq=(\d+) rtt=([0-9.]+) ms$", re.M)
 
 
-def log(message):
-    print(f"[fallback-e2e {time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-def step(name, fn):
-    start = time.monotonic()
-    try:
-        fn()
-        passed.append(name)
-        log(f"PASS {name} ({time.monotonic() - start:.1f}s)")
-    except Exception as error:  # noqa: BLE001 - every failure is reported and counted
-        failed.append(name)
-        log(f"FAIL {name} ({time.monotonic() - start:.1f}s): {error}")
-        traceback.print_exc(limit=3)
+steps = Steps("fallback-e2e")
+log, step = steps.log, steps.run
+passed, failed = steps.passed, steps.failed
 
 
 def probe(url, a, b, *extra, check=True, count=5):

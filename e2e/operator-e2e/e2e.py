@@ -13,12 +13,11 @@ import shutil
 import signal
 import sys
 import time
-import traceback
 import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "hack", "lib"))
-from peerrelay import CLUSTER, ROOT, Stack, condition, free_port, wait_until  # noqa: E402
+from peerrelay import CLUSTER, ROOT, Stack, Steps, condition, free_port, wait_until  # noqa: E402
 from peerrelay import pem as stack_pem  # noqa: E402
 
 NS = "e2e"
@@ -31,23 +30,11 @@ BIN, work, env, processes = stack.bin, stack.work, stack.env, stack.processes
 COORD_PORT, NODES = stack.coord_port, stack.nodes
 run, kubectl, kget, start, stop = stack.run, stack.kubectl, stack.kget, stack.start, stack.stop
 coord, relays, peerrelay, apply_peerrelay = stack.coord, stack.relays, stack.peerrelay, stack.apply_peerrelay
-passed, failed = [], []
 
 
-def log(message):
-    print(f"[operator-e2e {time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-def step(name, fn):
-    start = time.monotonic()
-    try:
-        fn()
-        passed.append(name)
-        log(f"PASS {name} ({time.monotonic() - start:.1f}s)")
-    except Exception as error:  # noqa: BLE001 - every failure is reported and counted
-        failed.append(name)
-        log(f"FAIL {name} ({time.monotonic() - start:.1f}s): {error}")
-        traceback.print_exc(limit=3)
+steps = Steps("operator-e2e")
+log, step = steps.log, steps.run
+passed, failed = steps.passed, steps.failed
 
 
 def probe(endpoint, relay_certificate_b64):

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import urllib.request
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
@@ -78,6 +79,32 @@ def skip(suite, reason):
     """Ends a suite that cannot run its real component: prints why and exits SKIPPED_EXIT (counted as skipped)."""
     print(f"{suite}: SKIPPED: {reason}", flush=True)
     sys.exit(SKIPPED_EXIT)
+
+
+class Steps:
+    """A script suite's steps: each runs in order, a failure is counted with its traceback and the run goes on;
+    `summary()` prints the "<suite>: N passed, M failed" line hack/test reads."""
+
+    def __init__(self, suite):
+        self.suite = suite
+        self.passed, self.failed = [], []
+
+    def log(self, message):
+        print(f"[{self.suite} {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+    def run(self, name, fn):
+        start = time.monotonic()
+        try:
+            fn()
+            self.passed.append(name)
+            self.log(f"PASS {name} ({time.monotonic() - start:.1f}s)")
+        except Exception as error:  # noqa: BLE001 - every failure is reported and counted
+            self.failed.append(name)
+            self.log(f"FAIL {name} ({time.monotonic() - start:.1f}s): {error}")
+            traceback.print_exc(limit=3)
+
+    def summary(self):
+        print(f"{self.suite}: {len(self.passed)} passed, {len(self.failed)} failed", flush=True)
 
 
 class CommandFailed(AssertionError):

@@ -1,4 +1,4 @@
-import RelayCore
+public import RelayCore
 
 /// When the node renews its certificate (pure; every method takes the time).
 ///

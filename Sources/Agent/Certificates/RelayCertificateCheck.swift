@@ -1,4 +1,4 @@
-import RelayCore
+public import RelayCore
 
 /// Whether this node may allocate sessions on a peer relay: the relay's certificate (from the netmap) must be a
 /// relay certificate for the relay's published key, signed by this tailnet's CA, current and not revoked

@@ -1,4 +1,4 @@
-import RelayCore
+public import RelayCore
 
 /// Which of this node's own addresses it publishes as direct candidates (pure; the I/O layer reads the
 /// interfaces). IPv4: every address of an up, non-loopback interface except the tailnet's own 100.64.0.0/10 (those

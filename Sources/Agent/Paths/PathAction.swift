@@ -1,4 +1,4 @@
-import RelayCore
+public import RelayCore
 
 /// What the pure path logic asks the I/O layer to do.
 public enum PathAction: Hashable, Sendable {

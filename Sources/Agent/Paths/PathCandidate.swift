@@ -1,4 +1,4 @@
-import RelayCore
+public import RelayCore
 
 /// What the agent knows about one path to one peer: its probes and their answers.
 public struct PathCandidate: Hashable, Sendable {

@@ -1,4 +1,4 @@
-import RelayCore
+public import RelayCore
 
 /// One way to reach a peer: a direct UDP endpoint, a peer relay (by relay id), or a fallback relay (by region).
 public enum PathID: Hashable, Sendable, CustomStringConvertible {

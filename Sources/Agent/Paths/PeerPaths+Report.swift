@@ -1,4 +1,4 @@
-import RelayCore
+public import RelayCore
 
 /// One path of one peer as `relayctl status` shows it.
 public struct PathReport: Hashable, Sendable, Codable {

@@ -1,4 +1,4 @@
-import RelayCore
+public import RelayCore
 
 /// The path state of one peer: candidates, probes, the active path, and the decisions between them.
 ///

@@ -1,4 +1,4 @@
-import RelayCore
+public import RelayCore
 
 /// Where a peer-relay path stands: the agent allocates and binds a session through the relay, then probes it.
 public enum RelayPathStatus: Hashable, Sendable {

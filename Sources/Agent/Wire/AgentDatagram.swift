@@ -1,4 +1,4 @@
-import RelayCore
+public import RelayCore
 
 /// What arrived on the node's shared tailnet UDP port (PROTOCOL.md §8), told apart by the first bytes only.
 public enum AgentDatagram: Hashable, Sendable {

@@ -1,4 +1,4 @@
-import RelayCore
+public import RelayCore
 
 /// Seals and opens end-to-end probes (Ping, Pong, CallMeMaybe) between this node's control key and its peers'
 /// (PROTOCOL.md §5, §8). Only the peer holding the private key can answer a Ping, so a Pong proves the path reaches

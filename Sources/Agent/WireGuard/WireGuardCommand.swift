@@ -1,4 +1,4 @@
-import RelayCore
+public import RelayCore
 
 /// The arguments of `wg(8)` for the same configuration model as `WireGuardUAPI`, built and parsed without I/O:
 /// kernel WireGuard is configured this way (and `wg` also drives wireguard-go through its UAPI socket). Keys travel

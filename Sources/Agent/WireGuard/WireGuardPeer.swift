@@ -1,4 +1,4 @@
-import RelayCore
+public import RelayCore
 
 /// One WireGuard peer as the agent configures it: the peer's WireGuard key, its tailnet address, and the agent's
 /// loopback socket that stands in for the peer's endpoint.

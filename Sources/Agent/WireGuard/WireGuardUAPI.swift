@@ -1,4 +1,4 @@
-import RelayCore
+public import RelayCore
 
 /// The text of wireguard-go's configuration protocol (the cross-platform UAPI, `wg(8)`'s `set`/`get`), built and
 /// parsed without I/O. Keys travel as lowercase hex.

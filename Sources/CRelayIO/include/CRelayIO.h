@@ -2,7 +2,7 @@
 // on receive and UDP GSO (UDP_SEGMENT) on send. Swift's Glibc module has no recvmmsg/sendmmsg/cmsg macros, so
 // this small layer does the kernel-facing part; the relay's decisions stay in Swift.
 //
-// Two small socket helpers sit beside it (a plain UDP bind, the interface IPv4 list): written in Swift they need
+// Small socket helpers sit beside it (a plain UDP bind, the interface address lists): written in Swift they need
 // NIO's C module, which owns the sockaddr and ifaddrs declarations once MemberImportVisibility is on.
 //
 // One `relay_io_batch` belongs to one thread. Received datagrams stay valid until the next relay_io_receive;
@@ -85,6 +85,9 @@ int relay_io_bind_udp(const char *address, uint16_t port, uint16_t *bound_port);
 /// Writes the IPv4 addresses (host byte order) of interfaces that are up and not loopback into `out`, at most
 /// `capacity`. Returns how many there are (may exceed `capacity`), or -errno.
 int relay_io_interface_ipv4(uint32_t *out, uint32_t capacity);
+/// Writes the IPv6 addresses of interfaces that are up into `out`, 16 bytes each, at most `capacity` addresses.
+/// Returns how many there are (may exceed `capacity`), or -errno.
+int relay_io_interface_ipv6(uint8_t *out, uint32_t capacity);
 
 #ifdef __cplusplus
 }

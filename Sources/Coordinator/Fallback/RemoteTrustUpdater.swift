@@ -1,7 +1,7 @@
-import FallbackServer
+public import FallbackServer
 import RelayCore
-import ServiceLifecycle
-import Tailnet
+public import ServiceLifecycle
+public import Tailnet
 
 /// Keeps a standalone (regional) fallback server's trust in step with a remote coordinator through its revocation
 /// list (`GET /v1/revocations`), keeping the last good copy while the coordinator is unreachable.

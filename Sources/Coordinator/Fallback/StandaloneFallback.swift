@@ -1,7 +1,7 @@
-import FallbackServer
-import Hummingbird
+public import FallbackServer
+public import Hummingbird
 import HummingbirdCore
-import Logging
+public import Logging
 import NIOCore
 import ServiceLifecycle
 import Tailnet

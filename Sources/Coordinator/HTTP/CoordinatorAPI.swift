@@ -1,7 +1,7 @@
 import CoreMetrics
-import FallbackServer
+public import FallbackServer
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 import Logging
 import NIOCore
 import Tailnet

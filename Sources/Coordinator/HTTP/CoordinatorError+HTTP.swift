@@ -1,6 +1,6 @@
-import HTTPTypes
-import Hummingbird
-import Tailnet
+public import HTTPTypes
+public import Hummingbird
+public import Tailnet
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials

@@ -1,8 +1,8 @@
-import FallbackServer
-import Hummingbird
+public import FallbackServer
+public import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
-import Logging
+public import Logging
 import NIOCore
 import ServiceLifecycle
 import Tailnet

@@ -1,8 +1,8 @@
-import Logging
-import NIOCore
+public import Logging
+public import NIOCore
 import NIOPosix
 import RelayCore
-import ServiceLifecycle
+public import ServiceLifecycle
 
 /// Answers STUN Binding Requests (RFC 5389) on UDP, on the coordinator's HTTP port number, so nodes learn their
 /// reflexive address ("how the internet sees my tailnet port"). Never answers with more bytes than the request

@@ -1,4 +1,4 @@
-import Tailnet
+public import Tailnet
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials

@@ -1,5 +1,5 @@
 import GRDB
-import Tailnet
+public import Tailnet
 
 extension CoordinatorStore {
     /// The grant list in order.

@@ -1,5 +1,5 @@
 import GRDB
-import Tailnet
+public import Tailnet
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials

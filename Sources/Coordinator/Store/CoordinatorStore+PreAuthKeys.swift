@@ -1,5 +1,5 @@
 import GRDB
-import Tailnet
+public import Tailnet
 
 extension CoordinatorStore {
     /// Creates a pre-auth key. The returned info carries the secret, which is not stored.

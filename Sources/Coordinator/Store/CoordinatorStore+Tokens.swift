@@ -1,5 +1,5 @@
 import GRDB
-import Tailnet
+public import Tailnet
 
 extension CoordinatorStore {
     /// Resolves a bearer token to a principal.

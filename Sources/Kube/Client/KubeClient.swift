@@ -1,5 +1,5 @@
-import CurlHTTP
-import Metrics
+public import CurlHTTP
+public import Metrics
 import Synchronization
 
 #if canImport(FoundationEssentials)

@@ -1,4 +1,4 @@
-import CurlHTTP
+public import CurlHTTP
 
 /// A failed Kubernetes API call, typed from the `Status` body the server sent.
 public enum KubeError: Error, Sendable, CustomStringConvertible {

@@ -1,4 +1,4 @@
-import CurlHTTP
+public import CurlHTTP
 
 /// How a ``KubeClient`` exchanges HTTP with the API server: one request and its whole answer, or a
 /// streaming answer for watches.

@@ -1,4 +1,4 @@
-import CurlHTTP
+public import CurlHTTP
 
 /// How the client authenticates.
 public enum KubeAuth: Sendable, Equatable {

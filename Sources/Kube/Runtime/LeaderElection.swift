@@ -1,5 +1,5 @@
-import Logging
-import ServiceLifecycle
+public import Logging
+public import ServiceLifecycle
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials

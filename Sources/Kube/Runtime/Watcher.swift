@@ -1,4 +1,4 @@
-import Logging
+public import Logging
 
 /// What a watcher reports.
 public enum WatcherEvent<T: KubeObject>: Sendable {

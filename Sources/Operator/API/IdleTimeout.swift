@@ -1,4 +1,4 @@
-import Interchange
+public import Interchange
 
 /// `spec.limits.idleTimeout`: an integer number of seconds or a duration string such as `1h30m`.
 public enum IdleTimeout {

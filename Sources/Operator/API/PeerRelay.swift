@@ -1,4 +1,4 @@
-import Kube
+public import Kube
 
 /// A `peerrelay.dev/v1alpha1` `PeerRelay` as the operator reads it (docs/peerrelay-api.md).
 public struct PeerRelay: KubeObject, Equatable {

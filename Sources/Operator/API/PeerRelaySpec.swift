@@ -1,5 +1,5 @@
-import Interchange
-import Kube
+public import Interchange
+public import Kube
 
 /// `PeerRelay.spec`. Optional fields are nil when absent; the apiserver fills the schema defaults, and
 /// the `effective…` accessors repeat them for objects that bypassed defaulting.

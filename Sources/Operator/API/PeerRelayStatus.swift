@@ -1,4 +1,4 @@
-import Kube
+public import Kube
 
 /// `PeerRelay.status`, written only by the operator through the status subresource.
 ///

@@ -1,5 +1,5 @@
 import Interchange
-import Kube
+public import Kube
 
 /// What every child needs to know about its PeerRelay: names and the ownerReference.
 public struct OwnerInfo: Sendable, Equatable {

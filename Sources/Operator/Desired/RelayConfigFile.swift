@@ -1,5 +1,5 @@
 import Interchange
-import RelayCore
+public import RelayCore
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials

@@ -1,5 +1,5 @@
 import Interchange
-import Kube
+public import Kube
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials

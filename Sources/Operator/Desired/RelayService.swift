@@ -1,5 +1,5 @@
 import Interchange
-import Kube
+public import Kube
 
 /// The per-replica UDP Service (`LoadBalancer` or `NodePort` exposure; none with `HostPort`).
 public enum RelayService {

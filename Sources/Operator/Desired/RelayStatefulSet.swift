@@ -1,5 +1,5 @@
 import Interchange
-import Kube
+public import Kube
 
 /// The StatefulSet running relay-server for one PeerRelay.
 ///

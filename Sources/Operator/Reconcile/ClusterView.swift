@@ -1,4 +1,4 @@
-import Kube
+public import Kube
 
 /// The caches the reconciler reads (filled by the controller's watches).
 public struct ClusterView: Sendable {

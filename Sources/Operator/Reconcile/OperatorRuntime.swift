@@ -1,10 +1,10 @@
 import CurlHTTP
-import Kube
-import Logging
+public import Kube
+public import Logging
 import Metrics
-import ServiceLifecycle
+public import ServiceLifecycle
 import Synchronization
-import Telemetry
+public import Telemetry
 
 /// The PeerRelay controller: watches PeerRelays and what they own (StatefulSets, Services, Secrets,
 /// ConfigMaps, relay Pods, Nodes and the publisher-token Secrets they reference) and reconciles them.

@@ -1,4 +1,4 @@
-import Interchange
+public import Interchange
 
 /// The clocks a reconcile reads: monotonic time for waits, wall time for condition timestamps. Injected,
 /// so tests fix both.

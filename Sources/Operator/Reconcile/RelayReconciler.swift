@@ -1,8 +1,8 @@
 import CoreMetrics
-import CurlHTTP
-import Kube
-import Logging
-import RelayCore
+public import CurlHTTP
+public import Kube
+public import Logging
+public import RelayCore
 import Synchronization
 import Tailnet
 

@@ -1,4 +1,4 @@
-import Kube
+public import Kube
 
 /// The server-side apply intent of a PeerRelay's status subresource: the object's identity and its status.
 public struct StatusBody: Encodable, Sendable, Equatable {

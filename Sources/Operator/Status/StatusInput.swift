@@ -1,4 +1,4 @@
-import Kube
+public import Kube
 
 /// Everything one reconcile learned, from which the status is computed.
 public struct StatusInput: Sendable {

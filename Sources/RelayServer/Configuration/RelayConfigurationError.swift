@@ -1,4 +1,4 @@
-import RelayCore
+public import RelayCore
 
 /// Why the relay configuration cannot be used. Every message says what is wrong and what to do.
 public enum RelayConfigurationError: Error, Equatable, CustomStringConvertible {

@@ -1,6 +1,6 @@
-import Logging
-import RelayCore
-import Telemetry
+public import Logging
+public import RelayCore
+public import Telemetry
 
 /// The relay's validated configuration: keys and certificate loaded and checked, addresses parsed, defaults filled.
 public struct RelayServerConfiguration: Sendable {

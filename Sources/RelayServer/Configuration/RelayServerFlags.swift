@@ -1,5 +1,5 @@
-import ArgumentParser
-import RelayCore
+public import ArgumentParser
+public import RelayCore
 
 /// relay-server's command-line layer of ``RelaySettings``: one typed option per setting of ``RelaySettingField/all``,
 /// with the field's help and environment variable. List options may be repeated or comma-separated.

@@ -1,4 +1,4 @@
-import RelayCore
+public import RelayCore
 
 /// Describes one setting: its flag, environment variable and config-file key, how to parse a text value (from the
 /// environment or a list flag) and which values are allowed. The table in ``all`` drives environment parsing, flag

@@ -1,4 +1,4 @@
-import RelayCore
+public import RelayCore
 
 extension RelaySettings {
     /// These settings, with every field this layer leaves `nil` taken from `lower`.

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import RelayCore
+public import RelayCore
 
 extension RelaySettings {
     /// Settings from the documented `RELAY_*` environment variables (``RelaySettingField/all``). No other variable

@@ -1,5 +1,5 @@
 import RelayCore
-import Tailnet
+public import Tailnet
 
 extension RelayTrust {
     /// The trust in force once the coordinator's revocation list is known.

@@ -1,4 +1,4 @@
-import RelayCore
+public import RelayCore
 
 /// The reloadable trust settings: which CA keys sign acceptable node certificates, and which serials are revoked.
 public struct RelayTrust: Sendable, Equatable {

@@ -1,7 +1,7 @@
 import CoreMetrics
 import Logging
 import NIOConcurrencyHelpers
-import RelayCore
+public import RelayCore
 import Tailnet
 
 /// What the data plane does with a control datagram.

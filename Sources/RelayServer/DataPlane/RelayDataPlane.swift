@@ -1,7 +1,7 @@
 import CoreMetrics
-import Logging
-import NIOCore
-import NIOPosix
+public import Logging
+public import NIOCore
+public import NIOPosix
 import RelayCore
 
 #if canImport(Glibc)

@@ -1,6 +1,6 @@
-import CoreMetrics
+public import CoreMetrics
 import NIOConcurrencyHelpers
-import RelayCore
+public import RelayCore
 import Telemetry
 
 /// Every metric the relay exports. Counters are created once; the data plane adds per read burst

@@ -1,4 +1,4 @@
-import RelayCore
+public import RelayCore
 
 extension RevocationList {
     /// A verifier trusting this list's CA keys for its tailnet and refusing its revoked serials (keys that do not
