@@ -26,7 +26,11 @@ import Testing
     }
 
     @Test func unparsableURLsAreLeftToTheFallbackClientsError() {
-        #expect(FallbackURL.resolve("0.0.0.0:8480/fallback", coordinator: "http://10.96.0.42:8480") == "0.0.0.0:8480/fallback")
-        #expect(FallbackURL.resolve("http://0.0.0.0:8480/fallback", coordinator: "nonsense") == "http://0.0.0.0:8480/fallback")
+        #expect(
+            FallbackURL.resolve("0.0.0.0:8480/fallback", coordinator: "http://10.96.0.42:8480")
+                == "0.0.0.0:8480/fallback")
+        #expect(
+            FallbackURL.resolve("http://0.0.0.0:8480/fallback", coordinator: "nonsense")
+                == "http://0.0.0.0:8480/fallback")
     }
 }
