@@ -19,8 +19,8 @@ import Testing
             certificate: ca.issue(role: .node, subjectKey: key.publicKey, subjectID: "n", subjectName: "n"))
         let configuration = RelayClientConfiguration(localHost: "127.0.0.1", timeout: .milliseconds(150), attempts: 2)
 
-        let started = ContinuousClock.now
         let client = try await RelayClient.connect(identity: identity, relay: relay, configuration: configuration)
+        let started = ContinuousClock.now
         let outcome: RelayClientError?
         do {
             _ = try await client.allocate(peer: PrivateKey.generate().publicKey)
@@ -28,9 +28,9 @@ import Testing
         } catch {
             outcome = error
         }
+        let elapsed = ContinuousClock.now - started
         await client.close()
         try await silent.close()
-        let elapsed = ContinuousClock.now - started
 
         guard case .timeout(let step, _, let attempts, _)? = outcome else {
             Issue.record("expected a timeout, got \(String(describing: outcome))")
@@ -39,7 +39,8 @@ import Testing
         #expect(step == "Allocate")
         #expect(attempts == 2)
         #expect(elapsed >= .milliseconds(300))
-        #expect(elapsed < .seconds(5))
+        // Two attempts of 150 ms; the bound only says "gave up instead of hanging" on a loaded 2-core machine.
+        #expect(elapsed < .seconds(20))
         #expect(outcome!.description.contains("no reply from the relay at 127.0.0.1:\(port)"))
     }
 
