@@ -1,4 +1,5 @@
 import Agent
+import Logging
 import NIOCore
 import NIOPosix
 import RelayCore
@@ -9,12 +10,25 @@ import RelayCore
 ///
 /// WireGuard data is forwarded here; everything else on the tailnet port (probes, relay control, STUN) goes to the
 /// controller through `control`. All mutable state is confined to `loop`.
+///
+/// NIO closes a UDP channel on a send error other than EMSGSIZE and EHOSTUNREACH (EACCES for a broadcast address,
+/// EPERM from a local firewall, ENETUNREACH), so one bad candidate would silence every UDP path; a tailnet socket
+/// closed that way is reopened on the same port at once, logged and counted (`tailnet_socket_reopened`).
 final class DataPlane: @unchecked Sendable {
     let loop: any EventLoop
-    let tailnet: any Channel
+    /// The tailnet socket (replaced when it has to be reopened; read and written on `loop` only).
+    private var tailnet: any Channel
     /// The tailnet port's IPv6 socket (same port, IPv6 only), when the tailnet port is bound on every address and
     /// the host has IPv6; IPv6 candidates are published and reached through it.
-    let tailnet6: (any Channel)?
+    private var tailnet6: (any Channel)?
+    /// The bound tailnet address.
+    let localAddress: SocketAddress?
+    /// Whether the tailnet port also has an IPv6 socket.
+    let hasIPv6: Bool
+    private let host: String
+    private let holder: PlaneHolder
+    private let logger: Logger
+    private var closing = false
     /// wireguard-go's listen address on loopback: where peer packets are delivered.
     let wireGuard: SocketAddress
     let control: AsyncStream<InboundControl>
@@ -39,19 +53,28 @@ final class DataPlane: @unchecked Sendable {
     /// Receive room per datagram: a full 1500-byte-MTU packet with relay framing, with margin.
     static let slotBytes = 4096
 
-    private init(loop: any EventLoop, tailnet: any Channel, tailnet6: (any Channel)?, wireGuard: SocketAddress) {
+    private init(
+        loop: any EventLoop, host: String, tailnet: any Channel, tailnet6: (any Channel)?, wireGuard: SocketAddress,
+        holder: PlaneHolder, logger: Logger
+    ) {
         self.loop = loop
+        self.host = host
         self.tailnet = tailnet
         self.tailnet6 = tailnet6
+        self.localAddress = tailnet.localAddress
+        self.hasIPv6 = tailnet6 != nil
         self.wireGuard = wireGuard
+        self.holder = holder
+        self.logger = logger
         (control, controlContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(4096))
     }
 
     /// Binds the tailnet port on `host:port`; with `host` 0.0.0.0 also on `[::]` and the same port (IPv6 only),
     /// unless `ipv6` is false or the host has no IPv6.
-    static func start(host: String, port: Int, wireGuardPort: Int, ipv6: Bool = true, loop: any EventLoop)
-        async throws -> DataPlane
-    {
+    static func start(
+        host: String, port: Int, wireGuardPort: Int, ipv6: Bool = true, loop: any EventLoop,
+        logger: Logger = Logger(label: "tailnet-agent")
+    ) async throws -> DataPlane {
         let wireGuard = try SocketAddress(ipAddress: "127.0.0.1", port: wireGuardPort)
         let holder = PlaneHolder()
         let channel = try await bind(host: host, port: port, loop: loop) { TailnetHandler(holder: holder) }
@@ -61,8 +84,14 @@ final class DataPlane: @unchecked Sendable {
                 TailnetHandler(holder: holder)
             }
         }
-        let plane = DataPlane(loop: loop, tailnet: channel, tailnet6: channel6, wireGuard: wireGuard)
-        try await loop.submit { holder.plane = plane }.get()
+        let plane = DataPlane(
+            loop: loop, host: host, tailnet: channel, tailnet6: channel6, wireGuard: wireGuard, holder: holder,
+            logger: logger)
+        try await loop.submit {
+            holder.plane = plane
+            plane.watch(channel, ipv6: false)
+            if let channel6 { plane.watch(channel6, ipv6: true) }
+        }.get()
         return plane
     }
 
@@ -97,11 +126,44 @@ final class DataPlane: @unchecked Sendable {
         return channel
     }
 
-    /// The bound tailnet address.
-    var localAddress: SocketAddress? { tailnet.localAddress }
+    /// Reopens `channel` on its port when it closes while the plane runs (on `loop`).
+    private func watch(_ channel: any Channel, ipv6: Bool) {
+        channel.closeFuture.whenComplete { _ in
+            guard !self.closing else { return }
+            self.drop("tailnet_socket_reopened")
+            self.logger.error(
+                "the tailnet socket was closed after a send error; reopening it on the same port",
+                metadata: ["family": .string(ipv6 ? "IPv6" : "IPv4"), "port": "\(self.localAddress?.port ?? 0)"])
+            self.reopen(ipv6: ipv6, attempt: 1)
+        }
+    }
 
-    /// Whether the tailnet port also has an IPv6 socket.
-    var hasIPv6: Bool { tailnet6 != nil }
+    /// Binds the tailnet port again (bounded retries, one second apart) and puts the new socket in place.
+    private func reopen(ipv6: Bool, attempt: Int) {
+        let (loop, holder, port) = (self.loop, self.holder, self.localAddress?.port ?? 0)
+        let host = ipv6 ? "::" : self.host
+        Task {
+            do {
+                let channel = try await Self.bind(host: host, port: port, ipv6Only: ipv6, loop: loop) {
+                    TailnetHandler(holder: holder)
+                }
+                loop.execute {
+                    guard !self.closing else { return channel.close(promise: nil) }
+                    if ipv6 { self.tailnet6 = channel } else { self.tailnet = channel }
+                    self.watch(channel, ipv6: ipv6)
+                    self.logger.notice("the tailnet socket is open again", metadata: ["port": "\(port)"])
+                }
+            } catch {
+                guard attempt < 30 else {
+                    return self.logger.critical(
+                        "cannot reopen the tailnet socket; restart tailnet-agent",
+                        metadata: ["port": "\(port)", "error": "\(error)"])
+                }
+                try? await Task.sleep(for: .seconds(1))
+                loop.execute { self.reopen(ipv6: ipv6, attempt: attempt + 1) }
+            }
+        }
+    }
 
     /// The tailnet socket that reaches `address` (nil: an IPv6 address and no IPv6 socket).
     private func socket(for address: SocketAddress) -> (any Channel)? {
@@ -214,10 +276,15 @@ final class DataPlane: @unchecked Sendable {
 
     func close() async {
         controlContinuation.finish()
-        let channels = (try? await loop.submit { self.links.values.map(\.channel) }.get()) ?? []
+        let channels =
+            (try? await loop.submit { () -> [any Channel] in
+                self.closing = true
+                var channels: [any Channel] = self.links.values.map(\.channel)
+                channels.append(self.tailnet)
+                if let tailnet6 = self.tailnet6 { channels.append(tailnet6) }
+                return channels
+            }.get()) ?? []
         for channel in channels { try? await channel.close().get() }
-        try? await tailnet.close().get()
-        try? await tailnet6?.close().get()
     }
 
     // MARK: Data path (on `loop`)
