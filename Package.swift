@@ -214,7 +214,7 @@ let package = Package(
             name: "AgentRuntimeTests",
             dependencies: [
                 "AgentRuntime", "Agent", "Coordinator", "Tailnet", "RelayCore", "CurlHTTP", "PeerRelayTestSupport",
-                "FallbackServer",
+                "CoordinatorTestSupport", "FallbackServer",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -270,7 +270,7 @@ let package = Package(
             name: "CoordinatorTests",
             dependencies: [
                 "Coordinator", "Tailnet", "RelayCore", "CurlHTTP", "PeerRelayTestSupport", "Fallback", "FallbackClient",
-                "RelayClient",
+                "RelayClient", "CoordinatorTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -378,6 +378,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CoordinatorTestSupport",
+            dependencies: [
+                "Coordinator", "Tailnet", "CurlHTTP", "PeerRelayTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/CoordinatorTestSupport",
             swiftSettings: swiftSettings
         ),
         .testTarget(

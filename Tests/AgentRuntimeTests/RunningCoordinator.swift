@@ -1,8 +1,7 @@
 import Coordinator
-import Logging
+import CoordinatorTestSupport
 import PeerRelayTestSupport
 import Tailnet
-import Testing
 
 /// A real coordinator (store in a temporary directory, HTTP on a free loopback port) for the duration of `body`.
 func withRunningCoordinator<T: Sendable>(
@@ -14,19 +13,7 @@ func withRunningCoordinator<T: Sendable>(
     let store = try CoordinatorDataDirectory(path: directory.path + "/data").openStore(policy: policy)
     defer { try? store.close() }
     let adminToken = try await store.initialize(tailnetID: tailnetID, name: "Agent test tailnet")
-    var configuredLogger = Logger(label: "coordinator-test")
-    configuredLogger.logLevel = .warning
-    let logger = configuredLogger
-    return try await withRunningService(
-        logger: logger,
-        { bound in
-            try await CoordinatorServer.makeApplication(
-                configuration: CoordinatorServer.Configuration(host: "127.0.0.1", port: 0), store: store,
-                logger: logger, onRunning: bound)
-        }
-    ) { port in
-        let baseURL = "http://127.0.0.1:\(port)"
-        let admin = try CoordinatorClient(baseURL: baseURL, token: adminToken)
-        return try await body(baseURL, admin, directory.path)
+    return try await withCoordinatorServer(store: store, adminToken: adminToken) { baseURL, admin in
+        try await body(baseURL, admin, directory.path)
     }
 }

@@ -1,32 +1,20 @@
 import Coordinator
+import CoordinatorTestSupport
 import CurlHTTP
 import Logging
 import PeerRelayTestSupport
 import Tailnet
 import Testing
 
-/// Runs the real coordinator HTTP server on a free loopback port for the duration of `body`, then shuts it down.
+/// Runs the real coordinator HTTP server over the test tailnet's store (or `store`) on a free loopback port for the
+/// duration of `body`, then shuts it down.
 func withRunningCoordinator<T: Sendable>(
     _ tailnet: TestTailnet, store: CoordinatorStore? = nil,
     configuration: CoordinatorServer.Configuration = CoordinatorServer.Configuration(host: "127.0.0.1", port: 0),
     _ body: @Sendable (_ baseURL: String, _ admin: CoordinatorClient) async throws -> T
 ) async throws -> T {
-    var configuredLogger = Logger(label: "coordinator-test")
-    configuredLogger.logLevel = .warning
-    let logger = configuredLogger
-    return try await withRunningService(
-        logger: logger,
-        { bound in
-            try await CoordinatorServer.makeApplication(
-                configuration: configuration, store: store ?? tailnet.store, logger: logger, onRunning: bound)
-        }
-    ) { port in
-        let scheme = configuration.usesTLS ? "https" : "http"
-        let baseURL = "\(scheme)://127.0.0.1:\(port)"
-        let tls = TLSConfiguration(certificateAuthority: configuration.tlsCertificatePath.map { .file($0) })
-        let admin = try CoordinatorClient(baseURL: baseURL, token: tailnet.adminToken, tls: tls)
-        return try await body(baseURL, admin)
-    }
+    try await withCoordinatorServer(
+        store: store ?? tailnet.store, adminToken: tailnet.adminToken, configuration: configuration, body)
 }
 
 /// Expects `body` to fail with a coordinator API error of `status`, returning the error body.
