@@ -14,6 +14,29 @@ let leafSwiftSettings: [SwiftSetting] = swiftSettings
 
 // Linux only: the data plane, the CLIs and the tests use Glibc, recvmmsg/GSO and network namespaces, so no
 // Apple platform is declared.
+/// Products of the package dependencies, named once.
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let coreMetrics: Target.Dependency = .product(name: "CoreMetrics", package: "swift-metrics")
+let dequeModule: Target.Dependency = .product(name: "DequeModule", package: "swift-collections")
+let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let hummingbirdCore: Target.Dependency = .product(name: "HummingbirdCore", package: "hummingbird")
+let hummingbirdTLS: Target.Dependency = .product(name: "HummingbirdTLS", package: "hummingbird")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
+let metricsTestKit: Target.Dependency = .product(name: "MetricsTestKit", package: "swift-metrics")
+let nioConcurrencyHelpers: Target.Dependency = .product(name: "NIOConcurrencyHelpers", package: "swift-nio")
+let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
+let nioHTTP1: Target.Dependency = .product(name: "NIOHTTP1", package: "swift-nio")
+let nioHTTPTypes: Target.Dependency = .product(name: "NIOHTTPTypes", package: "swift-nio-extras")
+let nioHTTPTypesHTTP1: Target.Dependency = .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras")
+let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
+let nioSSL: Target.Dependency = .product(name: "NIOSSL", package: "swift-nio-ssl")
+let nioWebSocket: Target.Dependency = .product(name: "NIOWebSocket", package: "swift-nio")
+let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift-prometheus")
+let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let unixSignals: Target.Dependency = .product(name: "UnixSignals", package: "swift-service-lifecycle")
+
 let package = Package(
     name: "PeerRelay",
     products: [
@@ -55,21 +78,21 @@ let package = Package(
         ),
         .target(
             name: "RelayNIO",
-            dependencies: ["RelayCore", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["RelayCore", nioCore],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Telemetry",
             dependencies: [
                 "Interchange",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                nioCore,
+                nioPosix,
+                nioHTTP1,
+                logging,
+                metrics,
+                prometheus,
+                serviceLifecycle,
+                argumentParser,
             ],
             swiftSettings: swiftSettings
         ),
@@ -77,13 +100,13 @@ let package = Package(
             name: "RelayServer",
             dependencies: [
                 "RelayCore", "RelayNIO", "Telemetry", "Tailnet", "CurlHTTP", "CRelayIO",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                argumentParser,
+                nioCore,
+                nioPosix,
+                nioConcurrencyHelpers,
+                logging,
+                metrics,
+                serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
@@ -91,9 +114,9 @@ let package = Package(
             name: "RelayClient",
             dependencies: [
                 "RelayCore", "RelayNIO",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                nioCore,
+                nioPosix,
+                nioConcurrencyHelpers,
             ],
             swiftSettings: swiftSettings
         ),
@@ -101,8 +124,8 @@ let package = Package(
             name: "relay-server",
             dependencies: [
                 "RelayServer", "Telemetry",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                argumentParser,
+                serviceLifecycle,
             ],
             swiftSettings: leafSwiftSettings
         ),
@@ -110,7 +133,7 @@ let package = Package(
         // MARK: Fallback relay (TCP; docs/fallback-protocol.md)
         .target(
             name: "Fallback",
-            dependencies: ["RelayCore", .product(name: "DequeModule", package: "swift-collections")],
+            dependencies: ["RelayCore", dequeModule],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -120,14 +143,14 @@ let package = Package(
             name: "FallbackClient",
             dependencies: [
                 "Fallback", "RelayCore", "RelayClient",
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOWebSocket", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                nioConcurrencyHelpers,
+                nioCore,
+                nioPosix,
+                nioHTTP1,
+                nioWebSocket,
+                nioSSL,
+                logging,
+                serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
@@ -136,10 +159,10 @@ let package = Package(
             dependencies: [
                 "Fallback", "FallbackClient", "FallbackServer", "Coordinator", "RelayCore", "RelayClient",
                 "PeerRelayTestSupport",
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                nioPosix,
+                nioSSL,
+                logging,
+                serviceLifecycle,
             ],
             swiftSettings: leafSwiftSettings
         ),
@@ -147,15 +170,15 @@ let package = Package(
             name: "FallbackServer",
             dependencies: [
                 "Fallback", "FallbackClient", "RelayCore", "Telemetry",
-                .product(name: "HummingbirdCore", package: "hummingbird"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOWebSocket", package: "swift-nio"),
-                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
-                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
+                hummingbirdCore,
+                nioConcurrencyHelpers,
+                nioCore,
+                nioHTTP1,
+                nioWebSocket,
+                nioHTTPTypes,
+                nioHTTPTypesHTTP1,
+                logging,
+                metrics,
             ],
             swiftSettings: swiftSettings
         ),
@@ -177,9 +200,9 @@ let package = Package(
             name: "Kube",
             dependencies: [
                 "CurlHTTP", "Interchange", "YAMLParsing",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                logging,
+                metrics,
+                serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
@@ -188,8 +211,8 @@ let package = Package(
             name: "kube-lease-probe",
             dependencies: [
                 "Kube",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                logging,
+                serviceLifecycle,
             ],
             swiftSettings: leafSwiftSettings
         ),
@@ -201,12 +224,12 @@ let package = Package(
             name: "AgentRuntime",
             dependencies: [
                 "Agent", "RelayCore", "RelayNIO", "Tailnet", "CurlHTTP", "FallbackClient", "RelayClient", "CRelayIO",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                nioCore,
+                nioPosix,
+                nioConcurrencyHelpers,
+                logging,
+                metrics,
+                serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
@@ -215,11 +238,11 @@ let package = Package(
             dependencies: [
                 "AgentRuntime", "Agent", "Coordinator", "Tailnet", "RelayCore", "CurlHTTP", "PeerRelayTestSupport",
                 "CoordinatorTestSupport", "FallbackServer",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "CoreMetrics", package: "swift-metrics"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                nioCore,
+                nioPosix,
+                coreMetrics,
+                logging,
+                serviceLifecycle,
             ],
             swiftSettings: leafSwiftSettings
         ),
@@ -227,9 +250,9 @@ let package = Package(
             name: "tailnet-agent",
             dependencies: [
                 "Agent", "AgentRuntime", "Telemetry",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                argumentParser,
+                logging,
+                serviceLifecycle,
             ],
             swiftSettings: leafSwiftSettings
         ),
@@ -244,14 +267,14 @@ let package = Package(
             name: "Coordinator",
             dependencies: [
                 "RelayCore", "Tailnet", "Telemetry", "CSodium", "FallbackServer",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTLS", package: "hummingbird"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                nioCore,
+                nioPosix,
+                hummingbird,
+                hummingbirdTLS,
+                metrics,
+                grdb,
+                logging,
+                serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
@@ -259,9 +282,9 @@ let package = Package(
             name: "tailnet-coordinator",
             dependencies: [
                 "Coordinator", "Tailnet", "RelayCore", "Telemetry", "FallbackServer", "CurlHTTP",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                hummingbird,
+                logging,
+                argumentParser,
             ],
             swiftSettings: leafSwiftSettings
         ),
@@ -271,9 +294,9 @@ let package = Package(
             dependencies: [
                 "Coordinator", "Tailnet", "RelayCore", "CurlHTTP", "PeerRelayTestSupport", "Fallback", "FallbackClient",
                 "RelayClient", "CoordinatorTestSupport",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                nioCore,
+                nioPosix,
+                serviceLifecycle,
             ],
             swiftSettings: leafSwiftSettings
         ),
@@ -284,9 +307,9 @@ let package = Package(
             name: "Operator",
             dependencies: [
                 "Interchange", "Kube", "Tailnet", "RelayCore", "Telemetry", "CurlHTTP",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                logging,
+                metrics,
+                serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
@@ -294,9 +317,9 @@ let package = Package(
             name: "relay-operator",
             dependencies: [
                 "Operator", "Kube", "Telemetry",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                argumentParser,
+                logging,
+                serviceLifecycle,
             ],
             swiftSettings: leafSwiftSettings
         ),
@@ -304,7 +327,7 @@ let package = Package(
             name: "OperatorTests",
             dependencies: [
                 "Operator", "Interchange", "RelayCore", "RelayServer", "Kube", "CurlHTTP",
-                .product(name: "Logging", package: "swift-log"),
+                logging,
             ],
             exclude: ["Recordings"],
             swiftSettings: leafSwiftSettings
@@ -315,22 +338,24 @@ let package = Package(
             name: "relayctl",
             dependencies: [
                 "Agent", "Interchange", "RelayCore", "RelayClient", "RelayNIO", "Tailnet", "CurlHTTP", "FallbackClient",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                argumentParser,
+                unixSignals,
+                nioCore,
             ],
             swiftSettings: leafSwiftSettings
         ),
 
         // MARK: Benchmarks (Benchmarks/, run by Benchmarks/bench-*)
+        .target(
+            name: "BenchmarkSupport", path: "Benchmarks/Sources/BenchmarkSupport", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "kube-bench", dependencies: ["Kube"], path: "Benchmarks/Sources/kube-bench",
+            name: "kube-bench", dependencies: ["Kube", "BenchmarkSupport"], path: "Benchmarks/Sources/kube-bench",
             swiftSettings: leafSwiftSettings),
         .executableTarget(
             name: "coordinator-bench",
             dependencies: [
-                "Tailnet", "RelayCore", "CurlHTTP",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Tailnet", "RelayCore", "CurlHTTP", "BenchmarkSupport",
+                argumentParser,
             ],
             path: "Benchmarks/Sources/coordinator-bench",
             swiftSettings: leafSwiftSettings
@@ -338,9 +363,9 @@ let package = Package(
         .executableTarget(
             name: "relay-bench",
             dependencies: [
-                "RelayCore", "RelayClient",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                "RelayCore", "RelayClient", "BenchmarkSupport",
+                argumentParser,
+                nioCore,
             ],
             path: "Benchmarks/Sources/relay-bench",
             swiftSettings: leafSwiftSettings
@@ -354,11 +379,12 @@ let package = Package(
             name: "fallback-bench",
             dependencies: [
                 "Fallback", "FallbackClient", "FallbackServer", "Coordinator", "RelayCore", "RelayClient",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "BenchmarkSupport",
+                argumentParser,
+                nioCore,
+                nioPosix,
+                logging,
+                serviceLifecycle,
             ],
             path: "Benchmarks/Sources/fallback-bench",
             swiftSettings: leafSwiftSettings
@@ -373,9 +399,9 @@ let package = Package(
         .target(
             name: "PeerRelayTestSupport",
             dependencies: [
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                nioPosix,
+                logging,
+                serviceLifecycle,
             ],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
@@ -384,7 +410,7 @@ let package = Package(
             name: "CoordinatorTestSupport",
             dependencies: [
                 "Coordinator", "Tailnet", "CurlHTTP", "PeerRelayTestSupport",
-                .product(name: "Logging", package: "swift-log"),
+                logging,
             ],
             path: "Tests/CoordinatorTestSupport",
             swiftSettings: swiftSettings
@@ -396,10 +422,10 @@ let package = Package(
             name: "RelayServerTests",
             dependencies: [
                 "RelayServer", "RelayCore", "RelayClient", "Telemetry", "Tailnet", "PeerRelayTestSupport", "CRelayIO",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                nioCore,
+                nioPosix,
+                nioConcurrencyHelpers,
+                logging,
             ],
             swiftSettings: leafSwiftSettings
         ),
@@ -407,9 +433,9 @@ let package = Package(
             name: "TelemetryTests",
             dependencies: [
                 "Interchange", "Telemetry", "PeerRelayTestSupport",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                argumentParser,
+                nioConcurrencyHelpers,
+                serviceLifecycle,
             ],
             swiftSettings: leafSwiftSettings
         ),
@@ -417,8 +443,8 @@ let package = Package(
             name: "RelayClientTests",
             dependencies: [
                 "RelayClient", "RelayCore", "PeerRelayTestSupport",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+                nioCore,
+                nioPosix,
             ],
             swiftSettings: leafSwiftSettings
         ),
@@ -432,8 +458,8 @@ let package = Package(
             name: "KubeTests",
             dependencies: [
                 "Kube", "CurlHTTP", "PeerRelayTestSupport",
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                metrics,
+                metricsTestKit,
             ],
             swiftSettings: leafSwiftSettings
         ),

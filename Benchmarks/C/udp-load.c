@@ -28,6 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench-common.h"
+
 #define MAX_BATCH 256
 #define MAX_DATAGRAM 2048
 #define MAX_GSO 64
@@ -40,27 +42,6 @@
 #ifndef UDP_GRO
 #define UDP_GRO 104
 #endif
-
-static int parse_endpoint(const char *text, struct sockaddr_in *out) {
-    char host[64];
-    const char *colon = strrchr(text, ':');
-    if (colon == NULL || (size_t)(colon - text) >= sizeof host) return -1;
-    memcpy(host, text, (size_t)(colon - text));
-    host[colon - text] = '\0';
-    char *end = NULL;
-    long port = strtol(colon + 1, &end, 10);
-    if (*end != '\0' || port <= 0 || port > 65535) return -1;
-    memset(out, 0, sizeof *out);
-    out->sin_family = AF_INET;
-    out->sin_port = htons((uint16_t)port);
-    return inet_pton(AF_INET, host, &out->sin_addr) == 1 ? 0 : -1;
-}
-
-static double now_seconds(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int udp_socket(const struct sockaddr_in *bind_to) {
     int fd = socket(AF_INET, SOCK_DGRAM, 0);

@@ -108,36 +108,26 @@ public final class RelayClient: Sendable {
     /// allocate and get the same VNI.
     public func allocate(peer: PublicKey) async throws(RelayClientError) -> Allocation {
         var lastGeneration: UInt32 = 0
-        for _ in 1...configuration.attempts {
+        let answer = try await exchange(step: "Allocate", expected: "an AllocateResponse") {
             let generation = Self.randomGeneration(excluding: lastGeneration)
             lastGeneration = generation
             let message = ControlMessage.allocate(
                 AllocateMessage(generation: generation, peerKey: peer, certificate: identity.certificate))
-            let datagram = sealedToRelay(message, vni: 0)
-            switch await request(.allocate(generation: generation), datagram) {
-            case .reply(.allocated(let response)):
-                guard response.vni >= 1, response.vni <= GeneveHeader.maximumVNI else {
-                    throw .protocolViolation("AllocateResponse carries VNI \(response.vni), outside 1...16777215")
-                }
-                return Allocation(
-                    vni: response.vni, peer: peer,
-                    bindTimeout: .milliseconds(Int64(response.bindTimeoutMilliseconds)),
-                    idleTimeout: .seconds(Int64(response.idleTimeoutSeconds)), endpoints: response.endpoints)
-            case .reply(.refused(let error)):
-                throw .refused(step: "Allocate", error)
-            case .reply:
-                throw .protocolViolation("a reply to Allocate that is not an AllocateResponse")
-            case .timedOut:
-                continue
-            case .closed:
-                throw .closed
-            case .sendFailed(let error):
-                throw error
-            }
+            return (.allocate(generation: generation), sealedToRelay(message, vni: 0))
+        } accept: { reply in
+            if case .allocated(let response) = reply { response } else { nil }
         }
-        throw .timeout(
-            step: "Allocate", relay: relay.description, attempts: configuration.attempts,
-            timeout: configuration.timeout)
+        guard let response = answer else {
+            throw .timeout(
+                step: "Allocate", relay: relay.description, attempts: configuration.attempts,
+                timeout: configuration.timeout)
+        }
+        guard response.vni >= 1, response.vni <= GeneveHeader.maximumVNI else {
+            throw .protocolViolation("AllocateResponse carries VNI \(response.vni), outside 1...16777215")
+        }
+        return Allocation(
+            vni: response.vni, peer: peer, bindTimeout: .milliseconds(Int64(response.bindTimeoutMilliseconds)),
+            idleTimeout: .seconds(Int64(response.idleTimeoutSeconds)), endpoints: response.endpoints)
     }
 
     // MARK: Bind
@@ -192,31 +182,21 @@ public final class RelayClient: Sendable {
         let vni = session.allocation.vni
         let bind = BindMessage(vni: vni, generation: generation, remoteKey: session.allocation.peer)
         let datagram = sealedToRelay(.bind(bind), vni: vni)
-        for _ in 1...configuration.attempts {
-            switch await request(.bind(vni: vni, generation: generation), datagram) {
-            case .reply(.challenge(let challenge)):
-                guard challenge.vni == vni, challenge.generation == generation,
-                    challenge.remoteKey == session.allocation.peer
-                else {
-                    throw .protocolViolation("the Challenge does not echo the Bind's VNI, generation and remote key")
-                }
-                try await send(sealedToRelay(.answer(challenge), vni: vni))
-                return
-            case .reply(.refused(let error)):
-                throw .refused(step: "Bind", error)
-            case .reply:
-                throw .protocolViolation("a reply to Bind that is not a Challenge")
-            case .timedOut:
-                continue
-            case .closed:
-                throw .closed
-            case .sendFailed(let error):
-                throw error
-            }
+        let answer = try await exchange(step: "Bind", expected: "a Challenge") {
+            (.bind(vni: vni, generation: generation), datagram)
+        } accept: { reply in
+            if case .challenge(let challenge) = reply { challenge } else { nil }
         }
-        throw .timeout(
-            step: "Bind (VNI \(vni))", relay: relay.description, attempts: configuration.attempts,
-            timeout: configuration.timeout)
+        guard let challenge = answer else {
+            throw .timeout(
+                step: "Bind (VNI \(vni))", relay: relay.description, attempts: configuration.attempts,
+                timeout: configuration.timeout)
+        }
+        guard challenge.vni == vni, challenge.generation == generation, challenge.remoteKey == session.allocation.peer
+        else {
+            throw .protocolViolation("the Challenge does not echo the Bind's VNI, generation and remote key")
+        }
+        try await send(sealedToRelay(.answer(challenge), vni: vni))
     }
 
     func forget(_ session: RelaySession) {

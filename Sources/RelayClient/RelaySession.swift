@@ -65,28 +65,23 @@ public final class RelaySession: Sendable {
     /// Sends an end-to-end Ping and returns the round-trip time of the first Pong. Retries with a new transaction id
     /// up to the client's `attempts`, each waiting the client's `timeout`.
     public func ping(paddingLength: Int = 0) async throws(RelayClientError) -> Duration {
-        let attempts = client.configuration.attempts
-        for _ in 1...attempts {
+        var sent = ContinuousClock.now
+        let rtt = try await client.exchange(step: "Ping", expected: "a Pong") {
             let transaction = TransactionID.random()
             let message = ControlMessage.ping(PingMessage(transactionID: transaction, paddingLength: paddingLength))
             let datagram = message.sealedDatagram(
                 header: GeneveHeader(isControl: false, protocolType: .control, vni: vni),
                 sender: client.identity.publicKey, key: peerKey)
-            let sent = ContinuousClock.now
-            switch await client.request(.pong(transaction), datagram) {
-            case .reply(.pong(_, let at)):
-                return at - sent
-            case .reply:
-                throw .protocolViolation("a reply to Ping that is not a Pong")
-            case .timedOut:
-                continue
-            case .closed:
-                throw .closed
-            case .sendFailed(let error):
-                throw error
-            }
+            sent = ContinuousClock.now
+            return (.pong(transaction), datagram)
+        } accept: { reply in
+            if case .pong(_, let at) = reply { at - sent } else { nil }
         }
-        throw .peerUnreachable(vni: vni, attempts: attempts, timeout: client.configuration.timeout)
+        guard let rtt else {
+            throw .peerUnreachable(
+                vni: vni, attempts: client.configuration.attempts, timeout: client.configuration.timeout)
+        }
+        return rtt
     }
 
     /// Binds again from the client's current address with a new generation (e.g. after the relay restarted its

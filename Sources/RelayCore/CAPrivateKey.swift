@@ -75,3 +75,7 @@ extension CAPrivateKey: CustomStringConvertible {
     /// Never prints the secret.
     public var description: String { "CAPrivateKey(\(keyID))" }
 }
+
+extension CAPrivateKey: Base64Key {
+    public static var textForm: String { "a base64 Ed25519 CA seed (32 bytes)" }
+}

@@ -60,18 +60,11 @@ extension CAPublicKey: CustomStringConvertible {
 }
 
 extension CAPublicKey: Codable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        guard let key = CAPublicKey(base64: text) else {
-            throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "not a base64 Ed25519 CA public key (32 bytes): \(text.prefix(60))")
-        }
-        self = key
-    }
+    public init(from decoder: any Decoder) throws { try self.init(base64From: decoder) }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(base64)
-    }
+    public func encode(to encoder: any Encoder) throws { try encodeBase64(to: encoder) }
+}
+
+extension CAPublicKey: Base64Key {
+    public static var textForm: String { "a base64 Ed25519 CA public key (32 bytes)" }
 }

@@ -67,36 +67,32 @@ public enum KeyFile {
         }
     }
 
-    /// Reads an X25519 private key file (one base64 line).
-    public static func readPrivateKey(at path: String) throws(KeyFileError) -> PrivateKey {
-        guard let key = PrivateKey(base64: try readText(at: path)) else {
-            throw .malformed(path: path, expected: "a base64 X25519 private key (32 bytes)")
+    /// Reads a key file: one base64 line of `Key`'s text form.
+    public static func readKey<Key: Base64Key>(_ type: Key.Type, at path: String) throws(KeyFileError) -> Key {
+        guard let key = Key(base64: try readText(at: path)) else {
+            throw .malformed(path: path, expected: Key.textForm)
         }
         return key
+    }
+
+    /// Reads an X25519 private key file (one base64 line).
+    public static func readPrivateKey(at path: String) throws(KeyFileError) -> PrivateKey {
+        try readKey(PrivateKey.self, at: path)
     }
 
     /// Reads an X25519 public key file (one base64 line).
     public static func readPublicKey(at path: String) throws(KeyFileError) -> PublicKey {
-        guard let key = PublicKey(base64: try readText(at: path)) else {
-            throw .malformed(path: path, expected: "a base64 X25519 public key (32 bytes)")
-        }
-        return key
+        try readKey(PublicKey.self, at: path)
     }
 
     /// Reads a CA private key file (base64 Ed25519 seed).
     public static func readCAPrivateKey(at path: String) throws(KeyFileError) -> CAPrivateKey {
-        guard let key = CAPrivateKey(base64: try readText(at: path)) else {
-            throw .malformed(path: path, expected: "a base64 Ed25519 CA seed (32 bytes)")
-        }
-        return key
+        try readKey(CAPrivateKey.self, at: path)
     }
 
     /// Reads a CA public key file (one base64 line).
     public static func readCAPublicKey(at path: String) throws(KeyFileError) -> CAPublicKey {
-        guard let key = CAPublicKey(base64: try readText(at: path)) else {
-            throw .malformed(path: path, expected: "a base64 Ed25519 CA public key (32 bytes)")
-        }
-        return key
+        try readKey(CAPublicKey.self, at: path)
     }
 
     /// Reads a PEM-armored certificate file.

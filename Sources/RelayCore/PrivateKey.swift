@@ -69,3 +69,7 @@ extension PrivateKey: CustomStringConvertible {
     /// Never prints the secret.
     public var description: String { "PrivateKey(public: \(publicKey.shortDescription))" }
 }
+
+extension PrivateKey: Base64Key {
+    public static var textForm: String { "a base64 X25519 private key (32 bytes)" }
+}

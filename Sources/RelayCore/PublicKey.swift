@@ -62,18 +62,11 @@ extension PublicKey: CustomStringConvertible {
 }
 
 extension PublicKey: Codable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        guard let key = PublicKey(base64: text) else {
-            throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "not a base64 X25519 public key (32 bytes): \(text.prefix(60))")
-        }
-        self = key
-    }
+    public init(from decoder: any Decoder) throws { try self.init(base64From: decoder) }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(base64)
-    }
+    public func encode(to encoder: any Encoder) throws { try encodeBase64(to: encoder) }
+}
+
+extension PublicKey: Base64Key {
+    public static var textForm: String { "a base64 X25519 public key (32 bytes)" }
 }

@@ -80,8 +80,7 @@ struct TailnetAgent: AsyncParsableCommand {
     @Option(help: "Seconds without outbound data before the session counts as idle.")
     var sessionTimeout = 45
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel = "info"
+    @OptionGroup var log: LogOptions
 
     func validate() throws {
         for entry in forcePath {
@@ -96,14 +95,10 @@ struct TailnetAgent: AsyncParsableCommand {
         guard WireGuardBackend(rawValue: wireguardBackend) != nil else {
             throw ValidationError("--wireguard-backend \(wireguardBackend): use uapi or wg")
         }
-        guard Logger.Level(parsing: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
     }
 
     func run() async throws {
-        let level = Logger.Level(parsing: logLevel) ?? .info
-        TelemetryLogging.bootstrap(format: .text, level: level)
-        var logger = Logger(label: "tailnet-agent")
-        logger.logLevel = level
+        let logger = log.bootstrap(label: "tailnet-agent")
         let telemetry = TelemetryMetrics()
         telemetry.bootstrapGlobal()
 

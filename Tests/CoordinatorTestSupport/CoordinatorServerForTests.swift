@@ -1,8 +1,8 @@
 public import Coordinator
-public import Tailnet
-import Logging
 import CurlHTTP
+import Logging
 import PeerRelayTestSupport
+public import Tailnet
 
 /// Runs the real coordinator HTTP server over `store` on a free loopback port (plain HTTP, or TLS when the
 /// configuration names a certificate) for the duration of `body`, then shuts it down. `body` gets the base URL and an

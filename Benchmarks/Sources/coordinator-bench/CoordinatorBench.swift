@@ -1,4 +1,5 @@
 import ArgumentParser
+import BenchmarkSupport
 import CurlHTTP
 import RelayCore
 import Tailnet
@@ -186,11 +187,7 @@ struct CoordinatorBench: AsyncParsableCommand {
     }
 
     func residentKiB() -> Int? {
-        guard let pid, let text = try? KeyFile.readText(at: "/proc/\(pid)/status") else { return nil }
-        for line in text.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-            return Int(line.split(separator: " ").dropFirst().first ?? "")
-        }
-        return nil
+        pid.flatMap { BenchmarkSupport.residentKiB(pid: $0) }
     }
 
     func mib(_ kib: Int?) -> String {

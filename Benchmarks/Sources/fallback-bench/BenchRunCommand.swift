@@ -1,4 +1,5 @@
 import ArgumentParser
+import BenchmarkSupport
 import FallbackClient
 import RelayClient
 import RelayCore

@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import FallbackClient
 import RelayClient
 import RelayCore

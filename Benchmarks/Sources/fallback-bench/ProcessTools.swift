@@ -4,20 +4,6 @@
 
 func fflushStandardOutput() { fflush(nil) }
 
-/// Resident set size of `pid` in KiB, from /proc/PID/status (VmRSS).
-func residentKiB(pid: Int32) -> Int? {
-    guard let file = fopen("/proc/\(pid)/status", "r") else { return nil }
-    defer { fclose(file) }
-    var line = [CChar](repeating: 0, count: 512)
-    while fgets(&line, Int32(line.count), file) != nil {
-        let text = String(cString: line)
-        if text.hasPrefix("VmRSS:") {
-            return Int(text.dropFirst(6).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "")
-        }
-    }
-    return nil
-}
-
 /// Raises the open-file limit to its hard maximum; returns the new soft limit.
 func raiseOpenFileLimit() -> Int {
     var limit = rlimit()
@@ -26,15 +12,6 @@ func raiseOpenFileLimit() -> Int {
     setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
     getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
     return Int(limit.rlim_cur)
-}
-
-/// Load averages (1, 5, 15 min) from /proc/loadavg.
-func loadAverage() -> String {
-    guard let file = fopen("/proc/loadavg", "r") else { return "unknown" }
-    defer { fclose(file) }
-    var line = [CChar](repeating: 0, count: 128)
-    guard fgets(&line, Int32(line.count), file) != nil else { return "unknown" }
-    return String(cString: line).split(separator: " ").prefix(3).joined(separator: " ")
 }
 
 /// A child process with its stdout readable line by line.

@@ -1,6 +1,7 @@
 // kube-bench: measurements behind Benchmarks/bench-kube (see docs/benchmarks.md).
 //   kube-bench seed <kubeconfig> <namespace> <count>       create <count> ConfigMaps (16 in flight)
 //   kube-bench measure <kubeconfig> <namespace> <runs>     print JSON: cache memory, list latency, watch rates
+import BenchmarkSupport
 import Foundation
 import Kube
 import Synchronization
@@ -11,11 +12,7 @@ func fail(_ message: String) -> Never {
 }
 
 func residentBytes() -> Int {
-    guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-        let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
-    else { return 0 }
-    let kilobytes = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
-    return kilobytes * 1024
+    (residentKiB() ?? 0) * 1024
 }
 
 func seconds(_ duration: Duration) -> Double {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BenchmarkSupport
 import NIOCore
 import RelayClient
 import RelayCore
@@ -96,7 +97,7 @@ struct SessionsCommand: AsyncParsableCommand {
                 }
             }
         }
-        let rssBefore = processRSSKiB(pid: relayPID) ?? -1
+        let rssBefore = residentKiB(pid: relayPID) ?? -1
         let all = clients
         let allPairs = pairs
 
@@ -137,7 +138,7 @@ struct SessionsCommand: AsyncParsableCommand {
             sampled += 1
             if (try? await session.ping()) != nil { verified += 1 }
         }
-        let rssAfter = processRSSKiB(pid: relayPID) ?? -1
+        let rssAfter = residentKiB(pid: relayPID) ?? -1
 
         let report = [
             "\"sessions\":\(pairs.count)",
