@@ -25,7 +25,8 @@ import Testing
 
     /// A datagram in a failure message: its length and the index it carries.
     static func describe(_ datagram: [UInt8]) -> String {
-        datagram.count < 6 ? "\(datagram)" : "\(datagram.count) bytes, index \(Int(datagram[4]) | Int(datagram[5]) << 8)"
+        datagram.count < 6
+            ? "\(datagram)" : "\(datagram.count) bytes, index \(Int(datagram[4]) | Int(datagram[5]) << 8)"
     }
 
     @Test(arguments: Path.allCases, [true, false])
@@ -154,8 +155,7 @@ import Testing
         try await group.shutdownGracefully()
     }
 
-    static func startPlane(offload: Bool = true) async throws -> (DataPlane, MultiThreadedEventLoopGroup, LoopbackUDP)
-    {
+    static func startPlane(offload: Bool = true) async throws -> (DataPlane, MultiThreadedEventLoopGroup, LoopbackUDP) {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let wireGuard = try LoopbackUDP()
         do {
@@ -197,8 +197,10 @@ struct PlanePair {
             a.setRoute(pair.keyB, targets: [.direct(addressB)], directSources: [addressB], relaySessions: [])
             b.setRoute(pair.keyA, targets: [.direct(addressA)], directSources: [addressA], relaySessions: [])
         case .relay:
-            a.setRoute(pair.keyB, targets: [.relay(addressB, vni: 77)], directSources: [], relaySessions: [(addressB, 77)])
-            b.setRoute(pair.keyA, targets: [.relay(addressA, vni: 77)], directSources: [], relaySessions: [(addressA, 77)])
+            a.setRoute(
+                pair.keyB, targets: [.relay(addressB, vni: 77)], directSources: [], relaySessions: [(addressB, 77)])
+            b.setRoute(
+                pair.keyA, targets: [.relay(addressA, vni: 77)], directSources: [], relaySessions: [(addressA, 77)])
         }
         _ = await a.dropCounts()  // orders the routes before the first packet
         _ = await b.dropCounts()

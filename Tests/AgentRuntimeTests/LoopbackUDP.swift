@@ -87,13 +87,14 @@ extension LoopbackUDP {
     /// Sends `segments` as one UDP GSO train (UDP_SEGMENT): all `segments[0].count` bytes long but the last, which
     /// may be shorter. Throws when the kernel has no UDP GSO.
     func sendTrain(_ segments: [[UInt8]], toPort port: UInt16) throws {
+        let udpSegment: CInt = 103  // UDP_SEGMENT
         var size = CInt(segments[0].count)
-        guard setsockopt(fd, CInt(IPPROTO_UDP), 103, &size, socklen_t(MemoryLayout<CInt>.size)) == 0 else {  // UDP_SEGMENT
+        guard setsockopt(fd, CInt(IPPROTO_UDP), udpSegment, &size, socklen_t(MemoryLayout<CInt>.size)) == 0 else {
             throw Failure(text: "setsockopt(UDP_SEGMENT): errno \(errno)")
         }
         defer {
             var off: CInt = 0
-            _ = setsockopt(fd, CInt(IPPROTO_UDP), 103, &off, socklen_t(MemoryLayout<CInt>.size))
+            _ = setsockopt(fd, CInt(IPPROTO_UDP), udpSegment, &off, socklen_t(MemoryLayout<CInt>.size))
         }
         try send(segments.flatMap { $0 }, toPort: port)
     }
