@@ -15,6 +15,7 @@ tailnet-agent. With no command typed beyond starting the agents:
 Paths are read from `relayctl status`, traffic is ping through the tunnel. Every wait is bounded. Everything started
 is stopped."""
 
+import calendar
 import os
 import signal
 import subprocess
@@ -22,7 +23,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "hack", "lib"))
-from peerrelay import Stack  # noqa: E402
+from peerrelay import Stack, condition  # noqa: E402
 
 NS = "agentk8s"
 RELAY = "edge"
@@ -82,9 +83,13 @@ def main(bin_dir):
         assert key_after["publicKey"] == relays[0]["publicKey"], \
             f"the relay's key changed across the pod restart: {relays[0]['publicKey']} -> {key_after['publicKey']}"
         assert endpoint in key_after["endpoints"], f"{endpoint} no longer published: {key_after['endpoints']}"
+        ready = condition(after, "Ready")
+        assert ready.get("status") == "True", f"the recreated {pod} is not Ready: {ready}"
+        ready_after = calendar.timegm(time.strptime(ready["lastTransitionTime"], "%Y-%m-%dT%H:%M:%SZ")) \
+            - float(result["killed_at"])
         passed.append(f"{pod} recreated by the StatefulSet (new uid, same key from its Secret, same endpoint "
-                      f"{endpoint}) -> both re-allocated and back on {NS}-{RELAY} {result['relay_back_after_s']} s "
-                      f"after the kill, pings through the tunnel")
+                      f"{endpoint}; Ready {ready_after:.0f} s after the delete, ±1 s) -> both re-allocated and back "
+                      f"on {NS}-{RELAY} {result['relay_back_after_s']} s after the delete, pings through the tunnel")
         passed.append(f"routers turned easy -> both upgraded to direct within {result['direct_after_s']} s, "
                       f"pings through the tunnel")
         for line in passed[-4:]:
