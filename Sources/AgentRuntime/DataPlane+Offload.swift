@@ -112,7 +112,7 @@ extension DataPlane {
         channel.write(envelope, promise: promise)
     }
 
-    private func segmentedWriteFailed(_ error: any Error, kind: SocketKind, segments: Int) {
+    func segmentedWriteFailed(_ error: any Error, kind: SocketKind, segments: Int) {
         guard let errno = (error as? IOError)?.errnoCode, Self.refusesSegmentation(errno) else { return }
         drop("udp_gso_refused", count: segments)
         guard segmentation.remove(kind) != nil else { return }

@@ -37,7 +37,7 @@ final class DataPlane: @unchecked Sendable {
     let wireGuard: SocketAddress
     let control: AsyncStream<InboundControl>
     private let controlContinuation: AsyncStream<InboundControl>.Continuation
-    private var links: [PublicKey: PeerLink] = [:]
+    private(set) var links: [PublicKey: PeerLink] = [:]
     private(set) var direct: [SocketAddress: PeerLink] = [:]
     private(set) var relayed: [RelayKey: PeerLink] = [:]
     private var dirty: [PeerLink] = []

@@ -72,6 +72,64 @@ import Testing
         await pair.stop()
     }
 
+    /// A kernel that refuses GSO: the refusal itself is injected (the loopback device here accepts every GSO write;
+    /// a real refusal needs a route without checksum offload or with a small MTU), through the same handler a failed
+    /// GSO write's promise calls. GSO goes off on that socket kind, it is counted, and the next burst still arrives
+    /// whole and in order, one datagram per write.
+    @Test(.enabled(if: System.supportsUDPSegmentationOffload, "no UDP GSO in this kernel"))
+    func aRefusedGSOWriteTurnsGSOOffAndTrafficContinues() async throws {
+        let pair = try await PlanePair.start(path: .direct, offload: true)
+        do {
+            try await pair.a.loop.submit {
+                pair.a.segmentedWriteFailed(
+                    IOError(errnoCode: EIO, reason: "sendmmsg"), kind: .tailnet, segments: 30)
+            }.get()
+            let packets = (0..<50).map { Self.wireGuardPacket($0, size: 1452) }
+            try await pair.burst(packets)
+            for (index, packet) in packets.enumerated() {
+                let received = try #require(
+                    try await pair.wireGuardB.receive(timeout: .seconds(5)), "datagram \(index)")
+                #expect(received.bytes == packet, "datagram \(index): \(Self.describe(received.bytes))")
+            }
+            #expect(await pair.a.dropCounts() == ["udp_gso_refused": 30, "udp_gso_disabled": 1])
+            #expect(await pair.a.offloadCounts().sent == 0, "no GSO write after the refusal")
+        } catch {
+            await pair.stop()
+            throw error
+        }
+        await pair.stop()
+    }
+
+    /// A peer's loopback socket that NIO closed (as after a fatal send error) is reopened on its port, so WireGuard's
+    /// endpoint for the peer keeps working; counted.
+    @Test func aClosedLoopbackSocketIsReopenedOnItsPort() async throws {
+        let pair = try await PlanePair.start(path: .direct, offload: true)
+        do {
+            let channel = try #require(try await pair.a.loop.submit { pair.a.links[pair.keyB]?.channel }.get())
+            try await channel.close()
+            var drops: [String: UInt64] = [:]
+            var reopened = false
+            for _ in 0..<200 where !reopened {
+                try await Task.sleep(for: .milliseconds(10))
+                drops = await pair.a.dropCounts()
+                reopened = try await pair.a.loop.submit { pair.a.links[pair.keyB]?.channel.isActive == true }.get()
+            }
+            #expect(drops["loopback_socket_reopened"] == 1, "\(drops)")
+            #expect(reopened, "the loopback socket is open again")
+            let packets = (0..<20).map { Self.wireGuardPacket($0, size: 1000) }
+            try await pair.burst(packets)
+            for (index, packet) in packets.enumerated() {
+                let received = try #require(
+                    try await pair.wireGuardB.receive(timeout: .seconds(5)), "datagram \(index)")
+                #expect(received.bytes == packet, "datagram \(index): \(Self.describe(received.bytes))")
+            }
+        } catch {
+            await pair.stop()
+            throw error
+        }
+        await pair.stop()
+    }
+
     /// A GRO train from a peer's address (sent as one GSO write from a plain socket): wireguard-go gets every
     /// datagram, whole and in order.
     @Test(.enabled(if: System.supportsUDPSegmentationOffload, "no UDP GSO in this kernel"))
