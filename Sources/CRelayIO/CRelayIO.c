@@ -33,9 +33,17 @@ union relay_io_address {
     struct sockaddr_in6 v6;
 };
 
+// Coalesced runs stay within what every kernel with UDP_SEGMENT accepts: UDP_MAX_SEGMENTS is 64 (raised to 128 by
+// newer kernels), and the payload of one IPv4 UDP datagram is at most 65507 bytes.
+#define RELAY_IO_MAX_SEGMENTS 64
+#define RELAY_IO_MAX_RUN_BYTES 65507
+
+// The send queue: `queued` messages (tx, and per message its address, control room, segment size, datagram count
+// and bytes) over `iovs` iovec slots. Each message owns consecutive slots: one for a single datagram or a GRO train,
+// one per datagram for a coalesced run.
 struct relay_io_batch {
-    uint32_t count, slot_bytes, send_capacity, queued;
-    int segmentation_disabled;
+    uint32_t count, slot_bytes, send_capacity, queued, iovs;
+    int segmentation_disabled, coalesce;
     uint8_t *buffers;
     struct mmsghdr *rx;
     struct iovec *rx_iov;
@@ -46,6 +54,8 @@ struct relay_io_batch {
     union relay_io_address *tx_addresses;
     uint8_t *tx_control;
     uint16_t *tx_segment_size;
+    uint32_t *tx_segments;
+    uint32_t *tx_bytes;
 };
 
 relay_io_batch *relay_io_batch_create(uint32_t count, uint32_t slot_bytes, uint32_t send_capacity) {
@@ -65,8 +75,10 @@ relay_io_batch *relay_io_batch_create(uint32_t count, uint32_t slot_bytes, uint3
     b->tx_addresses = calloc(send_capacity, sizeof *b->tx_addresses);
     b->tx_control = calloc(send_capacity, RELAY_IO_CONTROL_BYTES);
     b->tx_segment_size = calloc(send_capacity, sizeof *b->tx_segment_size);
+    b->tx_segments = calloc(send_capacity, sizeof *b->tx_segments);
+    b->tx_bytes = calloc(send_capacity, sizeof *b->tx_bytes);
     if (!b->buffers || !b->rx || !b->rx_iov || !b->rx_addresses || !b->rx_control || !b->tx || !b->tx_iov ||
-        !b->tx_addresses || !b->tx_control || !b->tx_segment_size) {
+        !b->tx_addresses || !b->tx_control || !b->tx_segment_size || !b->tx_segments || !b->tx_bytes) {
         relay_io_batch_destroy(b);
         return NULL;
     }
@@ -92,6 +104,8 @@ void relay_io_batch_destroy(relay_io_batch *b) {
     free(b->tx_addresses);
     free(b->tx_control);
     free(b->tx_segment_size);
+    free(b->tx_segments);
+    free(b->tx_bytes);
     free(b);
 }
 
@@ -155,36 +169,68 @@ static socklen_t fill_address(union relay_io_address *out, uint64_t high, uint64
     return sizeof out->v6;
 }
 
+static void set_segment_size(relay_io_batch *b, uint32_t i, uint16_t segment_size) {
+    struct msghdr *h = &b->tx[i].msg_hdr;
+    b->tx_segment_size[i] = segment_size;
+    if (segment_size == 0) {
+        h->msg_control = NULL;
+        h->msg_controllen = 0;
+        return;
+    }
+    h->msg_control = b->tx_control + (size_t)i * RELAY_IO_CONTROL_BYTES;
+    h->msg_controllen = CMSG_SPACE(sizeof(uint16_t));
+    struct cmsghdr *c = CMSG_FIRSTHDR(h);
+    c->cmsg_level = SOL_UDP;
+    c->cmsg_type = UDP_SEGMENT;
+    c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+    memcpy(CMSG_DATA(c), &segment_size, sizeof segment_size);
+}
+
+static uint32_t segments(uint32_t length, uint16_t segment_size) {
+    return segment_size > 0 ? (length + segment_size - 1) / segment_size : 1;
+}
+
+/// A new message of one iovec: a datagram, or a GRO train when segment_size > 0.
 static void queue_one(relay_io_batch *b, const void *data, uint32_t length, const union relay_io_address *address,
                       socklen_t address_length, uint16_t segment_size) {
     uint32_t i = b->queued++;
     struct msghdr *h = &b->tx[i].msg_hdr;
-    b->tx_iov[i].iov_base = (void *)data;
-    b->tx_iov[i].iov_len = length;
-    h->msg_iov = &b->tx_iov[i];
+    struct iovec *v = &b->tx_iov[b->iovs++];
+    v->iov_base = (void *)data;
+    v->iov_len = length;
+    h->msg_iov = v;
     h->msg_iovlen = 1;
     b->tx_addresses[i] = *address;
     h->msg_name = &b->tx_addresses[i];
     h->msg_namelen = address_length;
     h->msg_flags = 0;
-    b->tx_segment_size[i] = segment_size;
-    if (segment_size > 0) {
-        uint8_t *control = b->tx_control + (size_t)i * RELAY_IO_CONTROL_BYTES;
-        h->msg_control = control;
-        h->msg_controllen = CMSG_SPACE(sizeof(uint16_t));
-        struct cmsghdr *c = CMSG_FIRSTHDR(h);
-        c->cmsg_level = SOL_UDP;
-        c->cmsg_type = UDP_SEGMENT;
-        c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
-        memcpy(CMSG_DATA(c), &segment_size, sizeof segment_size);
-    } else {
-        h->msg_control = NULL;
-        h->msg_controllen = 0;
-    }
+    b->tx_segments[i] = segments(length, segment_size);
+    b->tx_bytes[i] = length;
+    set_segment_size(b, i, segment_size);
 }
 
-static uint32_t segments(uint32_t length, uint16_t segment_size) {
-    return segment_size > 0 ? (length + segment_size - 1) / segment_size : 1;
+/// Appends a plain datagram to the last queued message when that message is a run of plain datagrams to the same
+/// address that the datagram can extend: the run's segment size is its first datagram's length, every datagram but
+/// the last has exactly that length, and the run stays within the kernel's limits. Returns 1 when appended.
+static int append_to_run(relay_io_batch *b, const void *data, uint32_t length, const union relay_io_address *address,
+                         socklen_t address_length) {
+    if (b->queued == 0 || length == 0 || b->iovs >= b->send_capacity) return 0;
+    uint32_t i = b->queued - 1;
+    struct msghdr *h = &b->tx[i].msg_hdr;
+    if (h->msg_iovlen == 1 && b->tx_segments[i] > 1) return 0;  // a GRO train
+    uint32_t size = (uint32_t)h->msg_iov[0].iov_len;
+    if (length > size || h->msg_iov[h->msg_iovlen - 1].iov_len != size) return 0;  // a shorter datagram ended it
+    if (b->tx_segments[i] >= RELAY_IO_MAX_SEGMENTS || b->tx_bytes[i] + length > RELAY_IO_MAX_RUN_BYTES) return 0;
+    if (h->msg_namelen != address_length || memcmp(&b->tx_addresses[i], address, address_length) != 0) return 0;
+    // The message's iovecs are the last ones taken, so the next slot extends its array.
+    struct iovec *v = &b->tx_iov[b->iovs++];
+    v->iov_base = (void *)data;
+    v->iov_len = length;
+    h->msg_iovlen += 1;
+    b->tx_segments[i] += 1;
+    b->tx_bytes[i] += length;
+    if (b->tx_segments[i] == 2) set_segment_size(b, i, (uint16_t)size);
+    return 1;
 }
 
 int relay_io_queue(relay_io_batch *b, const void *data, uint32_t length, uint64_t address_high, uint64_t address_low,
@@ -192,13 +238,16 @@ int relay_io_queue(relay_io_batch *b, const void *data, uint32_t length, uint64_
     union relay_io_address address;
     socklen_t address_length = fill_address(&address, address_high, address_low, port);
     int train = segment_size > 0 && length > segment_size;
+    if (!train && b->coalesce && !b->segmentation_disabled &&
+        append_to_run(b, data, length, &address, address_length))
+        return 0;
     if (!train || !b->segmentation_disabled) {
-        if (b->queued >= b->send_capacity) return -1;
+        if (b->iovs >= b->send_capacity) return -1;
         queue_one(b, data, length, &address, address_length, train ? segment_size : 0);
         return 0;
     }
     // GSO was refused on this socket: the train leaves datagram by datagram.
-    if (b->queued + segments(length, segment_size) > b->send_capacity) return -1;
+    if (b->iovs + segments(length, segment_size) > b->send_capacity) return -1;
     for (uint32_t offset = 0; offset < length; offset += segment_size) {
         uint32_t part = length - offset < segment_size ? length - offset : segment_size;
         queue_one(b, (const uint8_t *)data + offset, part, &address, address_length, 0);
@@ -206,25 +255,29 @@ int relay_io_queue(relay_io_batch *b, const void *data, uint32_t length, uint64_
     return 0;
 }
 
+void relay_io_set_coalescing(relay_io_batch *b, int enabled) { b->coalesce = enabled != 0; }
+
 int relay_io_segmentation_disabled(const relay_io_batch *b) { return b->segmentation_disabled; }
 
 uint32_t relay_io_queued(const relay_io_batch *b) { return b->queued; }
 
-/// Sends message i of the queue datagram by datagram (a train GSO could not send).
+/// Sends message i of the queue datagram by datagram (a GRO train or coalesced run GSO could not send).
 static void send_split(relay_io_batch *b, int fd, uint32_t i, relay_io_flush_report *report) {
     const struct msghdr *h = &b->tx[i].msg_hdr;
-    const uint8_t *data = b->tx_iov[i].iov_base;
-    uint32_t length = (uint32_t)b->tx_iov[i].iov_len;
     uint16_t size = b->tx_segment_size[i];
-    for (uint32_t offset = 0; offset < length; offset += size) {
-        uint32_t part = length - offset < size ? length - offset : size;
-        if (sendto(fd, data + offset, part, MSG_DONTWAIT, h->msg_name, h->msg_namelen) >= 0) {
-            report->sent += 1;
-        } else if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
-            report->queue_full_drops += 1;
-        } else {
-            report->errors += 1;
-            report->last_errno = errno;
+    for (size_t v = 0; v < h->msg_iovlen; v++) {
+        const uint8_t *data = h->msg_iov[v].iov_base;
+        uint32_t length = (uint32_t)h->msg_iov[v].iov_len;
+        for (uint32_t offset = 0; offset < length; offset += size) {
+            uint32_t part = length - offset < size ? length - offset : size;
+            if (sendto(fd, data + offset, part, MSG_DONTWAIT, h->msg_name, h->msg_namelen) >= 0) {
+                report->sent += 1;
+            } else if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
+                report->queue_full_drops += 1;
+            } else {
+                report->errors += 1;
+                report->last_errno = errno;
+            }
         }
     }
 }
@@ -232,40 +285,42 @@ static void send_split(relay_io_batch *b, int fd, uint32_t i, relay_io_flush_rep
 void relay_io_flush(relay_io_batch *b, int fd, relay_io_flush_report *report) {
     uint32_t done = 0, total = b->queued;
     while (done < total) {
-        int r = sendmmsg(fd, b->tx + done, total - done, MSG_DONTWAIT);
+        uint32_t end = total;
+        if (b->segmentation_disabled) {
+            // GSO was refused earlier in this flush: what is left to segment leaves datagram by datagram.
+            if (b->tx_segments[done] > 1) {
+                send_split(b, fd, done++, report);
+                continue;
+            }
+            for (end = done + 1; end < total && b->tx_segments[end] == 1; end++) {}
+        }
+        int r = sendmmsg(fd, b->tx + done, end - done, MSG_DONTWAIT);
         if (r > 0) {
-            for (uint32_t i = done; i < done + (uint32_t)r; i++)
-                report->sent += b->tx[i].msg_hdr.msg_controllen ? segments((uint32_t)b->tx_iov[i].iov_len, b->tx_segment_size[i]) : 1;
+            for (uint32_t i = done; i < done + (uint32_t)r; i++) report->sent += b->tx_segments[i];
             done += (uint32_t)r;
             continue;
         }
         int error = errno;
         if (error == EINTR) continue;
         if (error == EAGAIN || error == EWOULDBLOCK || error == ENOBUFS) {
-            for (uint32_t i = done; i < total; i++)
-                report->queue_full_drops += b->tx[i].msg_hdr.msg_controllen ? segments((uint32_t)b->tx_iov[i].iov_len, b->tx_segment_size[i]) : 1;
+            for (uint32_t i = done; i < total; i++) report->queue_full_drops += b->tx_segments[i];
             break;
         }
-        // Message `done` was refused. A refused GSO train is split and sent datagram by datagram, and later trains
-        // of this batch are split too; anything else is counted and skipped.
-        if (b->tx[done].msg_hdr.msg_controllen && (error == EIO || error == EINVAL || error == EOPNOTSUPP)) {
+        // Message `done` was refused. A refused GSO write is sent datagram by datagram, and the batch stops using
+        // GSO; anything else is counted and skipped.
+        if (b->tx_segments[done] > 1 && (error == EIO || error == EINVAL || error == EOPNOTSUPP)) {
             report->segmentation_refused = 1;
             report->last_errno = error;
             b->segmentation_disabled = 1;
-            for (uint32_t i = done; i < total; i++) {
-                if (b->tx[i].msg_hdr.msg_controllen) {
-                    b->tx[i].msg_hdr.msg_control = NULL;
-                    b->tx[i].msg_hdr.msg_controllen = 0;
-                }
-            }
             send_split(b, fd, done, report);
         } else {
-            report->errors += 1;
+            report->errors += b->tx_segments[done];
             report->last_errno = error;
         }
         done += 1;
     }
     b->queued = 0;
+    b->iovs = 0;
 }
 
 int relay_io_send_one(int fd, const void *data, uint32_t length, uint64_t address_high, uint64_t address_low,
@@ -366,6 +421,7 @@ int relay_io_queue(relay_io_batch *b, const void *d, uint32_t l, uint64_t h, uin
     return -1;
 }
 uint32_t relay_io_queued(const relay_io_batch *batch) { (void)batch; return 0; }
+void relay_io_set_coalescing(relay_io_batch *batch, int enabled) { (void)batch; (void)enabled; }
 int relay_io_segmentation_disabled(const relay_io_batch *batch) { (void)batch; return 0; }
 void relay_io_flush(relay_io_batch *batch, int fd, relay_io_flush_report *report) { (void)batch; (void)fd; (void)report; }
 int relay_io_send_one(int fd, const void *d, uint32_t l, uint64_t h, uint64_t lo, uint16_t p) {

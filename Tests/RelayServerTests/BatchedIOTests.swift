@@ -76,6 +76,117 @@
             #expect(firstBytes == (0..<200).map { UInt8($0) }, "every datagram arrives once, in order")
         }
 
+        /// Queues `sizes[i]`-byte datagrams whose first two bytes are i, for the receiver of `ports[i]`. The
+        /// buffer must stay alive until the flush.
+        static func queue(
+            _ batch: OpaquePointer, sizes: [Int], ports: [UInt16], in buffer: UnsafeMutableRawBufferPointer
+        ) {
+            let (high, low) = loopbackWords
+            var offset = 0
+            for (index, size) in sizes.enumerated() {
+                let datagram = UnsafeMutableRawBufferPointer(rebasing: buffer[offset..<offset + size])
+                datagram.initializeMemory(as: UInt8.self, repeating: UInt8(truncatingIfNeeded: index))
+                datagram[0] = UInt8(index >> 8)
+                datagram[1] = UInt8(index & 0xFF)
+                #expect(relay_io_queue(batch, datagram.baseAddress, UInt32(size), high, low, ports[index], 0) == 0)
+                offset += size
+            }
+        }
+
+        /// Receives up to `count` datagrams on `fd`: (index, length) of each, in arrival order.
+        static func receive(_ count: Int, on fd: Int32) throws -> [(index: Int, length: Int)] {
+            let batch = try #require(relay_io_batch_create(64, 2048, 1))
+            defer { relay_io_batch_destroy(batch) }
+            var arrived: [(index: Int, length: Int)] = []
+            while arrived.count < count {
+                let received = relay_io_receive(batch, fd)
+                guard received > 0 else { break }
+                for slot in 0..<UInt32(received) {
+                    let datagram = relay_io_get(batch, slot)
+                    arrived.append((Int(datagram.data[0]) << 8 | Int(datagram.data[1]), Int(datagram.length)))
+                }
+            }
+            return arrived
+        }
+
+        @Test func runsForOneDestinationLeaveAsOneWriteEachAndArriveIntact() throws {
+            let sender = try Self.socket()
+            let atA = try Self.socket()
+            let atB = try Self.socket()
+            defer {
+                close(sender.fd)
+                close(atA.fd)
+                close(atB.fd)
+            }
+            // To A: 70 of 300 B (64 fill a write, the limit), then 120 B ending the second run, 120 B again (a new
+            // run); 3 to B; 2 more to A ended by a shorter one, and one more shorter one.
+            var sizes = [Int](repeating: 300, count: 70) + [120, 120]
+            var ports = [UInt16](repeating: atA.port, count: 72)
+            sizes += [300, 300, 300]
+            ports += [UInt16](repeating: atB.port, count: 3)
+            sizes += [300, 300, 250, 250]
+            ports += [UInt16](repeating: atA.port, count: 4)
+            let batch = try #require(relay_io_batch_create(4, 2048, 128))
+            defer { relay_io_batch_destroy(batch) }
+            relay_io_set_coalescing(batch, 1)
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: sizes.reduce(0, +), alignment: 8)
+            defer { buffer.deallocate() }
+            Self.queue(batch, sizes: sizes, ports: ports, in: buffer)
+            #expect(relay_io_queued(batch) == 6, "64 | 6 + 1 | 1 to A, 3 to B, 3 | 1 to A")
+            var report = relay_io_flush_report()
+            relay_io_flush(batch, sender.fd, &report)
+            #expect(report.sent == UInt32(sizes.count), "a coalesced write counts its datagrams")
+            #expect(report.segmentation_refused == 0 && report.errors == 0 && report.queue_full_drops == 0)
+            let expected = sizes.indices.map { (index: $0, length: sizes[$0]) }
+            let gotA = try Self.receive(76, on: atA.fd)
+            let gotB = try Self.receive(3, on: atB.fd)
+            #expect(gotA.map(\.index) == expected.filter { ports[$0.index] == atA.port }.map(\.index))
+            #expect(gotA.map(\.length) == expected.filter { ports[$0.index] == atA.port }.map(\.length))
+            #expect(gotB.map(\.index) == [72, 73, 74])
+            #expect(gotB.map(\.length) == [300, 300, 300])
+
+            relay_io_set_coalescing(batch, 0)
+            Self.queue(batch, sizes: [300, 300, 300], ports: [atB.port, atB.port, atB.port], in: buffer)
+            #expect(relay_io_queued(batch) == 3, "coalescing off: one message per datagram")
+            relay_io_flush(batch, sender.fd, &report)
+            #expect(try Self.receive(3, on: atB.fd).count == 3)
+        }
+
+        @Test func coalescedRunsTheKernelRefusesAreSentDatagramByDatagram() throws {
+            // SO_NO_CHECK (no UDP checksum on send) makes the kernel refuse every GSO write with EINVAL, while plain
+            // datagrams still leave: both queued runs must arrive datagram by datagram, in order.
+            let sender = try Self.socket()
+            let receiver = try Self.socket()
+            defer {
+                close(sender.fd)
+                close(receiver.fd)
+            }
+            var one: Int32 = 1
+            try #require(setsockopt(sender.fd, SOL_SOCKET, SO_NO_CHECK, &one, socklen_t(MemoryLayout<Int32>.size)) == 0)
+            let sizes = [Int](repeating: 300, count: 10) + [Int](repeating: 200, count: 10) + [100]
+            let ports = [UInt16](repeating: receiver.port, count: sizes.count)
+            let batch = try #require(relay_io_batch_create(4, 2048, 64))
+            defer { relay_io_batch_destroy(batch) }
+            relay_io_set_coalescing(batch, 1)
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: sizes.reduce(0, +), alignment: 8)
+            defer { buffer.deallocate() }
+            Self.queue(batch, sizes: sizes, ports: ports, in: buffer)
+            #expect(relay_io_queued(batch) == 2, "two coalesced runs: 10 x 300 + 200, 9 x 200 + 100")
+            var report = relay_io_flush_report()
+            relay_io_flush(batch, sender.fd, &report)
+            #expect(report.segmentation_refused == 1)
+            #expect(report.last_errno == EINVAL)
+            #expect(report.sent == UInt32(sizes.count))
+            #expect(relay_io_segmentation_disabled(batch) == 1)
+            let got = try Self.receive(sizes.count, on: receiver.fd)
+            #expect(got.map(\.index) == Array(sizes.indices), "every datagram arrives once, in order")
+            #expect(got.map(\.length) == sizes)
+
+            Self.queue(batch, sizes: [300, 300], ports: [receiver.port, receiver.port], in: buffer)
+            #expect(relay_io_queued(batch) == 2, "after a refusal the batch no longer coalesces")
+            relay_io_flush(batch, sender.fd, &report)
+        }
+
         @Test func receivedDatagramsCarryTheirSourceAndLength() throws {
             let sender = try Self.socket()
             let receiver = try Self.socket()

@@ -16,14 +16,15 @@ final class TestClient: Sendable {
     let relay: SocketAddress
     let relayKey: SharedKey
 
-    init(node: TestTailnet.Node, relay: SocketAddress, relayPublicKey: PublicKey, host: String = "127.0.0.1")
-        async throws
-    {
+    init(
+        node: TestTailnet.Node, relay: SocketAddress, relayPublicKey: PublicKey, host: String = "127.0.0.1",
+        receiveOffload: Bool = false
+    ) async throws {
         self.node = node
         self.relay = relay
         guard let shared = node.key.sharedKey(with: relayPublicKey) else { throw TestFailure("bad relay key") }
         relayKey = shared
-        socket = try await TestSocket.open(host: host)
+        socket = try await TestSocket.open(host: host, receiveOffload: receiveOffload)
     }
 
     var publicKey: PublicKey { node.publicKey }

@@ -23,10 +23,19 @@ final class TestSocket: Sendable {
         self.inbox = inbox
     }
 
-    static func open(host: String = "127.0.0.1", port: Int = 0) async throws -> TestSocket {
+    /// `receiveOffload`: UDP GRO on (Linux), so a GSO write addressed to this socket arrives as one train.
+    static func open(host: String = "127.0.0.1", port: Int = 0, receiveOffload: Bool = false) async throws
+        -> TestSocket
+    {
         let inbox = Inbox()
-        let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        var bootstrap = DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65536))
+        if receiveOffload {
+            bootstrap = bootstrap.channelOption(.datagramReceiveOffload, value: true)
+                .channelOption(.datagramReceiveSegmentSize, value: true)
+        }
+        let channel =
+            try await bootstrap
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(inbox) }
             }
@@ -55,6 +64,34 @@ final class TestSocket: Sendable {
             try? await Task.sleep(for: .milliseconds(2))
         }
         return nil
+    }
+
+    /// The next `count` datagrams (a GRO train split into its datagrams), waiting at most `timeout` in all, and
+    /// how many of them came in trains of two or more (a GSO write that reached a GRO socket).
+    func receiveDatagrams(_ count: Int, timeout: Duration = .seconds(3)) async -> (datagrams: [[UInt8]], trains: Int) {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        var datagrams: [[UInt8]] = []
+        var trains = 0
+        while datagrams.count < count, clock.now < deadline {
+            let next = inbox.queue.withLockedValue { queue -> AddressedEnvelope<ByteBuffer>? in
+                queue.isEmpty ? nil : queue.removeFirst()
+            }
+            guard let next else {
+                try? await Task.sleep(for: .milliseconds(2))
+                continue
+            }
+            let bytes = Array(next.data.readableBytesView)
+            guard let size = next.metadata?.segmentSize, size > 0, bytes.count > size else {
+                datagrams.append(bytes)
+                continue
+            }
+            trains += 1
+            for start in stride(from: 0, to: bytes.count, by: size) {
+                datagrams.append(Array(bytes[start..<min(start + size, bytes.count)]))
+            }
+        }
+        return (datagrams, trains)
     }
 
     /// Datagrams received so far, without waiting.

@@ -116,6 +116,26 @@ al_wait_path() {  # al_wait_path a|b KIND SECONDS : until the side uses KIND, bo
   return 1
 }
 
+al_iperf_tunnel() {  # al_iperf_tunnel SECONDS : iperf3 TCP from A to B's tailnet address; prints Mbit/s B received
+  local target; target=$(al_peer_address a)
+  ip netns exec "$NL_B" timeout $(($1 + 15)) iperf3 -s -1 -B "$target" -p 5202 >/dev/null 2>&1 &
+  local server=$!
+  local json=""
+  for _ in $(seq 20); do  # the server needs a moment to listen; bounded
+    json=$(ip netns exec "$NL_A" timeout $(($1 + 10)) iperf3 -c "$target" -p 5202 -t "$1" -J 2>/dev/null) && break
+    json=""; sleep 0.25
+  done
+  kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true
+  python3 -c 'import json, sys
+try: bits = json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]
+except Exception: bits = 0
+print("%.1f" % (bits / 1e6))' <<<"$json"
+}
+
+al_moved() {  # al_moved MBIT : true when a TCP flow moved at least 1 Mbit/s (it works; not a speed target)
+  python3 -c "import sys; sys.exit(0 if float('$1') >= 1.0 else 1)"
+}
+
 al_ping_tunnel() {  # al_ping_tunnel COUNT : pings from A to B's tailnet address; prints the received count
   local target; target=$(al_peer_address a)
   ip netns exec "$NL_A" ping -c "$1" -i 0.2 -W 2 "$target" | sed -n 's/.* \([0-9]*\) received.*/\1/p'

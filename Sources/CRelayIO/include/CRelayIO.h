@@ -38,8 +38,8 @@ typedef struct relay_io_flush_report {
     /// Datagrams refused by the kernel for another reason (e.g. EPERM from a firewall); the last errno below.
     uint32_t errors;
     int32_t last_errno;
-    /// Set when a GSO write was refused (EIO/EINVAL/EOPNOTSUPP); that train was sent datagram by datagram and
-    /// the batch stops using GSO.
+    /// Set when a GSO write (a train or a coalesced run) was refused (EIO/EINVAL/EOPNOTSUPP); it was sent
+    /// datagram by datagram, and the batch stops using GSO and coalescing.
     uint8_t segmentation_refused;
 } relay_io_flush_report;
 
@@ -57,13 +57,18 @@ int relay_io_receive(relay_io_batch *batch, int fd);
 relay_io_received relay_io_get(const relay_io_batch *batch, uint32_t index);
 
 /// Queues `length` bytes at `data` (not copied) for the destination: its 16 address bytes (IPv4 v4-mapped) as
-/// two 8-byte words in memory order, and the port in host order. `segment_size` > 0 sends them as one GSO train. Returns 0, or -1 when the queue is full
-/// (flush and queue again).
+/// two 8-byte words in memory order, and the port in host order. `segment_size` > 0 sends them as one GSO train.
+/// With coalescing on, a plain datagram may join the previous queued one (see relay_io_set_coalescing).
+/// Returns 0, or -1 when the queue is full (flush and queue again).
 int relay_io_queue(relay_io_batch *batch, const void *data, uint32_t length, uint64_t address_high,
                    uint64_t address_low, uint16_t port, uint16_t segment_size);
+/// Coalescing (off when created): consecutive plain datagrams queued for the same destination, of one length
+/// (the last may be shorter), leave as one GSO write whose iovecs point at each datagram (no copy), at most 64
+/// datagrams and 65507 bytes. The kernel or the receiver splits it back into the same datagrams, in order.
+void relay_io_set_coalescing(relay_io_batch *batch, int enabled);
 /// 1 once a GSO write was refused on this batch's socket (trains are then queued datagram by datagram).
 int relay_io_segmentation_disabled(const relay_io_batch *batch);
-/// Queued sends.
+/// Queued send messages (a train or a coalesced run is one).
 uint32_t relay_io_queued(const relay_io_batch *batch);
 /// Sends everything queued on `fd` (an AF_INET socket takes IPv4 destinations only) with sendmmsg, never
 /// blocking, and empties the queue.

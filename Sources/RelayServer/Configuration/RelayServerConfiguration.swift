@@ -18,7 +18,8 @@ public struct RelayServerConfiguration: Sendable {
     public var maxDatagramBytes: Int
     /// Ask the kernel for UDP GRO (coalesced receive trains).
     public var udpGRO: Bool
-    /// Forward a session's train as one UDP GSO write (with ``udpGRO``).
+    /// UDP GSO on send: a session's train (with ``udpGRO``) and, on the batched data plane, runs of plain datagrams
+    /// for one destination leave as one segmentation-offload write.
     public var udpGSO: Bool
     /// Linux: the relay's own batched socket threads (recvmmsg/sendmmsg); false, or another system: NIO channels.
     public var batchedIO: Bool

@@ -31,8 +31,8 @@ extension RelaySettingField {
                 + "receive slot is then 64 KiB; ignored where the kernel lacks it)"),
         .bool(
             "udpGSO", "udp-gso", "RELAY_UDP_GSO", \.udpGSO,
-            help: "with --udp-gro, forward a train of one session as one segmentation-offload write (default "
-                + "\(value(\.udpGSO)))"),
+            help: "UDP segmentation offload: send consecutive equal-size datagrams for one destination (batched I/O), "
+                + "and with --udp-gro a train of one session, as one write (default \(value(\.udpGSO)))"),
         .bool(
             "batchedIO", "batched-io", "RELAY_BATCHED_IO", \.batchedIO,
             help: "Linux: one thread per socket reading and writing batches (recvmmsg/sendmmsg) into fixed buffers "

@@ -52,7 +52,7 @@
             pool.start()
             let options = BatchedForwarder.Options(
                 readBatch: configuration.readBatch, maxDatagramBytes: configuration.maxDatagramBytes,
-                segmentationOffload: configuration.udpGRO && configuration.udpGSO)
+                segmentationOffload: configuration.udpGRO && configuration.udpGSO, coalesceRuns: configuration.udpGSO)
             var finished: [EventLoopFuture<Void>] = []
             for row in rows {
                 // A datagram for the other address family leaves by that family's socket of the same index.

@@ -64,7 +64,7 @@ public final class RelayDataPlane: Sendable {
                         "addresses": .array(batched.sockets[0].map { .string("\($0.address)") }),
                         "sockets": "\(all.count)", "io": "batched", "readBatch": "\(configuration.readBatch)",
                         "udpGRO": "\(all.allSatisfy(\.receiveOffload) && configuration.udpGRO)",
-                        "udpGSO": "\(configuration.udpGRO && configuration.udpGSO)",
+                        "udpGSO": "\(configuration.udpGSO)",
                     ])
                 return RelayDataPlane(
                     channels: [], batched: batched, boundAddresses: batched.sockets[0].map(\.address), port: port)
