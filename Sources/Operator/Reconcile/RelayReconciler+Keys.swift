@@ -22,9 +22,13 @@ extension RelayReconciler {
             let current = try await client.getIfExists(Secret.self, name: names.secret, namespace: names.namespace)
             var decision = RelayKeyDecision.fromServer(current, names: names, replicas: replicas, newKey: newKey)
             if decision == .createSecret {
+                // Without the ownerReference: what a create sets stays co-owned by it under server-side apply, and
+                // a co-owned reference to a PeerRelay's earlier incarnation (same name, other uid) would make the
+                // applies below carry two controllers (422). The keys apply adds the reference.
+                var empty = RelayFiles.secret(owner, credentials: [:])
+                empty.metadata.ownerReferences = nil
                 do {
-                    let created = try await client.create(
-                        RelayFiles.secret(owner, credentials: [:]), fieldManager: RelayNames.fieldManager)
+                    let created = try await client.create(empty, fieldManager: RelayNames.fieldManager)
                     decision = RelayKeyDecision.fromServer(created, names: names, replicas: replicas, newKey: newKey)
                 } catch .alreadyExists {
                     continue
