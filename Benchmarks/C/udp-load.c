@@ -143,7 +143,7 @@ static int run_gen(int argc, char **argv) {
 
 static int run_sink(int argc, char **argv) {
     if (argc < 6) {
-        fprintf(stderr, "usage: udp-load sink BIND WARMUP WINDOW PID [TIMEOUT]\n");
+        fprintf(stderr, "usage: udp-load sink BIND WARMUP WINDOW PID [TIMEOUT [GRO]]\n");
         return 2;
     }
     struct sockaddr_in bind_to;
@@ -154,6 +154,7 @@ static int run_sink(int argc, char **argv) {
     double warmup = atof(argv[3]), window = atof(argv[4]);
     long pid = atol(argv[5]);
     double timeout = argc > 6 ? atof(argv[6]) : 10.0;
+    int gro = argc > 7 ? atoi(argv[7]) : 1;  // 0: a receiver without UDP GRO (old wireguard-go)
     if (warmup < 0 || window <= 0 || pid <= 0) {
         fprintf(stderr, "udp-load sink: WARMUP >= 0, WINDOW > 0, PID of the relay process\n");
         return 2;
@@ -161,8 +162,7 @@ static int run_sink(int argc, char **argv) {
     int fd = udp_socket(&bind_to);
     struct timeval tv = {.tv_sec = 0, .tv_usec = 100000};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    int one = 1;
-    setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof one);  // trains count per datagram below
+    if (gro) setsockopt(fd, SOL_UDP, UDP_GRO, &gro, sizeof gro);  // trains count per datagram below
 
     enum { SLOTS = 64, SLOT_BYTES = 65536 };
     static char buffers[SLOTS][SLOT_BYTES];

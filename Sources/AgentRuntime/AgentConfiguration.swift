@@ -31,6 +31,9 @@ public struct AgentConfiguration: Sendable {
     public var forced: [String: PathKind]
     /// How often the reflexive address is re-learnt with STUN and endpoints re-published.
     public var endpointRefreshInterval: Duration
+    /// Interfaces whose addresses are never published as direct candidates, beyond those `CandidateFilter` always
+    /// leaves out (`--exclude-interface`).
+    public var excludedInterfaces: [InterfacePattern] = []
     /// How WireGuard is configured: wireguard-go's UAPI socket or `wg(8)` (kernel WireGuard).
     public var wireGuardBackend = WireGuardBackend.uapi
     /// When the node certificate is renewed.

@@ -1,5 +1,5 @@
 import Agent
-import CRelayIO
+import Logging
 import NIOCore
 import RelayCore
 import RelayNIO
@@ -26,32 +26,33 @@ extension AgentController {
         reflexive[server] = mapped
     }
 
-    /// The endpoints to publish (`LocalCandidates`): interface addresses with the tailnet port — IPv6 global ones
-    /// only when the tailnet port has an IPv6 socket — plus reflexive addresses. Returns them when they changed
-    /// since the last call.
+    /// The endpoints to publish (`LocalCandidates`): the interface addresses `candidateFilter` keeps, with the
+    /// tailnet port (IPv6 global ones only when the tailnet port has an IPv6 socket), plus reflexive addresses.
+    /// Returns them when they changed since the last call, and logs which addresses were left out and why.
     func refreshEndpoints(tailnetPort: UInt16) -> [EndpointAddress]? {
+        let interfaces = InterfaceAddress.system()
         let next = LocalCandidates.endpoints(
-            ipv4: Self.interfaceAddresses(), ipv6: plane.hasIPv6 ? Self.interfaceIPv6Addresses() : [],
-            port: tailnetPort, reflexive: reflexive.values)
+            interfaces: interfaces, filter: candidateFilter, ipv6: plane.hasIPv6, port: tailnetPort,
+            reflexive: reflexive.values)
         guard next != endpoints else { return nil }
         endpoints = next
+        let left = interfaces.compactMap { record -> String? in
+            guard let why = candidateFilter.exclusion(of: record), why != .loopbackInterface, why != .notGlobalIPv6
+            else { return nil }
+            return "\(record.interface) \(Self.text(record.address)) (\(why))"
+        }
+        if !left.isEmpty { logger.info("not published as direct candidates: \(left.joined(separator: ", "))") }
         return next
     }
 
-    /// IPv4 addresses of up, non-loopback interfaces (host order).
-    static func interfaceAddresses() -> [UInt32] {
-        var addresses = [UInt32](repeating: 0, count: 64)
-        let count = Int(relay_io_interface_ipv4(&addresses, UInt32(addresses.count)))
-        guard count > 0 else { return [] }
-        return Array(addresses.prefix(min(count, addresses.count)))
-    }
-
-    /// IPv6 addresses (16 bytes each) of up interfaces.
-    static func interfaceIPv6Addresses() -> [[UInt8]] {
-        var bytes = [UInt8](repeating: 0, count: 64 * 16)
-        let count = min(Int(relay_io_interface_ipv6(&bytes, 64)), 64)
-        guard count > 0 else { return [] }
-        return (0..<count).map { Array(bytes[$0 * 16..<($0 + 1) * 16]) }
+    /// An interface address as text ("192.0.2.7", "[2001:db8::7]").
+    static func text(_ address: InterfaceAddress.Address) -> String {
+        let endpoint =
+            switch address {
+            case .ipv4(let value): EndpointAddress(ipv4: value, port: 0)
+            case .ipv6(let bytes): EndpointAddress(ipv6: bytes, port: 0)
+            }
+        return String(endpoint.description.dropLast(2))  // without ":0"
     }
 }
 

@@ -28,6 +28,8 @@ actor AgentController {
     var certificate: [UInt8]
     /// This node's direct endpoints: interface addresses and STUN-reflexive addresses, with the tailnet port.
     var endpoints: [EndpointAddress] = []
+    /// Which interface addresses are direct candidates.
+    let candidateFilter: CandidateFilter
     var pendingRelayReplies: [RelayReplyKey: CheckedContinuation<ControlMessage?, Never>] = [:]
     var pendingSTUN: [STUNTransactionID: String] = [:]
     var reflexive: [String: EndpointAddress] = [:]
@@ -68,8 +70,9 @@ actor AgentController {
 
     init(
         identity: AgentIdentity, plane: DataPlane, wireGuard: WireGuardDevice, policy: PathPolicy,
-        forced: [String: PathKind], metrics: AgentMetrics, logger: Logger
+        forced: [String: PathKind], excludedInterfaces: [InterfacePattern] = [], metrics: AgentMetrics, logger: Logger
     ) {
+        self.candidateFilter = CandidateFilter(ownInterface: wireGuard.interface, excluded: excludedInterfaces)
         self.identity = identity
         self.plane = plane
         self.wireGuard = wireGuard

@@ -47,7 +47,7 @@ public final class AgentService: Service, Sendable {
             plane = started
             let controller = AgentController(
                 identity: identity, plane: started, wireGuard: device, policy: config.policy, forced: config.forced,
-                metrics: AgentMetrics(factory: metrics), logger: logger)
+                excludedInterfaces: config.excludedInterfaces, metrics: AgentMetrics(factory: metrics), logger: logger)
             api = try await LocalAPIServer.bind(path: config.socketPath, group: MultiThreadedEventLoopGroup.singleton) {
                 request in
                 switch request {

@@ -60,6 +60,17 @@ struct TailnetAgent: AsyncParsableCommand {
     @Option(help: "Local API Unix socket (mode 0600).")
     var socket = "/var/run/peerrelay/agent.sock"
 
+    @Option(
+        parsing: .singleValue,
+        help: ArgumentHelp(
+            "Never publish this interface's addresses as direct candidates: a name or a pattern with * and ? (repeatable).",
+            discussion: """
+                Down, loopback and point-to-point interfaces, the agent's own --interface, tunnels by name (wg*, \
+                tun*, tailscale*, utun*, zt*, nebula*) and addresses in 100.64.0.0/10 are always left out. Add \
+                interfaces other nodes cannot reach this node through, e.g. --exclude-interface 'docker*'.
+                """, valueName: "pattern"))
+    var excludeInterface: [String] = []
+
     @Option(help: "Prometheus metrics address host:port (empty: none).")
     var metrics = ""
 
@@ -92,6 +103,11 @@ struct TailnetAgent: AsyncParsableCommand {
         guard heartbeatMs >= 50, trustMs > heartbeatMs else {
             throw ValidationError("--heartbeat-ms must be ≥ 50 and below --trust-ms")
         }
+        for pattern in excludeInterface {
+            do { _ = try InterfacePattern(pattern) } catch {
+                throw ValidationError("--exclude-interface: \(error)")
+            }
+        }
         guard WireGuardBackend(rawValue: wireguardBackend) != nil else {
             throw ValidationError("--wireguard-backend \(wireguardBackend): use uapi or wg")
         }
@@ -118,6 +134,7 @@ struct TailnetAgent: AsyncParsableCommand {
             name: name, interface: interface, startWireGuardGo: wireguardGo, wireGuardPort: wireguardPort,
             tailnetHost: listen, tailnetPort: port, socketPath: socket, policy: policy, forced: forced)
         configuration.wireGuardBackend = WireGuardBackend(rawValue: wireguardBackend) ?? .uapi
+        configuration.excludedInterfaces = try excludeInterface.map { try InterfacePattern($0) }
         let agent = AgentService(configuration: configuration, metrics: telemetry.factory, logger: logger)
         var services: [any Service] = [agent]
         if !metrics.isEmpty {

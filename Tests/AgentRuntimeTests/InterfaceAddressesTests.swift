@@ -1,53 +1,79 @@
+import Agent
 import Foundation
+import RelayCore
 import Testing
 
 @testable import AgentRuntime
 
-/// The interface addresses the agent reads its direct candidates from (`LocalCandidates` filters them).
+/// The interface records the agent reads its direct candidates from (`CandidateFilter` decides on them): every
+/// address with its interface's name and flags, as iproute2 lists them independently.
 @Suite struct InterfaceAddressesTests {
     static let ip = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"].first {
         FileManager.default.isExecutableFile(atPath: $0)
     }
 
-    /// `ip -o <family> addr show up`, one line per address.
-    static func ipAddresses(_ family: String) throws -> [Substring] {
+    static func run(_ arguments: [String]) throws -> [[Substring]] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(ip))
-        process.arguments = [family, "-o", "addr", "show", "up"]
+        process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         try #require(process.terminationStatus == 0)
-        return output.split(separator: "\n").compactMap { line in
-            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-            guard let inet = fields.firstIndex(where: { $0 == "inet" || $0 == "inet6" }), inet + 1 < fields.count
-            else { return nil }
-            return fields[inet + 1].split(separator: "/")[0]
-        }
+        return output.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
     }
 
-    /// IPv4: every address of an up interface as `ip -4` lists it, except loopback ones.
-    @Test(.enabled(if: ip != nil, "needs iproute2's ip to list the interfaces independently"))
-    func ipv4MatchesTheKernelsListWithoutLoopback() throws {
-        var expected = Set<UInt32>()
-        for text in try Self.ipAddresses("-4") {
-            let octets = text.split(separator: ".").compactMap { UInt32($0) }
-            try #require(octets.count == 4, "unexpected ip output: \(text)")
-            let address = octets.reduce(0) { $0 << 8 | $1 }
-            if address >> 24 != 127 { expected.insert(address) }
-        }
-        let listed = AgentController.interfaceAddresses()
-        #expect(Set(listed) == expected)
-        #expect(listed.count == expected.count)
+    /// `ip -o addr show`: (interface, address) for every address; the label (`eth0:1`) when it has one, as
+    /// getifaddrs names IPv4 aliases.
+    static func ipAddresses() throws -> Set<String> {
+        Set(
+            try run(["-o", "addr", "show"]).compactMap { fields in
+                guard fields.count > 3, let inet = fields.firstIndex(where: { $0 == "inet" || $0 == "inet6" }),
+                    inet + 1 < fields.count
+                else { return nil }
+                let text = fields[inet + 1].split(separator: "/")[0]
+                let address =
+                    fields[inet] == "inet"
+                    ? EndpointAddress("\(text):1")!.description : EndpointAddress("[\(text)]:1")!.description
+                var name = fields[1].split(separator: "@")[0]
+                if fields[inet] == "inet", let label = fields.first(where: { $0.hasSuffix("\\") })?.dropLast(),
+                    label.hasPrefix(name)
+                {
+                    name = label
+                }
+                return "\(name) \(address.dropLast(2))"
+            })
     }
 
-    /// IPv6: as many 16-byte addresses as `ip -6` lists for up interfaces.
+    /// `ip -o link show`: the flags between < and > by interface name.
+    static func ipFlags() throws -> [String: Set<Substring>] {
+        var flags: [String: Set<Substring>] = [:]
+        for fields in try run(["-o", "link", "show"]) where fields.count > 2 {
+            let name = fields[1].dropLast().split(separator: "@")[0]
+            flags[String(name)] = Set(fields[2].dropFirst().dropLast().split(separator: ","))
+        }
+        return flags
+    }
+
     @Test(.enabled(if: ip != nil, "needs iproute2's ip to list the interfaces independently"))
-    func ipv6MatchesTheKernelsCount() throws {
-        let listed = AgentController.interfaceIPv6Addresses()
-        #expect(listed.allSatisfy { $0.count == 16 })
-        #expect(listed.count == (try Self.ipAddresses("-6")).count)
+    func everyAddressWithItsInterface() throws {
+        let records = InterfaceAddress.system()
+        let listed = Set(records.map { "\($0.interface) \(AgentController.text($0.address))" })
+        #expect(listed == (try Self.ipAddresses()))
+        #expect(records.contains { $0.flags.contains(.loopback) }, "lo is listed, with its flag")
+    }
+
+    @Test(.enabled(if: ip != nil, "needs iproute2's ip to list the interfaces independently"))
+    func flagsAreTheKernels() throws {
+        let flags = try Self.ipFlags()
+        for record in InterfaceAddress.system() {
+            let name = String(record.interface.split(separator: ":")[0])
+            let expected = try #require(flags[name], "\(name) not in ip link")
+            #expect(record.flags.contains(.up) == expected.contains("UP"), "\(name)")
+            #expect(record.flags.contains(.loopback) == expected.contains("LOOPBACK"), "\(name)")
+            #expect(record.flags.contains(.pointToPoint) == expected.contains("POINTOPOINT"), "\(name)")
+        }
     }
 }

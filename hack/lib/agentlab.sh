@@ -140,3 +140,19 @@ al_ping_tunnel() {  # al_ping_tunnel COUNT : pings from A to B's tailnet address
   local target; target=$(al_peer_address a)
   ip netns exec "$NL_A" ping -c "$1" -i 0.2 -W 2 "$target" | sed -n 's/.* \([0-9]*\) received.*/\1/p'
 }
+
+al_failover_gap() {  # al_failover_gap PING_D_OUTPUT KILLED_AT : "GAP REPLIES" for `ping -D` output and the kill's
+  # time (date +%s.%N): GAP is the longest stretch without a reply from the last reply before the kill on (seconds,
+  # "inf" when there was no reply before or after it), REPLIES the number of replies after the kill.
+  python3 - "$1" "$2" <<'PY'
+import re, sys
+times = [float(m) for m in re.findall(r"^\[(\d+\.\d+)\] \d+ bytes from", open(sys.argv[1]).read(), re.M)]
+killed = float(sys.argv[2])
+before = [t for t in times if t <= killed]
+after = [t for t in times if t > killed]
+if not before or not after:
+    print("inf", len(after)); sys.exit()
+series = [before[-1]] + after
+print(f"{max(b - a for a, b in zip(series, series[1:])):.2f}", len(after))
+PY
+}

@@ -1,29 +1,30 @@
 public import RelayCore
 
-/// Which of this node's own addresses it publishes as direct candidates (pure; the I/O layer reads the
-/// interfaces). IPv4: every address of an up, non-loopback interface except the tailnet's own 100.64.0.0/10 (those
-/// are inside the tunnel). IPv6: global unicast addresses only (2000::/3, without the 2001:db8::/32 documentation
-/// prefix): link-local, unique-local, loopback, multicast and v4-mapped addresses do not reach across the internet.
+/// The direct endpoints this node publishes (pure; the I/O layer reads the interfaces): the interface addresses
+/// `CandidateFilter` keeps, with the tailnet port, plus the reflexive addresses learnt by STUN.
 public enum LocalCandidates {
-    /// Whether an IPv4 address (host order) may be published.
-    public static func isCandidate(ipv4 address: UInt32) -> Bool {
-        address & 0xFF00_0000 != 0x7F00_0000 && address & 0xFFC0_0000 != 0x6440_0000
-    }
-
-    /// Whether 16 IPv6 address bytes are a global unicast address worth publishing.
+    /// Whether 16 IPv6 address bytes are a global unicast address worth publishing: 2000::/3 without the
+    /// 2001:db8::/32 documentation prefix (link-local, unique-local, loopback, multicast and v4-mapped addresses do
+    /// not reach across the internet).
     public static func isGlobal(ipv6 bytes: [UInt8]) -> Bool {
         guard bytes.count == 16, bytes[0] & 0xE0 == 0x20 else { return false }
         return !(bytes[0] == 0x20 && bytes[1] == 0x01 && bytes[2] == 0x0D && bytes[3] == 0xB8)
     }
 
-    /// The endpoints to publish, sorted and without duplicates: the candidate interface addresses with the tailnet
-    /// port (IPv6 only when the node has an IPv6 tailnet socket) and the reflexive addresses learnt by STUN.
+    /// The endpoints to publish, sorted and without duplicates: the interface addresses `filter` keeps with the
+    /// tailnet port (IPv6 ones only when the node has an IPv6 tailnet socket, `ipv6`) and the reflexive addresses.
     public static func endpoints(
-        ipv4: [UInt32], ipv6: [[UInt8]], port: UInt16, reflexive: some Sequence<EndpointAddress>
+        interfaces: [InterfaceAddress], filter: CandidateFilter, ipv6: Bool, port: UInt16,
+        reflexive: some Sequence<EndpointAddress>
     ) -> [EndpointAddress] {
         var set = Set(reflexive)
-        for address in ipv4 where isCandidate(ipv4: address) { set.insert(EndpointAddress(ipv4: address, port: port)) }
-        for bytes in ipv6 where isGlobal(ipv6: bytes) { set.insert(EndpointAddress(ipv6: bytes, port: port)) }
+        for record in filter.candidates(interfaces) {
+            switch record.address {
+            case .ipv4(let value): set.insert(EndpointAddress(ipv4: value, port: port))
+            case .ipv6(let bytes) where ipv6: set.insert(EndpointAddress(ipv6: bytes, port: port))
+            case .ipv6: break
+            }
+        }
         return set.sorted { $0.description < $1.description }
     }
 }
