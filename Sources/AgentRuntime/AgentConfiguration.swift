@@ -38,6 +38,8 @@ public struct AgentConfiguration: Sendable {
     public var wireGuardBackend = WireGuardBackend.uapi
     /// When the node certificate is renewed.
     public var renewal = CertificateRenewal.Policy()
+    /// UDP segmentation and receive offload (GSO/GRO) on the data path where the kernel has them.
+    public var udpOffload = true
 
     /// Creates a configuration (endpoints re-published every 20 s by default).
     public init(

@@ -43,7 +43,7 @@ public final class AgentService: Service, Sendable {
             try device.configure(privateKey: identity.wireGuardKey, address: identity.registration.address)
             let started = try await DataPlane.start(
                 host: config.tailnetHost, port: Int(config.tailnetPort), wireGuardPort: Int(config.wireGuardPort),
-                loop: loopGroup.next(), logger: logger)
+                offload: config.udpOffload, loop: loopGroup.next(), logger: logger)
             plane = started
             let controller = AgentController(
                 identity: identity, plane: started, wireGuard: device, policy: config.policy, forced: config.forced,

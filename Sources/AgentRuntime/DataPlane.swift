@@ -11,32 +11,44 @@ import RelayCore
 /// WireGuard data is forwarded here; everything else on the tailnet port (probes, relay control, STUN) goes to the
 /// controller through `control`. All mutable state is confined to `loop`.
 ///
+/// With UDP offload (where the kernel has it, unless turned off), a read batch's consecutive equal-size datagrams of a
+/// peer to one target leave as one GSO write, and the tailnet sockets read GRO trains (``DataPlane+Offload``).
+///
 /// NIO closes a UDP channel on a send error other than EMSGSIZE and EHOSTUNREACH (EACCES for a broadcast address,
-/// EPERM from a local firewall, ENETUNREACH), so one bad candidate would silence every UDP path; a tailnet socket
-/// closed that way is reopened on the same port at once, logged and counted (`tailnet_socket_reopened`).
+/// EPERM from a local firewall, ENETUNREACH, EIO from a kernel that refuses a GSO write), so one bad candidate would
+/// silence every UDP path; a tailnet or loopback socket closed that way is reopened on the same port at once, logged
+/// and counted (`tailnet_socket_reopened`, `loopback_socket_reopened`).
 final class DataPlane: @unchecked Sendable {
     let loop: any EventLoop
     /// The tailnet socket (replaced when it has to be reopened; read and written on `loop` only).
-    private var tailnet: any Channel
+    private(set) var tailnet: any Channel
     /// The tailnet port's IPv6 socket (same port, IPv6 only), when the tailnet port is bound on every address and
     /// the host has IPv6; IPv6 candidates are published and reached through it.
-    private var tailnet6: (any Channel)?
+    private(set) var tailnet6: (any Channel)?
     /// The bound tailnet address.
     let localAddress: SocketAddress?
     /// Whether the tailnet port also has an IPv6 socket.
     let hasIPv6: Bool
     private let host: String
     private let holder: PlaneHolder
-    private let logger: Logger
+    let logger: Logger
     private var closing = false
     /// wireguard-go's listen address on loopback: where peer packets are delivered.
     let wireGuard: SocketAddress
     let control: AsyncStream<InboundControl>
     private let controlContinuation: AsyncStream<InboundControl>.Continuation
-    private var links: [PublicKey: PeerLink] = [:]
-    private var direct: [SocketAddress: PeerLink] = [:]
-    private var relayed: [RelayKey: PeerLink] = [:]
+    private(set) var links: [PublicKey: PeerLink] = [:]
+    private(set) var direct: [SocketAddress: PeerLink] = [:]
+    private(set) var relayed: [RelayKey: PeerLink] = [:]
     private var dirty: [PeerLink] = []
+    /// The sockets on which UDP GSO is used; a kind is removed for good when the kernel refuses a GSO write there.
+    var segmentation: Set<SocketKind>
+    /// Whether the tailnet sockets ask for GRO trains.
+    let receiveOffload: Bool
+    /// The read batch's pending trains (emitted when the target's size changes and when the batch ends).
+    var trains: [OutboundTrain] = []
+    /// GSO writes sent to the tailnet port's peers and relays, and GRO trains from them delivered whole.
+    var trainCounts = (sent: UInt64(0), received: UInt64(0))
     /// Sends through the fallback relay (set, on `loop`, while the fallback client is connected).
     private var fallbackSend: (@Sendable (PublicKey, [UInt8]) -> Void)?
     private(set) var drops: [String: UInt64] = [:]
@@ -52,10 +64,12 @@ final class DataPlane: @unchecked Sendable {
     static let readBatch = 64
     /// Receive room per datagram: a full 1500-byte-MTU packet with relay framing, with margin.
     static let slotBytes = 4096
+    /// Receive room per datagram with GRO: a whole train.
+    static let trainSlotBytes = 65_536
 
     private init(
         loop: any EventLoop, host: String, tailnet: any Channel, tailnet6: (any Channel)?, wireGuard: SocketAddress,
-        holder: PlaneHolder, logger: Logger
+        holder: PlaneHolder, offload: Bool, logger: Logger
     ) {
         self.loop = loop
         self.host = host
@@ -66,27 +80,34 @@ final class DataPlane: @unchecked Sendable {
         self.wireGuard = wireGuard
         self.holder = holder
         self.logger = logger
+        self.segmentation = offload && System.supportsUDPSegmentationOffload ? [.tailnet, .tailnet6, .loopback] : []
+        self.receiveOffload = offload && System.supportsUDPReceiveOffload
         (control, controlContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(4096))
     }
 
     /// Binds the tailnet port on `host:port`; with `host` 0.0.0.0 also on `[::]` and the same port (IPv6 only),
-    /// unless `ipv6` is false or the host has no IPv6.
+    /// unless `ipv6` is false or the host has no IPv6. `offload`: UDP GSO and GRO where the kernel has them.
     static func start(
-        host: String, port: Int, wireGuardPort: Int, ipv6: Bool = true, loop: any EventLoop,
+        host: String, port: Int, wireGuardPort: Int, ipv6: Bool = true, offload: Bool = true, loop: any EventLoop,
         logger: Logger = Logger(label: "tailnet-agent")
     ) async throws -> DataPlane {
         let wireGuard = try SocketAddress(ipAddress: "127.0.0.1", port: wireGuardPort)
         let holder = PlaneHolder()
-        let channel = try await bind(host: host, port: port, loop: loop) { TailnetHandler(holder: holder) }
+        let gro = offload && System.supportsUDPReceiveOffload
+        let channel = try await bind(host: host, port: port, receiveOffload: gro, loop: loop) {
+            TailnetHandler(holder: holder)
+        }
         var channel6: (any Channel)?
         if ipv6, host == "0.0.0.0", let boundPort = channel.localAddress?.port {
-            channel6 = try? await bind(host: "::", port: boundPort, ipv6Only: true, loop: loop) {
+            channel6 = try? await bind(host: "::", port: boundPort, ipv6Only: true, receiveOffload: gro, loop: loop) {
                 TailnetHandler(holder: holder)
             }
         }
         let plane = DataPlane(
             loop: loop, host: host, tailnet: channel, tailnet6: channel6, wireGuard: wireGuard, holder: holder,
-            logger: logger)
+            offload: offload, logger: logger)
+        logger.info(
+            "UDP offload: GSO \(plane.segmentation.isEmpty ? "off" : "on"), GRO \(plane.receiveOffload ? "on" : "off")")
         try await loop.submit {
             holder.plane = plane
             plane.watch(channel, ipv6: false)
@@ -96,7 +117,7 @@ final class DataPlane: @unchecked Sendable {
     }
 
     static func bind(
-        host: String, port: Int, ipv6Only: Bool = false, loop: any EventLoop,
+        host: String, port: Int, ipv6Only: Bool = false, receiveOffload: Bool = false, loop: any EventLoop,
         handler: @escaping @Sendable () -> any ChannelHandler
     ) async throws -> any Channel {
         var bootstrap = DatagramBootstrap(group: loop)
@@ -123,6 +144,18 @@ final class DataPlane: @unchecked Sendable {
                 try? await channel.setOption(capped, value: socketBufferBytes).get()
             }
         }
+        if receiveOffload {
+            do {
+                // Room for a whole train in every slot before the kernel may coalesce.
+                try await channel.setOption(
+                    .recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: readBatch * trainSlotBytes)
+                ).get()
+                try await channel.setOption(.datagramReceiveSegmentSize, value: true).get()
+                try await channel.setOption(.datagramReceiveOffload, value: true).get()
+            } catch {
+                try? await channel.setOption(.datagramReceiveOffload, value: false).get()
+            }
+        }
         return channel
     }
 
@@ -140,27 +173,66 @@ final class DataPlane: @unchecked Sendable {
 
     /// Binds the tailnet port again (bounded retries, one second apart) and puts the new socket in place.
     private func reopen(ipv6: Bool, attempt: Int) {
-        let (loop, holder, port) = (self.loop, self.holder, self.localAddress?.port ?? 0)
-        let host = ipv6 ? "::" : self.host
+        let (holder, port, gro) = (self.holder, self.localAddress?.port ?? 0, self.receiveOffload)
+        rebind(
+            host: ipv6 ? "::" : self.host, port: port, ipv6Only: ipv6, receiveOffload: gro, what: "the tailnet socket",
+            handler: { TailnetHandler(holder: holder) }
+        ) { channel in
+            if ipv6 { self.tailnet6 = channel } else { self.tailnet = channel }
+            self.watch(channel, ipv6: ipv6)
+        }
+    }
+
+    /// Reopens `link`'s loopback socket on its port (WireGuard's endpoint for the peer) when it closes while the peer
+    /// is in the plane (on `loop`).
+    private func watch(_ link: PeerLink, holder: LinkHolder) {
+        let channel = link.channel
+        let port = channel.localAddress?.port ?? 0
+        channel.closeFuture.whenComplete { _ in
+            guard !self.closing, self.links[link.control] === link, link.channel === channel else { return }
+            self.drop("loopback_socket_reopened")
+            self.logger.error(
+                "a peer's loopback socket was closed after a send error; reopening it on the same port",
+                metadata: ["peer": "\(link.control.shortDescription)", "port": "\(port)"])
+            self.rebind(
+                host: "127.0.0.1", port: port, ipv6Only: false, receiveOffload: false, what: "a loopback socket",
+                handler: { LoopbackHandler(holder: holder) }
+            ) { channel in
+                guard self.links[link.control] === link else { return channel.close(promise: nil) }
+                link.channel = channel
+                self.watch(link, holder: holder)
+            }
+        }
+    }
+
+    /// Binds `host:port` (bounded retries, one second apart) and hands the socket to `install` on `loop`.
+    private func rebind(
+        host: String, port: Int, ipv6Only: Bool, receiveOffload: Bool, what: String, attempt: Int = 1,
+        handler: @escaping @Sendable () -> any ChannelHandler, install: @escaping @Sendable (any Channel) -> Void
+    ) {
+        let loop = self.loop
         Task {
             do {
-                let channel = try await Self.bind(host: host, port: port, ipv6Only: ipv6, loop: loop) {
-                    TailnetHandler(holder: holder)
-                }
+                let channel = try await Self.bind(
+                    host: host, port: port, ipv6Only: ipv6Only, receiveOffload: receiveOffload, loop: loop,
+                    handler: handler)
                 loop.execute {
                     guard !self.closing else { return channel.close(promise: nil) }
-                    if ipv6 { self.tailnet6 = channel } else { self.tailnet = channel }
-                    self.watch(channel, ipv6: ipv6)
-                    self.logger.notice("the tailnet socket is open again", metadata: ["port": "\(port)"])
+                    install(channel)
+                    self.logger.notice("\(what) is open again", metadata: ["port": "\(port)"])
                 }
             } catch {
                 guard attempt < 30 else {
                     return self.logger.critical(
-                        "cannot reopen the tailnet socket; restart tailnet-agent",
+                        "cannot reopen \(what); restart tailnet-agent",
                         metadata: ["port": "\(port)", "error": "\(error)"])
                 }
                 try? await Task.sleep(for: .seconds(1))
-                loop.execute { self.reopen(ipv6: ipv6, attempt: attempt + 1) }
+                loop.execute {
+                    self.rebind(
+                        host: host, port: port, ipv6Only: ipv6Only, receiveOffload: receiveOffload, what: what,
+                        attempt: attempt + 1, handler: handler, install: install)
+                }
             }
         }
     }
@@ -187,6 +259,7 @@ final class DataPlane: @unchecked Sendable {
             holder.plane = self
             holder.link = link
             self.links[control] = link
+            self.watch(link, holder: holder)
         }.get()
         return channel.localAddress!
     }
@@ -229,6 +302,11 @@ final class DataPlane: @unchecked Sendable {
             }
             return (active, traffic)
         }.get()) ?? ([], [:])
+    }
+
+    /// How many trains left as one GSO write, and how many GRO trains were delivered to wireguard-go whole.
+    func offloadCounts() async -> (sent: UInt64, received: UInt64) {
+        (try? await loop.submit { self.trainCounts }.get()) ?? (0, 0)
     }
 
     /// Drop counters by reason.
@@ -290,15 +368,25 @@ final class DataPlane: @unchecked Sendable {
     // MARK: Data path (on `loop`)
 
     fileprivate func fromTailnet(_ envelope: AddressedEnvelope<ByteBuffer>) {
-        var data = envelope.data
+        if let segmentSize = envelope.metadata?.segmentSize, segmentSize > 0,
+            envelope.data.readableBytes > segmentSize
+        {
+            return fromTailnet(train: envelope.data, segmentSize: segmentSize, source: envelope.remoteAddress)
+        }
+        fromTailnet(envelope.data, source: envelope.remoteAddress)
+    }
+
+    /// One datagram from the tailnet port.
+    func fromTailnet(_ datagram: ByteBuffer, source: SocketAddress) {
+        var data = datagram
         let kind = data.withUnsafeReadableBytes { AgentDatagram.classify($0) }
         switch kind {
         case .wireGuard:
-            guard let link = direct[envelope.remoteAddress] else { return drop("wireguard_unknown_source") }
+            guard let link = direct[source] else { return drop("wireguard_unknown_source") }
             link.traffic.received(.direct, data.readableBytes)
             deliver(data, to: link)
         case .relayedWireGuard(let vni):
-            guard let link = relayed[RelayKey(relay: envelope.remoteAddress, vni: vni)] else {
+            guard let link = relayed[RelayKey(relay: source, vni: vni)] else {
                 return drop("relayed_unknown_session")
             }
             data.moveReaderIndex(forwardBy: GeneveHeader.size)
@@ -308,13 +396,16 @@ final class DataPlane: @unchecked Sendable {
             drop(reason.metricLabel)
         case .stun, .probe, .relayControl:
             controlContinuation.yield(
-                InboundControl(
-                    source: envelope.remoteAddress, fallbackSender: nil, bytes: Array(data.readableBytesView)))
+                InboundControl(source: source, fallbackSender: nil, bytes: Array(data.readableBytesView)))
         }
     }
 
-    private func deliver(_ data: ByteBuffer, to link: PeerLink) {
+    func deliver(_ data: ByteBuffer, to link: PeerLink) {
         link.channel.write(AddressedEnvelope(remoteAddress: wireGuard, data: data), promise: nil)
+        markDirty(link)
+    }
+
+    func markDirty(_ link: PeerLink) {
         if !dirty.contains(where: { $0 === link }) { dirty.append(link) }
     }
 
@@ -331,14 +422,20 @@ final class DataPlane: @unchecked Sendable {
             case .direct(let address):
                 guard let socket = socket(for: address) else { drop("no_ipv6_socket"); continue }
                 link.traffic.sent(.direct, data.readableBytes)
-                socket.write(AddressedEnvelope(remoteAddress: address, data: data), promise: nil)
+                if segmentation.contains(socket === tailnet6 ? .tailnet6 : .tailnet) {
+                    enqueue(data, target: target, socket: socket, destination: address, vni: nil)
+                } else {
+                    socket.write(AddressedEnvelope(remoteAddress: address, data: data), promise: nil)
+                }
             case .relay(let relay, let vni):
-                var framed = tailnet.allocator.buffer(capacity: GeneveHeader.size + data.readableBytes)
-                framed.writeInteger(UInt32(GeneveProtocol.wireGuard.rawValue))
-                framed.writeInteger(vni << 8)
-                framed.writeImmutableBuffer(data)
                 link.traffic.sent(.relay, data.readableBytes)
-                tailnet.write(AddressedEnvelope(remoteAddress: relay, data: framed), promise: nil)
+                if segmentation.contains(.tailnet) {
+                    enqueue(data, target: target, socket: tailnet, destination: relay, vni: vni)
+                } else {
+                    var framed = tailnet.allocator.buffer(capacity: GeneveHeader.size + data.readableBytes)
+                    OutboundTrain.write(data, vni: vni, into: &framed)
+                    tailnet.write(AddressedEnvelope(remoteAddress: relay, data: framed), promise: nil)
+                }
             case .fallback:
                 guard let send = fallbackSend else { drop("fallback_not_connected"); continue }
                 link.traffic.sent(.fallback, data.readableBytes)
@@ -349,12 +446,13 @@ final class DataPlane: @unchecked Sendable {
     }
 
     fileprivate func flushTailnet() {
+        emitTrains()
         tailnet.flush()
         tailnet6?.flush()
     }
 
-    private func drop(_ reason: String) {
-        drops[reason, default: 0] &+= 1
+    func drop(_ reason: String, count: Int = 1) {
+        drops[reason, default: 0] &+= UInt64(count)
     }
 }
 

@@ -6,7 +6,7 @@ import RelayCore
 /// Touched only on the data plane's event loop.
 final class PeerLink: @unchecked Sendable {
     let control: PublicKey
-    let channel: any Channel
+    var channel: any Channel
     var targets: [PathTarget] = []
     /// WireGuard sent something since the controller last looked.
     var sawOutbound = false
@@ -30,8 +30,8 @@ struct TrafficCounters: Sendable {
         bytesOut[kind, default: 0] &+= UInt64(bytes)
     }
 
-    mutating func received(_ kind: PathKind, _ bytes: Int) {
-        packetsIn[kind, default: 0] &+= 1
+    mutating func received(_ kind: PathKind, _ bytes: Int, packets: Int = 1) {
+        packetsIn[kind, default: 0] &+= UInt64(packets)
         bytesIn[kind, default: 0] &+= UInt64(bytes)
     }
 }

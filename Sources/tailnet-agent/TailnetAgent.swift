@@ -57,6 +57,15 @@ struct TailnetAgent: AsyncParsableCommand {
     @Option(help: "Address to bind the tailnet port on.")
     var listen = "0.0.0.0"
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: """
+            UDP segmentation and receive offload (GSO/GRO) on the data path where the kernel has them: a peer's \
+            equal-size packets leave as one send, trains arrive as one read. Turned off by itself on a socket whose \
+            kernel refuses a GSO send.
+            """)
+    var udpOffload = true
+
     @Option(help: "Local API Unix socket (mode 0600).")
     var socket = "/var/run/peerrelay/agent.sock"
 
@@ -134,6 +143,7 @@ struct TailnetAgent: AsyncParsableCommand {
             name: name, interface: interface, startWireGuardGo: wireguardGo, wireGuardPort: wireguardPort,
             tailnetHost: listen, tailnetPort: port, socketPath: socket, policy: policy, forced: forced)
         configuration.wireGuardBackend = WireGuardBackend(rawValue: wireguardBackend) ?? .uapi
+        configuration.udpOffload = udpOffload
         configuration.excludedInterfaces = try excludeInterface.map { try InterfacePattern($0) }
         let agent = AgentService(configuration: configuration, metrics: telemetry.factory, logger: logger)
         var services: [any Service] = [agent]

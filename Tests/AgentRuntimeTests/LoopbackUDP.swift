@@ -30,6 +30,11 @@ final class LoopbackUDP: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        // Room for a test's whole burst while it is not read yet (SO_RCVBUFFORCE as root, else up to rmem_max).
+        var room: CInt = 4 << 20
+        if setsockopt(fd, SOL_SOCKET, 33, &room, socklen_t(MemoryLayout<CInt>.size)) != 0 {
+            _ = setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &room, socklen_t(MemoryLayout<CInt>.size))
+        }
         self.fd = fd
         self.port = UInt16(bigEndian: address.sin_port)
     }
@@ -75,5 +80,22 @@ final class LoopbackUDP: @unchecked Sendable {
     struct Failure: Error, CustomStringConvertible {
         var text: String
         var description: String { text }
+    }
+}
+
+extension LoopbackUDP {
+    /// Sends `segments` as one UDP GSO train (UDP_SEGMENT): all `segments[0].count` bytes long but the last, which
+    /// may be shorter. Throws when the kernel has no UDP GSO.
+    func sendTrain(_ segments: [[UInt8]], toPort port: UInt16) throws {
+        let udpSegment: CInt = 103  // UDP_SEGMENT
+        var size = CInt(segments[0].count)
+        guard setsockopt(fd, CInt(IPPROTO_UDP), udpSegment, &size, socklen_t(MemoryLayout<CInt>.size)) == 0 else {
+            throw Failure(text: "setsockopt(UDP_SEGMENT): errno \(errno)")
+        }
+        defer {
+            var off: CInt = 0
+            _ = setsockopt(fd, CInt(IPPROTO_UDP), udpSegment, &off, socklen_t(MemoryLayout<CInt>.size))
+        }
+        try send(segments.flatMap { $0 }, toPort: port)
     }
 }

@@ -288,17 +288,19 @@ class Stack:
         self.nodes.append(prefix)
         return prefix
 
-    def agent_scene(self, expect_relay, timeout=300):
+    def agent_scene(self, expect_relay, timeout=300, extra=()):
         """hack/agent-scene against this stack: the NAT lab with two hard-NAT nodes running tailnet-agent (this
         stack's bin dir), linked to the cluster's network namespace by a veth with routes to the LoadBalancer pool,
-        the pods, the Services and the host end of the cluster's link (a coordinator on the host or in the cluster); both must choose a relay named expect_relay* and ping through the tunnel.
+        the pods, the Services and the host end of the cluster's link (a coordinator on the host or in the cluster);
+        both must choose a relay named expect_relay* and ping through the tunnel. `extra`: more agent-scene
+        arguments (--kill-relay, --upgrade-direct).
         On a timeout or an exception (SIGTERM) the scene gets SIGTERM, never SIGKILL first, so that it removes the
         namespaces, veth and processes it made. Returns (exit status, stdout, stderr); 77: it could not run."""
         args = [os.path.join(ROOT, "hack", "agent-scene"), "--bin", self.bin, "--coordinator", self.coord_url,
                 "--pre-auth-key", self.pre_auth_key("agent-scene"), "--cluster-netns", self.env["PEERRELAY_NETNS"],
                 "--route", self.env["PEERRELAY_LB_CIDR"], "--route", self.env["PEERRELAY_POD_CIDR"],
                 "--route", self.env["PEERRELAY_SERVICE_CIDR"], "--route", f"{self.host_ip}/32",
-                "--expect-relay", expect_relay]
+                "--expect-relay", expect_relay, *extra]
         proc = subprocess.Popen(args, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             out, err = proc.communicate(timeout=timeout)
