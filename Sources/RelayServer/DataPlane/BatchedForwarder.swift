@@ -27,6 +27,8 @@
             var segmentationOffload: Bool
             /// Send runs of plain datagrams to one destination as one GSO write.
             var coalesceRuns: Bool
+            /// How long a destination that refused a GSO write is sent to datagram by datagram.
+            var gsoRefusalHold: Duration
         }
 
         private let socket: BatchedSocket
@@ -41,7 +43,7 @@
         /// Send queue for the other family's socket (its receive slots are unused).
         private let crossFamily: OpaquePointer
         private var counters = BurstCounters()
-        private var refusals = GSORefusals()
+        private var refusals: GSORefusals
         /// When the current batch was read (the clock of ``refusals``).
         private var now = Timestamp(nanoseconds: 0)
 
@@ -67,6 +69,7 @@
             self.engine = engine
             self.metrics = metrics
             self.options = options
+            self.refusals = GSORefusals(holdPeriod: options.gsoRefusalHold)
             self.logger = logger
             self.receive = receive
             self.crossFamily = crossFamily

@@ -19,7 +19,10 @@ struct GSORefusals {
     private var entries: [(destination: EndpointAddress, until: Timestamp)] = []
     private var lastWarning: Timestamp?
 
-    init(capacity: Int = 16, holdPeriod: Duration = .seconds(30)) {
+    /// The relay's hold period.
+    static let defaultHoldPeriod: Duration = .seconds(30)
+
+    init(capacity: Int = 16, holdPeriod: Duration = defaultHoldPeriod) {
         precondition(capacity > 0, "GSORefusals needs room for at least one destination")
         self.capacity = capacity
         self.holdPeriod = holdPeriod
