@@ -14,7 +14,9 @@ struct RouteMTUCache {
 
     /// The largest UDP payload per segment to `destination` (0: unknown, no GSO).
     mutating func segmentLimit(to destination: SocketAddress, now: NIODeadline = .now()) -> Int {
-        if let entry = entries[destination], now - entry.at < Self.maxAge { return Self.payload(entry.mtu, destination) }
+        if let entry = entries[destination], now - entry.at < Self.maxAge {
+            return Self.payload(entry.mtu, destination)
+        }
         let mtu = Self.lookUp(destination)
         if entries.count > 1024 { entries.removeAll(keepingCapacity: true) }
         entries[destination] = (mtu, now)
@@ -45,9 +47,8 @@ struct RouteMTUCache {
             var mtu: CInt = 0
             var size = socklen_t(MemoryLayout<CInt>.size)
             // IP_MTU (14) at IPPROTO_IP, IPV6_MTU (24) at IPPROTO_IPV6.
-            let status =
-                isV6
-                ? getsockopt(fd, CInt(IPPROTO_IPV6), 24, &mtu, &size) : getsockopt(fd, CInt(IPPROTO_IP), 14, &mtu, &size)
+            let (level, name): (CInt, CInt) = isV6 ? (CInt(IPPROTO_IPV6), 24) : (CInt(IPPROTO_IP), 14)
+            let status = getsockopt(fd, level, name, &mtu, &size)
             return status == 0 ? Int(mtu) : 0
         #else
             return 0
