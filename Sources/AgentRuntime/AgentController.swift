@@ -35,6 +35,8 @@ actor AgentController {
     var reflexive: [String: EndpointAddress] = [:]
     var cliPings: [TransactionID: CLIPing] = [:]
     var lastTraffic: [PublicKey: TrafficCounters] = [:]
+    /// The data plane's drop counters as last exported to metrics.
+    var lastPlaneDrops: [String: UInt64] = [:]
     /// The tailnet CA keys and revocations of the last netmap: relays are checked against them.
     var trust: CertificateVerifier?
     /// Relays whose certificates do not check out (relay id → why), and when that was last computed.
@@ -179,8 +181,12 @@ actor AgentController {
 
     /// One tick: note WireGuard activity, run every peer's path logic, carry out its actions, push routes.
     func tick() async {
-        let (active, traffic) = await plane.poll()
+        let (active, traffic, drops) = await plane.poll()
         let now = MonotonicClock.now()
+        for (reason, count) in drops where count > lastPlaneDrops[reason, default: 0] {
+            metrics.dropped(reason, count: count - lastPlaneDrops[reason, default: 0])
+            lastPlaneDrops[reason] = count
+        }
         for (control, counters) in traffic {
             metrics.record(traffic: counters, previous: lastTraffic[control])
             lastTraffic[control] = counters

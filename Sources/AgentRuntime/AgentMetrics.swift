@@ -35,7 +35,8 @@ struct AgentMetrics: Sendable {
         }
     }
 
-    func dropped(_ reason: String) {
-        Counter(label: "tailnet_agent_dropped_total", dimensions: [("reason", reason)], factory: factory).increment()
+    func dropped(_ reason: String, count: UInt64 = 1) {
+        Counter(label: "tailnet_agent_dropped_total", dimensions: [("reason", reason)], factory: factory)
+            .increment(by: Int64(clamping: count))
     }
 }

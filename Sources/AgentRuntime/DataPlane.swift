@@ -290,8 +290,8 @@ final class DataPlane: @unchecked Sendable {
         }
     }
 
-    /// Which peers WireGuard sent to since the last call, and every peer's traffic.
-    func poll() async -> (active: Set<PublicKey>, traffic: [PublicKey: TrafficCounters]) {
+    /// Which peers WireGuard sent to since the last call, every peer's traffic, and the drop counters by reason.
+    func poll() async -> (active: Set<PublicKey>, traffic: [PublicKey: TrafficCounters], drops: [String: UInt64]) {
         (try? await loop.submit {
             var active = Set<PublicKey>()
             var traffic: [PublicKey: TrafficCounters] = [:]
@@ -300,8 +300,8 @@ final class DataPlane: @unchecked Sendable {
                 link.sawOutbound = false
                 traffic[key] = link.traffic
             }
-            return (active, traffic)
-        }.get()) ?? ([], [:])
+            return (active, traffic, self.drops)
+        }.get()) ?? ([], [:], [:])
     }
 
     /// How many trains left as one GSO write, and how many GRO trains were delivered to wireguard-go whole.

@@ -43,7 +43,7 @@ union relay_io_address {
 // one per datagram for a coalesced run.
 struct relay_io_batch {
     uint32_t count, slot_bytes, send_capacity, queued, iovs;
-    int segmentation_disabled, coalesce;
+    int coalesce;
     uint8_t *buffers;
     struct mmsghdr *rx;
     struct iovec *rx_iov;
@@ -122,6 +122,21 @@ int relay_io_receive(relay_io_batch *b, int fd) {
     return -errno;
 }
 
+/// Writes an address in its 18-byte wire form (see relay_io_received.source); `out` must be zeroed.
+static void wire_form(const union relay_io_address *a, uint8_t *out) {
+    uint16_t port_be = 0;
+    if (a->v4.sin_family == AF_INET) {
+        out[10] = 0xFF;
+        out[11] = 0xFF;
+        memcpy(out + 12, &a->v4.sin_addr, 4);
+        port_be = a->v4.sin_port;
+    } else if (a->v6.sin6_family == AF_INET6) {
+        memcpy(out, &a->v6.sin6_addr, 16);
+        port_be = a->v6.sin6_port;
+    }
+    memcpy(out + 16, &port_be, 2);
+}
+
 relay_io_received relay_io_get(const relay_io_batch *b, uint32_t index) {
     relay_io_received r;
     memset(&r, 0, sizeof r);
@@ -136,18 +151,7 @@ relay_io_received relay_io_get(const relay_io_batch *b, uint32_t index) {
             r.segment_size = size > 0 && size <= 0xFFFF ? (uint16_t)size : 0;
         }
     }
-    const union relay_io_address *a = &b->rx_addresses[index];
-    uint16_t port_be = 0;
-    if (a->v4.sin_family == AF_INET) {
-        r.source[10] = 0xFF;
-        r.source[11] = 0xFF;
-        memcpy(r.source + 12, &a->v4.sin_addr, 4);
-        port_be = a->v4.sin_port;
-    } else if (a->v6.sin6_family == AF_INET6) {
-        memcpy(r.source, &a->v6.sin6_addr, 16);
-        port_be = a->v6.sin6_port;
-    }
-    memcpy(r.source + 16, &port_be, 2);
+    wire_form(&b->rx_addresses[index], r.source);
     return r;
 }
 
@@ -238,26 +242,30 @@ int relay_io_queue(relay_io_batch *b, const void *data, uint32_t length, uint64_
     union relay_io_address address;
     socklen_t address_length = fill_address(&address, address_high, address_low, port);
     int train = segment_size > 0 && length > segment_size;
-    if (!train && b->coalesce && !b->segmentation_disabled &&
-        append_to_run(b, data, length, &address, address_length))
-        return 0;
-    if (!train || !b->segmentation_disabled) {
-        if (b->iovs >= b->send_capacity) return -1;
-        queue_one(b, data, length, &address, address_length, train ? segment_size : 0);
+    if (!train && b->coalesce && append_to_run(b, data, length, &address, address_length)) return 0;
+    if (b->iovs >= b->send_capacity) return -1;
+    queue_one(b, data, length, &address, address_length, train ? segment_size : 0);
+    return 0;
+}
+
+int relay_io_queue_unsegmented(relay_io_batch *b, const void *data, uint32_t length, uint64_t address_high,
+                               uint64_t address_low, uint16_t port, uint16_t segment_size) {
+    union relay_io_address address;
+    socklen_t address_length = fill_address(&address, address_high, address_low, port);
+    uint16_t size = segment_size > 0 && length > segment_size ? segment_size : 0;
+    if (b->iovs + segments(length, size) > b->send_capacity) return -1;
+    if (size == 0) {
+        queue_one(b, data, length, &address, address_length, 0);
         return 0;
     }
-    // GSO was refused on this socket: the train leaves datagram by datagram.
-    if (b->iovs + segments(length, segment_size) > b->send_capacity) return -1;
-    for (uint32_t offset = 0; offset < length; offset += segment_size) {
-        uint32_t part = length - offset < segment_size ? length - offset : segment_size;
+    for (uint32_t offset = 0; offset < length; offset += size) {
+        uint32_t part = length - offset < size ? length - offset : size;
         queue_one(b, (const uint8_t *)data + offset, part, &address, address_length, 0);
     }
     return 0;
 }
 
 void relay_io_set_coalescing(relay_io_batch *b, int enabled) { b->coalesce = enabled != 0; }
-
-int relay_io_segmentation_disabled(const relay_io_batch *b) { return b->segmentation_disabled; }
 
 uint32_t relay_io_queued(const relay_io_batch *b) { return b->queued; }
 
@@ -285,16 +293,7 @@ static void send_split(relay_io_batch *b, int fd, uint32_t i, relay_io_flush_rep
 void relay_io_flush(relay_io_batch *b, int fd, relay_io_flush_report *report) {
     uint32_t done = 0, total = b->queued;
     while (done < total) {
-        uint32_t end = total;
-        if (b->segmentation_disabled) {
-            // GSO was refused earlier in this flush: what is left to segment leaves datagram by datagram.
-            if (b->tx_segments[done] > 1) {
-                send_split(b, fd, done++, report);
-                continue;
-            }
-            for (end = done + 1; end < total && b->tx_segments[end] == 1; end++) {}
-        }
-        int r = sendmmsg(fd, b->tx + done, end - done, MSG_DONTWAIT);
+        int r = sendmmsg(fd, b->tx + done, total - done, MSG_DONTWAIT);
         if (r > 0) {
             for (uint32_t i = done; i < done + (uint32_t)r; i++) report->sent += b->tx_segments[i];
             done += (uint32_t)r;
@@ -306,13 +305,20 @@ void relay_io_flush(relay_io_batch *b, int fd, relay_io_flush_report *report) {
             for (uint32_t i = done; i < total; i++) report->queue_full_drops += b->tx_segments[i];
             break;
         }
-        // Message `done` was refused. A refused GSO write is sent datagram by datagram, and the batch stops using
-        // GSO; anything else is counted and skipped.
+        // Message `done` was refused. A refused GSO write is sent datagram by datagram and reported with its
+        // destination (the caller decides whether to avoid GSO there); anything else is counted and skipped.
         if (b->tx_segments[done] > 1 && (error == EIO || error == EINVAL || error == EOPNOTSUPP)) {
-            report->segmentation_refused = 1;
-            report->last_errno = error;
-            b->segmentation_disabled = 1;
+            report->segmentation_refused += 1;
+            report->segmentation_errno = error;
+            if (report->refused_destination_count < RELAY_IO_REPORTED_REFUSALS) {
+                uint8_t *out = report->refused_destinations + (size_t)report->refused_destination_count++ * 18;
+                memset(out, 0, 18);
+                wire_form(&b->tx_addresses[done], out);
+            }
+            uint32_t before = report->sent + report->queue_full_drops + report->errors;
             send_split(b, fd, done, report);
+            report->segmentation_fallback_datagrams +=
+                report->sent + report->queue_full_drops + report->errors - before;
         } else {
             report->errors += b->tx_segments[done];
             report->last_errno = error;
@@ -422,7 +428,11 @@ int relay_io_queue(relay_io_batch *b, const void *d, uint32_t l, uint64_t h, uin
 }
 uint32_t relay_io_queued(const relay_io_batch *batch) { (void)batch; return 0; }
 void relay_io_set_coalescing(relay_io_batch *batch, int enabled) { (void)batch; (void)enabled; }
-int relay_io_segmentation_disabled(const relay_io_batch *batch) { (void)batch; return 0; }
+int relay_io_queue_unsegmented(relay_io_batch *b, const void *d, uint32_t l, uint64_t h, uint64_t lo, uint16_t p,
+                               uint16_t s) {
+    (void)b; (void)d; (void)l; (void)h; (void)lo; (void)p; (void)s;
+    return -1;
+}
 void relay_io_flush(relay_io_batch *batch, int fd, relay_io_flush_report *report) { (void)batch; (void)fd; (void)report; }
 int relay_io_send_one(int fd, const void *d, uint32_t l, uint64_t h, uint64_t lo, uint16_t p) {
     (void)fd; (void)d; (void)l; (void)h; (void)lo; (void)p;

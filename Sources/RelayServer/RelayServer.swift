@@ -24,6 +24,9 @@ public final class RelayServer: Sendable {
         public var handleSignals: Bool
         /// The config file to watch, with the flag and environment layers that take precedence over it.
         public var configFile: ConfigFileSource?
+        /// How long the batched data plane sends datagram by datagram to a destination that refused a GSO write
+        /// (see ``GSORefusals``); tests shorten it.
+        var gsoRefusalHold: Duration = GSORefusals.defaultHoldPeriod
 
         /// Creates options (no signal handlers and no config file to watch by default).
         public init(
@@ -126,7 +129,8 @@ public final class RelayServer: Sendable {
                 }
             }
             dataPlane = try await RelayDataPlane.bind(
-                configuration: configuration, engine: engine, metrics: metrics, group: group, logger: logger)
+                configuration: configuration, engine: engine, metrics: metrics, group: group, logger: logger,
+                gsoRefusalHold: options.gsoRefusalHold)
         } catch {
             try? await group.shutdownGracefully()
             throw error

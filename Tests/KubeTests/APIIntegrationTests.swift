@@ -50,6 +50,34 @@ extension KubeIntegration {
             }
         }
 
+        @Test func anApplyIfStillAtAVersionIsRefusedOnceAnotherWriterChangedTheObject() async throws {
+            try await Cluster.withNamespace("ifstill") { client, namespace in
+                let applier = Applier(client: client, fieldManager: "keeper")
+                let read = try await client.create(
+                    ConfigMap(metadata: ObjectMeta(name: "keys", namespace: namespace), data: ["a": "1"]))
+                let version = try #require(read.metadata.resourceVersion)
+                _ = try Cluster.kubectl(["patch", "configmap", "keys", "-n", namespace, "-p", #"{"data":{"b":"2"}}"#])
+                let ours = ConfigMap(
+                    metadata: ObjectMeta(name: "keys", namespace: namespace), data: ["a": "1", "b": "3"])
+                await #expect {
+                    _ = try await applier.apply(ours, ifStillAt: version)
+                } throws: { error in
+                    (error as? KubeError)?.isConflict == true
+                }
+                #expect(
+                    try await client.get(ConfigMap.self, name: "keys", namespace: namespace).data == [
+                        "a": "1", "b": "2",
+                    ])
+
+                // At the version now read it goes through; the same intent applied unconditionally afterwards is
+                // skipped while the object stays at the version that apply answered.
+                let current = try await client.get(ConfigMap.self, name: "keys", namespace: namespace)
+                let written = try await applier.apply(ours, ifStillAt: try #require(current.metadata.resourceVersion))
+                #expect(written.data == ["a": "1", "b": "3"])
+                #expect(try await applier.apply(ours, observedVersion: written.metadata.resourceVersion) == nil)
+            }
+        }
+
         @Test func kubectlAndClientReadEachOthersWrites() async throws {
             try await Cluster.withNamespace("xcheck") { client, namespace in
                 _ = try await client.create(

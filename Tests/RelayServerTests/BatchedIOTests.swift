@@ -41,28 +41,40 @@
             for address in addresses.prefix(Int(max(0, count))) { #expect(address >> 24 != 127) }
         }
 
-        @Test func aTrainTheKernelRefusesAsGSOIsSentDatagramByDatagram() throws {
+        @Test func aTrainTheKernelRefusesAsGSOIsSentDatagramByDatagramAndOthersKeepGSO() throws {
             // 200 segments exceed the kernel's per-send GSO segment limit (64 or 128), so the GSO write fails with
-            // EINVAL: the train must still arrive, one datagram per segment, and GSO stays off for the batch.
+            // EINVAL: the train must still arrive, one datagram per segment, and the report names its destination.
+            // A coalesced run to another destination in the same flush still leaves as one GSO write.
             let sender = try Self.socket()
             let receiver = try Self.socket()
+            let other = try Self.socket()
             defer {
                 close(sender.fd)
                 close(receiver.fd)
+                close(other.fd)
             }
             var buffer = [UInt8](repeating: 0, count: 200 * 8)
             for index in 0..<200 { buffer[index * 8] = UInt8(index) }
             let batch = try #require(relay_io_batch_create(4, 2048, 64))
             defer { relay_io_batch_destroy(batch) }
+            relay_io_set_coalescing(batch, 1)
+            let runSizes = [300, 300, 300, 300, 50]
+            let run = UnsafeMutableRawBufferPointer.allocate(byteCount: runSizes.reduce(0, +), alignment: 8)
+            defer { run.deallocate() }
             var report = relay_io_flush_report()
             let (high, low) = Self.loopbackWords
             buffer.withUnsafeBytes { bytes in
                 #expect(relay_io_queue(batch, bytes.baseAddress, UInt32(bytes.count), high, low, receiver.port, 8) == 0)
+                Self.queue(batch, sizes: runSizes, ports: [UInt16](repeating: other.port, count: 5), in: run)
+                #expect(relay_io_queued(batch) == 2, "the train, then one coalesced run to the other destination")
                 relay_io_flush(batch, sender.fd, &report)
             }
-            #expect(report.segmentation_refused == 1)
-            #expect(report.sent == 200)
-            #expect(relay_io_segmentation_disabled(batch) == 1)
+            #expect(report.segmentation_refused == 1, "only the train was refused")
+            #expect(report.segmentation_errno == EINVAL)
+            #expect(report.sent == 200 + UInt32(runSizes.count))
+            #expect(report.segmentation_fallback_datagrams == 200)
+            #expect(report.refused_destination_count == 1)
+            #expect(Self.refusedDestination(report, 0) == Self.loopbackWire(port: receiver.port))
             var firstBytes: [UInt8] = []
             while firstBytes.count < 200 {
                 let count = relay_io_receive(batch, receiver.fd)
@@ -74,12 +86,26 @@
                 }
             }
             #expect(firstBytes == (0..<200).map { UInt8($0) }, "every datagram arrives once, in order")
+            let got = try Self.receive(runSizes.count, on: other.fd)
+            #expect(got.map(\.index) == Array(runSizes.indices))
+            #expect(got.map(\.length) == runSizes)
+        }
+
+        /// Refused destination `index` of a flush report, in its 18-byte wire form.
+        static func refusedDestination(_ report: relay_io_flush_report, _ index: Int) -> [UInt8] {
+            withUnsafeBytes(of: report.refused_destinations) { Array($0[index * 18..<index * 18 + 18]) }
+        }
+
+        /// 127.0.0.1:`port` in its 18-byte wire form.
+        static func loopbackWire(port: UInt16) -> [UInt8] {
+            [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 127, 0, 0, 1, UInt8(port >> 8), UInt8(port & 0xFF)]
         }
 
         /// Queues `sizes[i]`-byte datagrams whose first two bytes are i, for the receiver of `ports[i]`. The
         /// buffer must stay alive until the flush.
         static func queue(
-            _ batch: OpaquePointer, sizes: [Int], ports: [UInt16], in buffer: UnsafeMutableRawBufferPointer
+            _ batch: OpaquePointer, sizes: [Int], ports: [UInt16], in buffer: UnsafeMutableRawBufferPointer,
+            unsegmented: Bool = false
         ) {
             let (high, low) = loopbackWords
             var offset = 0
@@ -88,7 +114,8 @@
                 datagram.initializeMemory(as: UInt8.self, repeating: UInt8(truncatingIfNeeded: index))
                 datagram[0] = UInt8(index >> 8)
                 datagram[1] = UInt8(index & 0xFF)
-                #expect(relay_io_queue(batch, datagram.baseAddress, UInt32(size), high, low, ports[index], 0) == 0)
+                let queue = unsegmented ? relay_io_queue_unsegmented : relay_io_queue
+                #expect(queue(batch, datagram.baseAddress, UInt32(size), high, low, ports[index], 0) == 0)
                 offset += size
             }
         }
@@ -152,7 +179,7 @@
             #expect(try Self.receive(3, on: atB.fd).count == 3)
         }
 
-        @Test func coalescedRunsTheKernelRefusesAreSentDatagramByDatagram() throws {
+        @Test func coalescedRunsTheKernelRefusesAreSentDatagramByDatagramAndGSOIsUsedAgainAfterwards() throws {
             // SO_NO_CHECK (no UDP checksum on send) makes the kernel refuse every GSO write with EINVAL, while plain
             // datagrams still leave: both queued runs must arrive datagram by datagram, in order.
             let sender = try Self.socket()
@@ -174,17 +201,41 @@
             #expect(relay_io_queued(batch) == 2, "two coalesced runs: 10 x 300 + 200, 9 x 200 + 100")
             var report = relay_io_flush_report()
             relay_io_flush(batch, sender.fd, &report)
-            #expect(report.segmentation_refused == 1)
-            #expect(report.last_errno == EINVAL)
+            #expect(report.segmentation_refused == 2, "the batch keeps trying GSO: both runs were refused")
+            #expect(report.segmentation_errno == EINVAL)
             #expect(report.sent == UInt32(sizes.count))
-            #expect(relay_io_segmentation_disabled(batch) == 1)
-            let got = try Self.receive(sizes.count, on: receiver.fd)
+            #expect(report.segmentation_fallback_datagrams == UInt32(sizes.count))
+            #expect(report.refused_destination_count == 2)
+            #expect(Self.refusedDestination(report, 0) == Self.loopbackWire(port: receiver.port))
+            var got = try Self.receive(sizes.count, on: receiver.fd)
             #expect(got.map(\.index) == Array(sizes.indices), "every datagram arrives once, in order")
             #expect(got.map(\.length) == sizes)
 
-            Self.queue(batch, sizes: [300, 300], ports: [receiver.port, receiver.port], in: buffer)
-            #expect(relay_io_queued(batch) == 2, "after a refusal the batch no longer coalesces")
+            // What the forwarder does for a destination it remembers as refusing: one message per datagram, no
+            // GSO write.
+            Self.queue(
+                batch, sizes: [300, 300, 300], ports: [UInt16](repeating: receiver.port, count: 3), in: buffer,
+                unsegmented: true)
+            #expect(relay_io_queued(batch) == 3, "a remembered destination gets no coalesced run")
+            report = relay_io_flush_report()
             relay_io_flush(batch, sender.fd, &report)
+            #expect(report.segmentation_refused == 0 && report.sent == 3)
+            #expect(try Self.receive(3, on: receiver.fd).map(\.index) == [0, 1, 2])
+
+            // Once the refusal is over (here: checksums back on; in the relay: the hold period expired), the same
+            // batch coalesces again and the kernel takes the run as one GSO write.
+            var zero: Int32 = 0
+            try #require(
+                setsockopt(sender.fd, SOL_SOCKET, SO_NO_CHECK, &zero, socklen_t(MemoryLayout<Int32>.size)) == 0)
+            let again = [300, 300, 300, 300, 120]
+            Self.queue(batch, sizes: again, ports: [UInt16](repeating: receiver.port, count: again.count), in: buffer)
+            #expect(relay_io_queued(batch) == 1, "GSO and coalescing are used again after a refusal")
+            report = relay_io_flush_report()
+            relay_io_flush(batch, sender.fd, &report)
+            #expect(report.segmentation_refused == 0 && report.errors == 0 && report.sent == UInt32(again.count))
+            got = try Self.receive(again.count, on: receiver.fd)
+            #expect(got.map(\.index) == Array(again.indices), "every datagram arrives once, in order")
+            #expect(got.map(\.length) == again)
         }
 
         @Test func receivedDatagramsCarryTheirSourceAndLength() throws {

@@ -4,6 +4,10 @@ import Testing
 
 @testable import RelayServer
 
+#if os(Linux)
+    import Glibc
+#endif
+
 /// Send-side coalescing on the batched data plane, end to end on loopback: plain datagrams that reach the relay
 /// together leave as GSO writes, and every peer still receives exactly the datagrams sent to it, in order. The relay
 /// reads without GRO (so the client's bursts arrive as plain datagrams, as from old WireGuard); the peers read with
@@ -153,4 +157,80 @@ import Testing
             #expect(try await Self.forwarded(relay, reaching: expected) == expected, "counted per datagram")
         }
     }
+
+    #if os(Linux)
+        /// SO_NO_CHECK on the relay's sockets makes the kernel refuse every GSO write there (EINVAL) while plain
+        /// datagrams still leave: the real refusal, on the real sockets.
+        static func refuseGSO(_ relay: TestRelay, _ refuse: Bool) throws {
+            var value: Int32 = refuse ? 1 : 0
+            for socket in try #require(relay.server.dataPlane.batched).sockets.joined() {
+                try #require(
+                    setsockopt(socket.fd, SOL_SOCKET, SO_NO_CHECK, &value, socklen_t(MemoryLayout<Int32>.size)) == 0)
+            }
+        }
+
+        /// Waits (bounded) until `name` reaches `expected`; returns its value.
+        static func metric(_ relay: TestRelay, _ name: String, reaching expected: Double) async throws -> Double {
+            var value = 0.0
+            for _ in 0..<50 {
+                value = try await relay.scrape().value(name)
+                if value >= expected { break }
+                try await Task.sleep(for: .milliseconds(40))
+            }
+            return value
+        }
+
+        @Test func afterARefusedGSOWriteNothingIsLostAndGSOIsUsedAgainOnceTheHoldPeriodIsOver() async throws {
+            let tailnet = try TestTailnet()
+            defer { tailnet.remove() }
+            let hold = Duration.seconds(1)
+            try await TestRelay.with(tailnet, settings: Self.settings(tailnet, gso: true), gsoRefusalHold: hold) {
+                relay in
+                let a = try await TestClient(
+                    node: tailnet.node("alice"), relay: relay.address,
+                    relayPublicKey: relay.relayPublicKey)
+                let b = try await TestClient(
+                    node: tailnet.node("bob"), relay: relay.address,
+                    relayPublicKey: relay.relayPublicKey, receiveOffload: true)
+                defer {
+                    Task {
+                        await a.close(); await b.close()
+                    }
+                }
+                let vni = try await ForwardingTests.establish(a, b)
+                #expect(try await ForwardingTests.deliver([0], vni: vni, from: a, to: b) != nil)
+
+                // Refused: every burst still arrives whole and in order, datagram by datagram.
+                try Self.refuseGSO(relay, true)
+                var sent: [[UInt8]] = []
+                var received: [[UInt8]] = []
+                var trains = 0
+                for burst in 0..<2 {
+                    let datagrams = (0..<40).map { Self.datagram(vni: vni, index: burst * 40 + $0, size: 1000) }
+                    sent += datagrams
+                    try await OffloadTests.sendTrain(datagrams, from: a, to: relay)
+                    let arrived = await b.socket.receiveDatagrams(datagrams.count)
+                    received += arrived.datagrams
+                    trains += arrived.trains
+                }
+                #expect(Self.summary(received) == Self.summary(sent), "every datagram arrives once, in order")
+                #expect(received == sent, "every datagram arrives unchanged")
+                #expect(trains == 0, "nothing left the relay as a GSO write")
+                #expect(try await Self.metric(relay, "relay_gso_refused_writes_total", reaching: 1) >= 1)
+                #expect(try await Self.metric(relay, "relay_gso_fallback_datagrams_total", reaching: 2) >= 2)
+
+                // The path takes GSO again; once the hold period is over the relay coalesces again.
+                try Self.refuseGSO(relay, false)
+                try await Task.sleep(for: hold + .milliseconds(200))
+                let refusedBefore = try await relay.scrape().value("relay_gso_refused_writes_total")
+                sent = (0..<40).map { Self.datagram(vni: vni, index: 80 + $0, size: 1000) }
+                try await OffloadTests.sendTrain(sent, from: a, to: relay)
+                let arrived = await b.socket.receiveDatagrams(sent.count)
+                #expect(Self.summary(arrived.datagrams) == Self.summary(sent), "every datagram arrives once, in order")
+                #expect(arrived.datagrams == sent, "every datagram arrives unchanged")
+                #expect(arrived.trains >= 1, "GSO is used again after the hold period")
+                #expect(try await relay.scrape().value("relay_gso_refused_writes_total") == refusedBefore)
+            }
+        }
+    #endif
 }

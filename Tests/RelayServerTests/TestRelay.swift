@@ -33,6 +33,7 @@ struct TestRelay {
     /// Starts a relay, runs `body`, then shuts the relay down gracefully and waits for it.
     static func with(
         _ tailnet: TestTailnet, settings: RelaySettings? = nil, configFile: String? = nil,
+        gsoRefusalHold: Duration? = nil,
         _ body: (TestRelay) async throws -> Void
     ) async throws {
         let settings = settings ?? Self.settings(tailnet)
@@ -52,8 +53,9 @@ struct TestRelay {
             handler.logLevel = .warning
             return handler
         }
-        let server = try await RelayServer.start(
-            configuration: configuration, options: .init(metrics: metrics, logger: logger, configFile: source))
+        var options = RelayServer.Options(metrics: metrics, logger: logger, configFile: source)
+        if let gsoRefusalHold { options.gsoRefusalHold = gsoRefusalHold }
+        let server = try await RelayServer.start(configuration: configuration, options: options)
         let relay = TestRelay(server: server, tailnet: tailnet, metrics: metrics)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }

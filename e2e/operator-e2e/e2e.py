@@ -329,6 +329,7 @@ def test_leader_failover():
     replacement pod joins as the standby."""
     holder = wait_until("a leader", 20, lease_holder)
     key_before = relays("edge")[0]["publicKey"]
+    secret_key_before = kget("secret", "edge-relay", "-n", NS)["data"]["edge-0.key"]
     others = [name for name in operator_pods() if name != holder]
     assert others, operator_pods()
     deleted = time.monotonic()
@@ -343,7 +344,11 @@ def test_leader_failover():
     kubectl("scale", "pr", "edge", "-n", NS, "--replicas=2")
     stack.wait_ready("edge", 2, 120, "edge Ready with 2 replicas under the new leader")
     wait_until("both replicas published again", 30, lambda: len(relays("edge")) == 2)
-    # The new leader starts from empty caches: it must keep replica 0's key (a new one would restart its relay).
+    # The new leader starts from empty caches over the existing key Secret: it must keep replica 0's key, in the
+    # Secret and as published (a new one would restart its relay), and add replica 1's beside it.
+    secret = kget("secret", "edge-relay", "-n", NS)["data"]
+    assert secret["edge-0.key"] == secret_key_before, "the new leader rewrote edge-0's key in Secret edge-relay"
+    assert secret.get("edge-1.key") and secret["edge-1.key"] != secret_key_before, sorted(secret)
     assert relays("edge")[0]["publicKey"] == key_before, "the new leader gave edge-0 a new key"
     restarts = kget("pod", "edge-0", "-n", NS)["status"]["containerStatuses"][0]["restartCount"]
     assert restarts == 0, f"edge-0 restarted {restarts} times across the leader change"

@@ -29,6 +29,9 @@ typedef struct relay_io_received {
     uint8_t source[18];
 } relay_io_received;
 
+/// How many refused destinations one flush report names.
+#define RELAY_IO_REPORTED_REFUSALS 4
+
 /// What a flush did besides sending.
 typedef struct relay_io_flush_report {
     /// Datagrams that left (a GSO train counts its segments).
@@ -38,9 +41,18 @@ typedef struct relay_io_flush_report {
     /// Datagrams refused by the kernel for another reason (e.g. EPERM from a firewall); the last errno below.
     uint32_t errors;
     int32_t last_errno;
-    /// Set when a GSO write (a train or a coalesced run) was refused (EIO/EINVAL/EOPNOTSUPP); it was sent
-    /// datagram by datagram, and the batch stops using GSO and coalescing.
-    uint8_t segmentation_refused;
+    /// GSO writes (a train or a coalesced run) the kernel refused (EIO/EINVAL/EOPNOTSUPP). Each was sent datagram
+    /// by datagram instead; the batch keeps using GSO (the caller decides whom to avoid, see
+    /// relay_io_queue_unsegmented).
+    uint32_t segmentation_refused;
+    /// Datagrams of those writes sent (or tried) one by one.
+    uint32_t segmentation_fallback_datagrams;
+    /// The errno of the last refused GSO write.
+    int32_t segmentation_errno;
+    /// Destinations of the first (at most RELAY_IO_REPORTED_REFUSALS) refused writes, 18-byte wire form each (16
+    /// address bytes, IPv4 v4-mapped, then the port big-endian); refused_destination_count of them are set.
+    uint32_t refused_destination_count;
+    uint8_t refused_destinations[RELAY_IO_REPORTED_REFUSALS * 18];
 } relay_io_flush_report;
 
 typedef struct relay_io_batch relay_io_batch;
@@ -66,8 +78,11 @@ int relay_io_queue(relay_io_batch *batch, const void *data, uint32_t length, uin
 /// (the last may be shorter), leave as one GSO write whose iovecs point at each datagram (no copy), at most 64
 /// datagrams and 65507 bytes. The kernel or the receiver splits it back into the same datagrams, in order.
 void relay_io_set_coalescing(relay_io_batch *batch, int enabled);
-/// 1 once a GSO write was refused on this batch's socket (trains are then queued datagram by datagram).
-int relay_io_segmentation_disabled(const relay_io_batch *batch);
+/// Like relay_io_queue, without GSO: a train (`segment_size` > 0) is queued as one message per segment, and no
+/// datagram joins or starts a coalesced run. For destinations that recently refused a GSO write.
+/// Returns 0, or -1 when the queue has no room for all of them (flush and queue again).
+int relay_io_queue_unsegmented(relay_io_batch *batch, const void *data, uint32_t length, uint64_t address_high,
+                               uint64_t address_low, uint16_t port, uint16_t segment_size);
 /// Queued send messages (a train or a coalesced run is one).
 uint32_t relay_io_queued(const relay_io_batch *batch);
 /// Sends everything queued on `fd` (an AF_INET socket takes IPv4 destinations only) with sendmmsg, never

@@ -50,6 +50,28 @@ public final class Applier: Sendable {
         return result
     }
 
+    /// Applies `object` only while the cluster still holds the `resourceVersion` the caller read: the intent
+    /// carries it, and kube-apiserver answers 409 Conflict (``KubeError/conflict(_:)``) when the object changed
+    /// since, as for an update. It does not make the apply create-only: an absent object is created regardless.
+    /// Remembered without the resourceVersion, so the same intent applied later by
+    /// ``apply(_:observedVersion:)`` is skipped while the object stays at the version this returns.
+    public func apply<T: KubeObject>(_ object: T, ifStillAt resourceVersion: String) async throws(KubeError) -> T {
+        var object = object
+        object.fillTypeMeta()
+        object.metadata.resourceVersion = nil
+        let key = Self.key(T.self, name: object.name, namespace: object.metadata.namespace)
+        let remembered = try client.encodeBody(object, what: "\(T.resource) \(object.name)")
+        object.metadata.resourceVersion = resourceVersion
+        let body = try client.encodeBody(object, what: "\(T.resource) \(object.name)")
+        let result = try await client.apply(
+            T.self, resource: T.resource, namespace: object.metadata.namespace, name: object.name, body: body,
+            fieldManager: fieldManager, force: force)
+        if let version = result.metadata.resourceVersion {
+            applied.withLock { $0[key] = (remembered, version) }
+        }
+        return result
+    }
+
     /// Forgets what was applied to an object that was deleted.
     public func forget<T: KubeObject>(_ type: T.Type, name: String, namespace: String?) {
         _ = applied.withLock { $0.removeValue(forKey: Self.key(T.self, name: name, namespace: namespace)) }

@@ -116,14 +116,16 @@ public final class RelayReconciler: Sendable {
         var writes = ChildWrites(applier: applier, namespace: names.namespace, applies: metrics.applies)
         let freshServices = await applyServices(owner, spec: spec, writes: &writes)
         input.discovery = discoverEndpoints(names: names, spec: spec, previous: relay.status, fresh: freshServices)
-        var credentials = credentials(names: names, replicas: spec.effectiveReplicas)
+        let keys = try await relayKeys(owner, replicas: spec.effectiveReplicas)
+        var credentials = keys.credentials
         let (outcome, caKeys) = await publish(
             names: names, spec: spec, uid: owner.uid, discovery: input.discovery, credentials: &credentials,
             previous: relay.status)
         input.publish = outcome
         let files = Self.configFiles(spec: spec, caKeys: caKeys, discovery: input.discovery)
         let setStatus = await applyFilesAndPods(
-            owner, spec: spec, credentials: credentials, files: files, writes: &writes)
+            owner, spec: spec, credentials: credentials, secretVersion: keys.secretVersion, files: files,
+            writes: &writes)
         await deleteScaledAwayServices(names: names, uid: owner.uid, spec: spec, writes: &writes)
         input.applyFailure = writes.failure
         input.podReplicas = setStatus?.replicas ?? 0
@@ -157,17 +159,6 @@ public final class RelayReconciler: Sendable {
             previous: previousAddresses, resolver: resolver)
     }
 
-    /// The replicas' keys: the existing ones kept, the missing generated (by `newKey`).
-    func credentials(names: RelayNames, replicas: Int) -> [Int: RelayFiles.Credentials] {
-        let secret = view.secrets.get(name: names.secret, namespace: names.namespace)
-        var credentials = RelayFiles.credentials(fromSecretData: secret?.data ?? [:], names: names)
-            .filter { $0.key < replicas }
-        for index in 0..<replicas where credentials[index] == nil {
-            credentials[index] = RelayFiles.Credentials(privateKey: newKey().base64, certificatePEM: nil)
-        }
-        return credentials
-    }
-
     /// Publishes the replicas with endpoints and unpublishes the ones scaled away; returns what that achieved
     /// and the tailnet's CA keys (those already in the config while the coordinator cannot be used).
     func publish(
@@ -192,17 +183,15 @@ public final class RelayReconciler: Sendable {
         return (outcome, caKeys)
     }
 
-    /// The Secret and ConfigMap, then the StatefulSet that mounts them (unless its first start is held
-    /// back); returns the StatefulSet's status as last seen.
+    /// The Secret (last seen at `secretVersion`) and ConfigMap, then the StatefulSet that mounts them (unless
+    /// its first start is held back); returns the StatefulSet's status as last seen.
     func applyFilesAndPods(
-        _ owner: OwnerInfo, spec: PeerRelaySpec, credentials: [Int: RelayFiles.Credentials],
+        _ owner: OwnerInfo, spec: PeerRelaySpec, credentials: [Int: RelayFiles.Credentials], secretVersion: String?,
         files: [Int: RelayConfigFile], writes: inout ChildWrites
     ) async -> StatefulSetStatus? {
         let names = owner.names
-        let secret = view.secrets.get(name: names.secret, namespace: names.namespace)
         _ = await writes.apply(
-            Secret.self, names.secret, RelayFiles.secret(owner, credentials: credentials),
-            observed: secret?.metadata.resourceVersion)
+            Secret.self, names.secret, RelayFiles.secret(owner, credentials: credentials), observed: secretVersion)
         let configMap = view.configMaps.get(name: names.configMap, namespace: names.namespace)
         _ = await writes.apply(
             ConfigMap.self, names.configMap, RelayFiles.configMap(owner, files: files),

@@ -28,7 +28,7 @@
         /// Opens the sockets on `port` and starts one thread per socket.
         static func start(
             configuration: RelayServerConfiguration, port: Int, engine: RelayEngine, metrics: RelayMetrics,
-            loop: any EventLoop, logger: Logger
+            loop: any EventLoop, logger: Logger, gsoRefusalHold: Duration
         ) throws(RelaySocketError) -> BatchedDataPlane {
             var rows: [[BatchedSocket]] = []
             for _ in 0..<configuration.sockets {
@@ -52,7 +52,8 @@
             pool.start()
             let options = BatchedForwarder.Options(
                 readBatch: configuration.readBatch, maxDatagramBytes: configuration.maxDatagramBytes,
-                segmentationOffload: configuration.udpGRO && configuration.udpGSO, coalesceRuns: configuration.udpGSO)
+                segmentationOffload: configuration.udpGRO && configuration.udpGSO, coalesceRuns: configuration.udpGSO,
+                gsoRefusalHold: gsoRefusalHold)
             var finished: [EventLoopFuture<Void>] = []
             for row in rows {
                 // A datagram for the other address family leaves by that family's socket of the same index.

@@ -17,6 +17,9 @@
     /// same destination with the same length (the last may be shorter) into one GSO write pointing at their receive
     /// slots (CRelayIO's coalescing): the peer receives the same datagrams in the same order, for less kernel work
     /// per datagram. Only neighbours in the queue join, so nothing is reordered.
+    ///
+    /// A GSO write the kernel refuses is resent datagram by datagram (nothing lost), and its destination is sent to
+    /// without GSO for a while (``GSORefusals``); every other destination keeps the offloads.
     struct BatchedForwarder: ~Copyable {
         struct Options: Sendable {
             var readBatch: Int
@@ -24,6 +27,8 @@
             var segmentationOffload: Bool
             /// Send runs of plain datagrams to one destination as one GSO write.
             var coalesceRuns: Bool
+            /// How long a destination that refused a GSO write is sent to datagram by datagram.
+            var gsoRefusalHold: Duration
         }
 
         private let socket: BatchedSocket
@@ -38,7 +43,9 @@
         /// Send queue for the other family's socket (its receive slots are unused).
         private let crossFamily: OpaquePointer
         private var counters = BurstCounters()
-        private var offloadRefusalLogged = false
+        private var refusals: GSORefusals
+        /// When the current batch was read (the clock of ``refusals``).
+        private var now = Timestamp(nanoseconds: 0)
 
         /// Nil when the buffers cannot be allocated.
         init?(
@@ -62,6 +69,7 @@
             self.engine = engine
             self.metrics = metrics
             self.options = options
+            self.refusals = GSORefusals(holdPeriod: options.gsoRefusalHold)
             self.logger = logger
             self.receive = receive
             self.crossFamily = crossFamily
@@ -83,6 +91,8 @@
                 }
                 guard count > 0 else { continue }
                 let now = Timestamp.now()
+                self.now = now
+                refusals.expire(now: now)
                 var index = 0
                 while index < count {
                     index = engine.withTable { table in
@@ -306,17 +316,28 @@
             }
             let ownFamily = output == socket.transport
             let queue = ownFamily ? receive : crossFamily
-            let queued = destination.withAddressWords { high, low in
-                relay_io_queue(
-                    queue, bytes.baseAddress, UInt32(bytes.count), high, low, destination.port, UInt16(segmentSize))
+            let unsegmented = !refusals.isEmpty && refusals.avoids(destination)
+            if unsegmented, segmentSize > 0 || options.coalesceRuns {
+                counters.gsoFallbackDatagrams += segmentSize > 0 ? (bytes.count + segmentSize - 1) / segmentSize : 1
             }
-            if queued != 0 {
+            if enqueue(bytes, to: destination, segmentSize: segmentSize, unsegmented: unsegmented, on: queue) != 0 {
                 flush(queue, fd: ownFamily ? socket.fd : egressSockets[output.rawValue]!)
-                _ = destination.withAddressWords { high, low in
-                    relay_io_queue(
+                _ = enqueue(bytes, to: destination, segmentSize: segmentSize, unsegmented: unsegmented, on: queue)
+            }
+        }
+
+        private func enqueue(
+            _ bytes: UnsafeRawBufferPointer, to destination: EndpointAddress, segmentSize: Int, unsegmented: Bool,
+            on queue: OpaquePointer
+        ) -> Int32 {
+            destination.withAddressWords { high, low in
+                unsegmented
+                    ? relay_io_queue_unsegmented(
                         queue, bytes.baseAddress, UInt32(bytes.count), high, low, destination.port,
                         UInt16(segmentSize))
-                }
+                    : relay_io_queue(
+                        queue, bytes.baseAddress, UInt32(bytes.count), high, low, destination.port,
+                        UInt16(segmentSize))
             }
         }
 
@@ -332,11 +353,30 @@
             relay_io_flush(queue, fd, &report)
             counters.sendQueueDrops += Int(report.queue_full_drops)
             if report.errors > 0 { metrics.socketErrors.increment(by: Int64(report.errors)) }
-            if report.segmentation_refused != 0, !offloadRefusalLogged {
-                offloadRefusalLogged = true
-                logger.warning(
-                    "UDP segmentation offload refused; forwarding datagram by datagram on this socket",
-                    metadata: ["errno": "\(report.last_errno)", "transport": "\(socket.transport.label)"])
+            if report.segmentation_refused > 0 { noteRefusals(report) }
+        }
+
+        /// Counts refused GSO writes and remembers their destinations; logs the first refusal of each hold period.
+        private mutating func noteRefusals(_ report: relay_io_flush_report) {
+            metrics.gsoRefusedWrites.increment(by: Int64(report.segmentation_refused))
+            counters.gsoFallbackDatagrams += Int(report.segmentation_fallback_datagrams)
+            let count = Int(min(report.refused_destination_count, UInt32(RELAY_IO_REPORTED_REFUSALS)))
+            withUnsafeBytes(of: report.refused_destinations) { wire in
+                for index in 0..<count {
+                    let destination = EndpointAddress(loading: wire, at: index * 18)
+                    guard refusals.record(destination, now: now) else { continue }
+                    let code = report.segmentation_errno
+                    logger.warning(
+                        """
+                        GSO refused by the kernel for \(destination) (errno \(code)): sending to it datagram by \
+                        datagram for \(refusals.holdPeriod), other destinations keep GSO; check the path MTU and \
+                        the egress device's offloads, or run with --no-udp-gso
+                        """,
+                        metadata: [
+                            "destination": "\(destination)", "errno": "\(code)",
+                            "transport": "\(socket.transport.label)",
+                        ])
+                }
             }
         }
 

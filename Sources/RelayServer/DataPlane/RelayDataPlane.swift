@@ -41,10 +41,11 @@ public final class RelayDataPlane: Sendable {
     #endif
 
     /// Opens all sockets: the batched data plane where it is on and available, else NIO channels on the loops of
-    /// `group` (one socket per loop and listen address).
+    /// `group` (one socket per loop and listen address). `gsoRefusalHold`: how long the batched data plane sends
+    /// datagram by datagram to a destination that refused a GSO write.
     public static func bind(
         configuration: RelayServerConfiguration, engine: RelayEngine, metrics: RelayMetrics,
-        group: MultiThreadedEventLoopGroup, logger: Logger
+        group: MultiThreadedEventLoopGroup, logger: Logger, gsoRefusalHold: Duration
     ) async throws(RelaySocketError) -> RelayDataPlane {
         var port = configuration.port
         for address in configuration.listenAddresses {
@@ -55,7 +56,7 @@ public final class RelayDataPlane: Sendable {
             if configuration.batchedIO {
                 let batched = try BatchedDataPlane.start(
                     configuration: configuration, port: port, engine: engine, metrics: metrics, loop: group.next(),
-                    logger: logger)
+                    logger: logger, gsoRefusalHold: gsoRefusalHold)
                 let all = batched.sockets.joined()
                 metrics.sockets.record(all.count)
                 logger.info(

@@ -264,6 +264,7 @@ final class RelayDatagramHandler: ChannelInboundHandler {
             !egress.value.segmentationOffloadFailed[transport.rawValue]
         {
             // The device or kernel refused a GSO write (the train is lost); stop using GSO on this socket.
+            metrics.gsoRefusedWrites.increment()
             egress.value.segmentationOffloadFailed[transport.rawValue] = true
             logger.warning(
                 "UDP segmentation offload refused; forwarding trains datagram by datagram on this socket",

@@ -14,6 +14,8 @@ struct BurstCounters {
     var oversizeDrops = 0
     var stunAnswers = 0
     var trains = 0
+    /// Datagrams sent one by one instead of in a GSO write (refused writes, and destinations that refused one).
+    var gsoFallbackDatagrams = 0
     var isEmpty = true
 
     init() {
@@ -68,6 +70,10 @@ struct BurstCounters {
         if stunAnswers > 0 {
             metrics.stunAnswers.increment(by: Int64(stunAnswers))
             stunAnswers = 0
+        }
+        if gsoFallbackDatagrams > 0 {
+            metrics.gsoFallbackDatagrams.increment(by: Int64(gsoFallbackDatagrams))
+            gsoFallbackDatagrams = 0
         }
         if oversizeDrops > 0 {
             metrics.oversizeDrops.increment(by: Int64(oversizeDrops))

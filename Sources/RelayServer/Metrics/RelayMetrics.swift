@@ -17,6 +17,10 @@ public final class RelayMetrics: Sendable {
     let oversizeDrops: Counter
     /// STUN Binding Requests answered (nodes learning their reflexive address).
     let stunAnswers: Counter
+    /// GSO writes (trains or coalesced runs) the kernel refused; each was resent datagram by datagram.
+    let gsoRefusedWrites: Counter
+    /// Datagrams sent one by one instead of in a GSO write because of a refusal.
+    let gsoFallbackDatagrams: Counter
     let sessionsByState: [String: Gauge]
     let sessionsCreated: Counter
     let sessionsExpired: [String: Counter]
@@ -69,6 +73,8 @@ public final class RelayMetrics: Sendable {
         oversizeDrops = Counter(
             label: "relay_dropped_packets_total", dimensions: [("reason", "oversize")], factory: factory)
         stunAnswers = Counter(label: "relay_stun_answers_total", factory: factory)
+        gsoRefusedWrites = Counter(label: "relay_gso_refused_writes_total", factory: factory)
+        gsoFallbackDatagrams = Counter(label: "relay_gso_fallback_datagrams_total", factory: factory)
         var states: [String: Gauge] = [:]
         for state in ["binding", "open"] {
             states[state] = Gauge(label: "relay_sessions", dimensions: [("state", state)], factory: factory)
