@@ -110,7 +110,12 @@ actor AgentController {
         }
         fallbackRegion = netmap.fallbackRelays.first?.region
         fallbackURL = netmap.fallbackRelays.first?.url
-        let relayList = netmap.relays.filter { relays[$0.id] != nil }.map { (id: $0.id, name: relayName($0)) }
+        // A relay's revision is what the node reaches it by: a republished key or endpoint resets its retry backoff.
+        let relayList = netmap.relays.compactMap { relay in
+            relays[relay.id].map {
+                (id: relay.id, name: relayName(relay), revision: "\(relay.publicKey) \($0.address)")
+            }
+        }
         relayRefusals = checkRelayCertificates()
         var seen = Set<PublicKey>()
         for peer in netmap.peers {

@@ -21,6 +21,10 @@ struct PathSimulation {
     var longestGap: Duration = .zero
     var lastDelivery: Timestamp?
     var deliveredVia: [PathKind: Int] = [:]
+    /// When each relay allocation was asked for, by relay.
+    var allocations: [String: [Timestamp]] = [:]
+    /// The random unit every relay failure draws its retry jitter with (deterministic runs).
+    var jitterUnit = 0.5
 
     enum Event {
         case pong(TransactionID, PathKind)
@@ -32,10 +36,13 @@ struct PathSimulation {
         paths = PeerPaths(peer: PrivateKey.generate().publicKey, policy: policy, forced: forced)
     }
 
-    mutating func candidates(direct: [String], relays: [String], fallback: String? = "default") {
+    mutating func candidates(
+        direct: [String], relays: [String], fallback: String? = "default", revisions: [String: String] = [:]
+    ) {
         let actions = paths.setCandidates(
-            direct: direct.map { EndpointAddress($0)! }, relays: relays.map { (id: $0, name: $0) }, fallback: fallback,
-            now: now)
+            direct: direct.map { EndpointAddress($0)! },
+            relays: relays.map { (id: $0, name: $0, revision: revisions[$0] ?? "203.0.113.9:40000") },
+            fallback: fallback, now: now)
         record(actions)
         if fallback != nil { paths.setFallbackConnected(true) }
     }
@@ -82,7 +89,7 @@ struct PathSimulation {
                 relaySessionsLost.remove(id)
                 paths.relayReady(id, vni: 1000, idleTimeout: .seconds(30), now: now)
             case .relayFailed(let id, let failure):
-                record(paths.relayFailed(id, failure, now: now))
+                record(paths.relayFailed(id, failure, now: now, randomUnit: jitterUnit))
             }
         }
     }
@@ -96,6 +103,7 @@ struct PathSimulation {
                 if case .relay(let id) = path, relaySessionsLost.contains(id) { continue }
                 inFlight.append((now + link.rtt, .pong(transaction, path.kind)))
             case .allocateRelay(let id):
+                allocations[id, default: []].append(now)
                 if let refusal = relayRefusal[id] {
                     inFlight.append((now + .milliseconds(20), .relayFailed(id, refusal)))
                 } else if network[.relay(id)]?.up == true {

@@ -20,8 +20,23 @@ public struct PathPolicy: Hashable, Sendable {
     public var relayReallocateAfter: Duration = .seconds(3)
     /// First retry delay after a relay refused or did not answer; doubles up to `relayRetryMaximum`.
     public var relayRetryInterval: Duration = .seconds(5)
-    /// Longest delay between relay allocation retries.
+    /// Longest delay between relay allocation retries. Applies only while the peer has a working path at least as
+    /// good as a relay (a trusted direct path, or another relay); below that see `relayRetryBelowRelay`.
     public var relayRetryMaximum: Duration = .seconds(60)
+    /// Longest time between the starts of two allocation attempts on a failing relay while the peer has nothing
+    /// better than the fallback relay (data on the fallback, or no trusted path at all), whatever the backoff says.
+    ///
+    /// 5 s is the period Tailscale re-probes each better candidate at while it sits on DERP (`discoPingInterval`,
+    /// heartbeat 3 s; recovery to the better path "≤ 3–5 s after it opens", research/client-path-and-fallback.md
+    /// §1.3–1.5). A node on the fallback pays in throughput for every second it is not back on the relay, while an
+    /// attempt on a relay that is down costs three small datagrams; so the node returns within about 5 s of its
+    /// relay answering again, instead of up to `relayRetryMaximum` later.
+    public var relayRetryBelowRelay: Duration = .seconds(5)
+    /// Each node brings every `relayRetryBelowRelay` attempt forward by a random share of this (drawn per failure),
+    /// so attempts start 3–5 s apart: the nodes that lost a restarted relay together spread their re-allocations
+    /// over 2 s, twenty 100 ms ticks, instead of arriving in the same tick (Tailscale jitters its re-STUN the same
+    /// way, 20–26 s, §1.3). Not more: a larger share would only add attempts on a relay that is still down.
+    public var relayRetryJitter: Duration = .seconds(2)
     /// How often a CallMeMaybe goes through the fallback relay while no direct path is trusted.
     public var callMeMaybeInterval: Duration = .seconds(5)
     /// A path of the same kind replaces the active one only if its RTT is at most this fraction of the active RTT…

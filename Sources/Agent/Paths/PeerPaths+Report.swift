@@ -84,7 +84,9 @@ extension PeerPaths {
             return "\(name): no session allocated yet"
         case .allocating(let since)?:
             return "\(name): allocating a session (for \((now - since).secondsText) s)"
-        case .failed(let failure, _, let retryAt)?:
+        case .failed(let failure, _, let backoff)?:
+            var retryAt = backoff
+            if case .relay(let relayID) = candidate.id { retryAt = relayRetryTime(relayID, backoff: backoff, now: now) }
             let retry = retryAt > now ? "; retry in \((retryAt - now).secondsText) s" : ""
             return "\(name): \(failure)\(retry)"
         case .untrusted(let why)?:

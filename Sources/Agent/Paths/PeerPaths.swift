@@ -28,7 +28,12 @@ public struct PeerPaths: Sendable {
     var pending: [TransactionID: PendingPing] = [:]
     var lastOutboundAt: Timestamp?
     var lastCallMeMaybeAt: Timestamp?
+    /// Per relay: the exponential backoff's next delay (while a path at least as good as a relay works).
     var relayRetryDelay: [String: Duration] = [:]
+    /// Per failed relay: when it is retried while the peer is below a relay (`PathPolicy.relayRetryBelowRelay`).
+    var relayQuickRetryAt: [String: Timestamp] = [:]
+    /// Per relay: how the netmap said to reach it (key and endpoint); a change resets its backoff.
+    var relayRevision: [String: String] = [:]
 
     struct PendingPing: Hashable, Sendable {
         var path: PathID
@@ -48,10 +53,13 @@ public struct PeerPaths: Sendable {
     // MARK: Inputs from the netmap and the I/O layer
 
     /// Replaces the candidates from the netmap: the peer's published endpoints, the relays this node may use
-    /// (id → name) and the fallback region. Probe history of paths that stay is kept; run-time direct
-    /// candidates stay until they expire. Returns a switch when the active path disappeared.
+    /// (id → name, and `revision`: how it is reached, e.g. its key and endpoint) and the fallback region. Probe
+    /// history of paths that stay is kept; run-time direct candidates stay until they expire. A relay whose
+    /// revision changed (republished with another endpoint or key) is worth trying at once: its backoff is reset
+    /// and a failed one is allocated at the next tick. Returns a switch when the active path disappeared.
     public mutating func setCandidates(
-        direct: [EndpointAddress], relays: [(id: String, name: String)], fallback: String?, now: Timestamp
+        direct: [EndpointAddress], relays: [(id: String, name: String, revision: String)], fallback: String?,
+        now: Timestamp
     ) -> [PathAction] {
         var next: [PathID: PathCandidate] = [:]
         for endpoint in direct {
@@ -65,6 +73,12 @@ public struct PeerPaths: Sendable {
         for relay in relays {
             var candidate = candidates[.relay(relay.id)] ?? PathCandidate(id: .relay(relay.id), label: relay.name)
             candidate.label = relay.name
+            if let previous = relayRevision[relay.id], previous != relay.revision {
+                relayRetryDelay[relay.id] = nil
+                relayQuickRetryAt[relay.id] = nil
+                if case .failed? = candidate.relay { candidate.relay = .needsAllocation }
+            }
+            relayRevision[relay.id] = relay.revision
             next[.relay(relay.id)] = candidate
         }
         if let fallback {
@@ -78,6 +92,8 @@ public struct PeerPaths: Sendable {
         candidates = next
         pending = pending.filter { next[$0.value.path] != nil }
         relayRetryDelay = relayRetryDelay.filter { next[.relay($0.key)] != nil }
+        relayQuickRetryAt = relayQuickRetryAt.filter { next[.relay($0.key)] != nil }
+        relayRevision = relayRevision.filter { next[.relay($0.key)] != nil }
         if let active, next[active] == nil {
             return switchTo(bestPath(at: now), reason: .removed, now: now)
         }
@@ -165,11 +181,21 @@ public struct PeerPaths: Sendable {
         candidates[.relay(relayID)]?.lastPingAt = nil
     }
 
-    /// Allocating or binding through the relay failed. Retried with exponential backoff.
-    public mutating func relayFailed(_ relayID: String, _ failure: RelayFailure, now: Timestamp) -> [PathAction] {
+    /// Allocating or binding through the relay failed. Retried with exponential backoff while the peer has a
+    /// working path at least as good as a relay; below that (fallback, or nothing) at most
+    /// `PathPolicy.relayRetryBelowRelay` after this attempt started, brought forward by `randomUnit` (0 ≤ x < 1)
+    /// of `PathPolicy.relayRetryJitter`.
+    public mutating func relayFailed(
+        _ relayID: String, _ failure: RelayFailure, now: Timestamp, randomUnit: Double = .random(in: 0..<1)
+    ) -> [PathAction] {
         guard let status = candidates[.relay(relayID)]?.relay, !status.isUntrusted else { return [] }
         let delay = relayRetryDelay[relayID] ?? policy.relayRetryInterval
         relayRetryDelay[relayID] = min(delay * 2, policy.relayRetryMaximum)
+        var started = now
+        if case .allocating(let since) = status { started = since }
+        let unit = min(max(randomUnit, 0), 1)
+        let quick = started + policy.relayRetryBelowRelay - policy.relayRetryJitter * unit
+        relayQuickRetryAt[relayID] = max(now, quick)
         candidates[.relay(relayID)]?.relay = .failed(failure, at: now, retryAt: now + delay)
         candidates[.relay(relayID)]?.lastPongAt = nil
         return reevaluate(at: now)
@@ -206,6 +232,23 @@ public struct PeerPaths: Sendable {
         }
         actions += reevaluate(at: now)
         return actions
+    }
+
+    /// True while the peer has no working path at least as good as a relay: no active path, the fallback, or an
+    /// active path that stopped answering (data then also goes to the fallback). Failing relays are retried often
+    /// then (`PathPolicy.relayRetryBelowRelay`).
+    public func isBelowRelay(at now: Timestamp) -> Bool {
+        guard let active, active.kind >= .relay, let current = candidates[active], current.isUsable,
+            current.isTrusted(at: now, window: policy.trustWindow)
+        else { return true }
+        return false
+    }
+
+    /// When a relay that failed at `retryAt`'s attempt is tried again: the backoff's time, or sooner while the
+    /// peer is below a relay.
+    func relayRetryTime(_ relayID: String, backoff retryAt: Timestamp, now: Timestamp) -> Timestamp {
+        guard isBelowRelay(at: now), let quick = relayQuickRetryAt[relayID] else { return retryAt }
+        return min(retryAt, quick)
     }
 
     /// Whether WireGuard sent data to this peer within `sessionActiveTimeout`.
@@ -349,13 +392,16 @@ public struct PeerPaths: Sendable {
             // A lost report must not wedge the path: ask again after a generous bound.
             guard now - since >= policy.relayRetryMaximum else { return nil }
         case .failed(_, _, let retryAt):
-            guard now >= retryAt else { return nil }
+            guard now >= relayRetryTime(relayID, backoff: retryAt, now: now) else { return nil }
         case .untrusted:
             return nil
         case .ready(_, _, let since):
             let lastSign = max(since, candidate.lastPongAt ?? since)
-            let after =
+            var after =
                 relayRetryDelay[relayID].map { max($0, policy.relayReallocateAfter) } ?? policy.relayReallocateAfter
+            if isBelowRelay(at: now) {
+                after = min(after, max(policy.relayReallocateAfter, policy.relayRetryBelowRelay))
+            }
             guard candidate.lostPings >= 2, now - lastSign >= after else { return nil }
             // Silent again after a re-allocation: back off (the peer may be gone rather than the relay).
             relayRetryDelay[relayID] = min(
