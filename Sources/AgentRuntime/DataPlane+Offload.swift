@@ -25,7 +25,10 @@ extension DataPlane {
             if trains[index].accepts(data.readableBytes) { return trains[index].append(data) }
             emit(trains.remove(at: index))
         }
-        trains.append(OutboundTrain(target: target, socket: socket, destination: destination, vni: vni, first: data))
+        trains.append(
+            OutboundTrain(
+                target: target, socket: socket, destination: destination, vni: vni, first: data,
+                segmentLimit: routeMTU.segmentLimit(to: destination)))
     }
 
     /// Writes every pending train (the read batch ended).

@@ -47,6 +47,8 @@ final class DataPlane: @unchecked Sendable {
     let receiveOffload: Bool
     /// The read batch's pending trains (emitted when the target's size changes and when the batch ends).
     var trains: [OutboundTrain] = []
+    /// Route MTUs of the targets: a train's segments must fit.
+    var routeMTU = RouteMTUCache()
     /// GSO writes sent to the tailnet port's peers and relays, and GRO trains from them delivered whole.
     var trainCounts = (sent: UInt64(0), received: UInt64(0))
     /// Sends through the fallback relay (set, on `loop`, while the fallback client is connected).

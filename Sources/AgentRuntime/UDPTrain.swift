@@ -35,15 +35,20 @@ struct OutboundTrain {
     /// Every segment back to back (framed), once a second one joined.
     private var joined: ByteBuffer?
     private(set) var segments = 1
-    private var ended = false
+    private var ended: Bool
 
-    init(target: PathTarget, socket: any Channel, destination: SocketAddress, vni: UInt32?, first: ByteBuffer) {
+    /// `segmentLimit`: the largest segment the route carries unfragmented (above it, no second datagram joins).
+    init(
+        target: PathTarget, socket: any Channel, destination: SocketAddress, vni: UInt32?, first: ByteBuffer,
+        segmentLimit: Int
+    ) {
         self.target = target
         self.socket = socket
         self.destination = destination
         self.vni = vni
         self.first = first
         self.segmentSize = (vni == nil ? 0 : GeneveHeader.size) + first.readableBytes
+        self.ended = segmentSize > segmentLimit
     }
 
     /// Whether a datagram of `size` bytes (unframed) can join the train.
