@@ -82,22 +82,31 @@ if scaling:
     print("\n### Two flows: relay on one core (--sockets 1) vs both cores (--sockets 2)\n")
     print("Senders (GSO x16, cheap) and sinks share the same two cores, so the aggregate is bounded by the machine, "
           "not only by the relay; relay CPU per packet shows whether the second socket adds contention.\n")
-    print("| sockets | aggregate pps | relay CPU per packet | relay cores busy |")
-    print("| --- | --- | --- | --- |")
+    print("The kernel's SO_REUSEPORT hash picks each flow's socket; with two sockets both flows can land on one "
+          "socket (one busy relay thread: one core's work). Rows say which.\n")
+    print("| sockets | flows landed on | reps | aggregate pps | relay CPU per packet | relay cores busy |")
+    print("| --- | --- | --- | --- | --- | --- |")
     agg = {}
     for sockets in (1, 2):
-        rs = [r for r in scaling if r["sockets"] == sockets]
-        if not rs:
-            continue
-        totals = [pps(r["a"]) + pps(r["b"]) for r in rs]
-        cpu = [r["a"]["cpu_seconds"] / (r["a"]["packets"] + r["b"]["packets"] * r["a"]["seconds"] / r["b"]["seconds"])
-               * 1e9 for r in rs]
-        busy = [r["a"]["cpu_seconds"] / r["a"]["seconds"] for r in rs]
-        agg[sockets] = statistics.median(totals)
-        print(f"| {sockets} | {spread([t / 1e3 for t in totals], '{:.0f}')} k | {spread(cpu, '{:.0f}')} ns | "
-              f"{spread(busy)} |")
-    if 1 in agg and 2 in agg and agg[1] > 0:
-        print(f"\nAggregate with two sockets / one socket: {agg[2] / agg[1]:.2f}x")
+        groups = [("one socket", lambda r: r.get("busy_threads", 1) <= 1)]
+        if sockets == 2:
+            groups.append(("two sockets", lambda r: r.get("busy_threads", 1) >= 2))
+        for label, keep in groups:
+            rs = [r for r in scaling if r["sockets"] == sockets and keep(r)]
+            if not rs:
+                continue
+            totals = [pps(r["a"]) + pps(r["b"]) for r in rs]
+            cpu = [r["a"]["cpu_seconds"] / (r["a"]["packets"] + r["b"]["packets"] * r["a"]["seconds"] / r["b"]["seconds"])
+                   * 1e9 for r in rs]
+            busy = [r["a"]["cpu_seconds"] / r["a"]["seconds"] for r in rs]
+            agg[(sockets, label)] = statistics.median(totals)
+            print(f"| {sockets} | {label} | {len(rs)} | {spread([t / 1e3 for t in totals], '{:.0f}')} k | "
+                  f"{spread(cpu, '{:.0f}')} ns | {spread(busy)} |")
+    one = agg.get((1, "one socket"))
+    if one:
+        for label in ("two sockets", "one socket"):
+            if (2, label) in agg:
+                print(f"\nAggregate with two sockets (flows on {label}) / one socket: {agg[(2, label)] / one:.2f}x")
 
 sessions = [r for r in rows if r["phase"] == "sessions"]
 if sessions:
