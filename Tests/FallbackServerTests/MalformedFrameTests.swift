@@ -25,6 +25,16 @@ import Testing
         return cases
     }
 
+    /// Runs one case; a failure names the case and how long it ran (a stalled socket says which case stalled).
+    static func step<T>(_ name: String, _ body: () throws -> T) throws -> T {
+        let start = ContinuousClock.now
+        do {
+            return try body()
+        } catch {
+            throw RawFallbackSocket.Failure.unexpected("\(name), after \(ContinuousClock.now - start): \(error)")
+        }
+    }
+
     @Test func everyMalformedFrameClosesOnlyItsConnectionAndIsCounted() async throws {
         let testbed = Testbed()
         try await withFallbackServer(testbed) { server, port in
@@ -36,11 +46,13 @@ import Testing
             let cases = Self.afterAdmission
             let offender = testbed.identity("offender")
             let notices = try await offload {
-                try cases.map { bytes -> CloseNotice? in
-                    let socket = try RawFallbackSocket(port: port)
-                    try socket.admit(offender)
-                    try socket.sendAll(bytes)
-                    return try socket.closeNotice()
+                try cases.enumerated().map { index, bytes -> CloseNotice? in
+                    try Self.step("after admission, case \(index)") {
+                        let socket = try RawFallbackSocket(port: port)
+                        try socket.admit(offender)
+                        try socket.sendAll(bytes)
+                        return try socket.closeNotice()
+                    }
                 }
             }
             for (index, notice) in notices.enumerated() {
@@ -49,12 +61,14 @@ import Testing
             // Before admission: a ClientHello of every length from 0 to 130 bytes of garbage.
             let helloNotices = try await offload {
                 try (0...130).map { length -> CloseNotice? in
-                    let socket = try RawFallbackSocket(port: port)
-                    _ = try socket.serverHello()
-                    try socket.sendAll(
-                        FrameHeader(type: FrameType.clientHello.rawValue, length: length).bytes
-                            + (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31) })
-                    return try socket.closeNotice()
+                    try Self.step("hello of \(length) bytes") {
+                        let socket = try RawFallbackSocket(port: port)
+                        _ = try socket.serverHello()
+                        try socket.sendAll(
+                            FrameHeader(type: FrameType.clientHello.rawValue, length: length).bytes
+                                + (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+                        return try socket.closeNotice()
+                    }
                 }
             }
             for (length, notice) in helloNotices.enumerated() {
