@@ -6,7 +6,6 @@
 #ifdef __linux__
 #include <arpa/inet.h>
 #include <errno.h>
-#include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/udp.h>
@@ -380,34 +379,6 @@ int relay_io_bind_udp(const char *address, uint16_t port, uint16_t *bound_port) 
     return fd;
 }
 
-int relay_io_interface_ipv4(uint32_t *out, uint32_t capacity) {
-    struct ifaddrs *list = NULL;
-    if (getifaddrs(&list) != 0) return -errno;
-    int count = 0;
-    for (struct ifaddrs *entry = list; entry; entry = entry->ifa_next) {
-        if (!entry->ifa_addr || entry->ifa_addr->sa_family != AF_INET) continue;
-        if ((entry->ifa_flags & IFF_LOOPBACK) || !(entry->ifa_flags & IFF_UP)) continue;
-        if ((uint32_t)count < capacity) out[count] = ntohl(((struct sockaddr_in *)entry->ifa_addr)->sin_addr.s_addr);
-        count++;
-    }
-    freeifaddrs(list);
-    return count;
-}
-
-int relay_io_interface_ipv6(uint8_t *out, uint32_t capacity) {
-    struct ifaddrs *list = NULL;
-    if (getifaddrs(&list) != 0) return -errno;
-    int count = 0;
-    for (struct ifaddrs *entry = list; entry; entry = entry->ifa_next) {
-        if (!entry->ifa_addr || entry->ifa_addr->sa_family != AF_INET6 || !(entry->ifa_flags & IFF_UP)) continue;
-        if ((uint32_t)count < capacity)
-            memcpy(out + 16 * (size_t)count, &((struct sockaddr_in6 *)entry->ifa_addr)->sin6_addr, 16);
-        count++;
-    }
-    freeifaddrs(list);
-    return count;
-}
-
 #else  // not Linux: the batched data plane is Linux-only; relay-server uses its NIO data plane there.
 #include <errno.h>
 #include <stdlib.h>
@@ -444,6 +415,4 @@ int relay_io_bind_udp(const char *address, uint16_t port, uint16_t *bound_port) 
     (void)address; (void)port; (void)bound_port;
     return -ENOSYS;
 }
-int relay_io_interface_ipv4(uint32_t *out, uint32_t capacity) { (void)out; (void)capacity; return -ENOSYS; }
-int relay_io_interface_ipv6(uint8_t *out, uint32_t capacity) { (void)out; (void)capacity; return -ENOSYS; }
 #endif

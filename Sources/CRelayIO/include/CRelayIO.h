@@ -2,8 +2,8 @@
 // on receive and UDP GSO (UDP_SEGMENT) on send. Swift's Glibc module has no recvmmsg/sendmmsg/cmsg macros, so
 // this small layer does the kernel-facing part; the relay's decisions stay in Swift.
 //
-// Small socket helpers sit beside it (a plain UDP bind, the interface address lists): written in Swift they need
-// NIO's C module, which owns the sockaddr and ifaddrs declarations once MemberImportVisibility is on.
+// Small socket helpers sit beside it (a plain UDP bind): written in Swift they need
+// NIO's C module, which owns the sockaddr declarations once MemberImportVisibility is on.
 //
 // One `relay_io_batch` belongs to one thread. Received datagrams stay valid until the next relay_io_receive;
 // queued sends point into them (no copy) and must be flushed before the next receive.
@@ -102,12 +102,6 @@ int relay_io_set_receive_timeout(int fd, uint32_t milliseconds);
 /// (0: any free port) without SO_REUSEPORT, so the bind fails on any socket already there. Returns the socket and
 /// stores the bound port in `bound_port`, or returns -errno (-EINVAL for an address that is not numeric).
 int relay_io_bind_udp(const char *address, uint16_t port, uint16_t *bound_port);
-/// Writes the IPv4 addresses (host byte order) of interfaces that are up and not loopback into `out`, at most
-/// `capacity`. Returns how many there are (may exceed `capacity`), or -errno.
-int relay_io_interface_ipv4(uint32_t *out, uint32_t capacity);
-/// Writes the IPv6 addresses of interfaces that are up into `out`, 16 bytes each, at most `capacity` addresses.
-/// Returns how many there are (may exceed `capacity`), or -errno.
-int relay_io_interface_ipv6(uint8_t *out, uint32_t capacity);
 
 #ifdef __cplusplus
 }
